@@ -1,0 +1,15 @@
+from django.contrib import admin
+from django.urls import include, path
+
+from skillreg.api import api
+
+urlpatterns = [
+    path("", include("skillreg.core.urls")),
+    path("accounts/", include("skillreg.accounts.urls")),
+    path("apply/", include("skillreg.applications.urls_applicant")),
+    path("staff/", include("skillreg.applications.urls_staff")),
+    path("directory/", include("skillreg.portal.urls")),
+    path("documents/", include("skillreg.documents.urls")),
+    path("api/v1/", api.urls),
+    path("sysadmin/", admin.site.urls),
+]

@@ -1,0 +1,67 @@
+"""REST API /api/v1 (django-ninja, OpenAPI at /api/v1/openapi.json, docs at /api/v1/docs)."""
+
+from __future__ import annotations
+
+from django.http import HttpRequest, HttpResponse
+from ninja import NinjaAPI
+from ninja.errors import AuthenticationError, HttpError
+from ninja.errors import ValidationError as NinjaValidationError
+
+from skillreg.core.errors import DomainError
+
+api = NinjaAPI(
+    title="skillreg API",
+    version="1",
+    description="技能人才评价机构备案管理系统接口。错误返回 {code, message, field?}，code 为稳定的机器可读代码。",
+    urls_namespace="api",
+    docs_url="/docs",
+)
+
+
+@api.exception_handler(DomainError)
+def domain_error(request: HttpRequest, exc: DomainError) -> HttpResponse:
+    return api.create_response(request, exc.as_dict(), status=exc.status)
+
+
+@api.exception_handler(NinjaValidationError)
+def validation_error(request: HttpRequest, exc: NinjaValidationError) -> HttpResponse:
+    first = exc.errors[0] if exc.errors else {}
+    loc = ".".join(str(p) for p in first.get("loc", []) if p not in ("body", "payload"))
+    return api.create_response(
+        request,
+        {"code": "INVALID_REQUEST", "message": f"请求数据不合法：{loc or '请求体'}", "field": loc, "errors": exc.errors},
+        status=422,
+    )
+
+
+@api.exception_handler(AuthenticationError)
+def auth_error(request: HttpRequest, exc: AuthenticationError) -> HttpResponse:
+    return api.create_response(request, {"code": "NOT_AUTHENTICATED", "message": "请先登录"}, status=401)
+
+
+@api.exception_handler(HttpError)
+def http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
+    codes = {404: "NOT_FOUND", 403: "PERMISSION_DENIED", 405: "METHOD_NOT_ALLOWED"}
+    return api.create_response(
+        request, {"code": codes.get(exc.status_code, "HTTP_ERROR"), "message": str(exc)}, status=exc.status_code
+    )
+
+
+def _mount() -> None:
+    from importlib import import_module
+
+    for prefix, module in [
+        ("/policy/", "skillreg.policy.api"),
+        ("/applications/", "skillreg.applications.api"),
+        ("/directory/", "skillreg.portal.api"),
+    ]:
+        try:
+            mod = import_module(module)
+        except ModuleNotFoundError as exc:
+            if exc.name != module:
+                raise
+            continue
+        api.add_router(prefix, mod.router)
+
+
+_mount()
