@@ -78,9 +78,7 @@ def parse_date(text: str) -> dt.date:
             raise ValueError
         return dt.date.fromisoformat(text.strip())
     except ValueError:
-        raise CalendarError(
-            errors.BAD_DATE, f"日期“{text}”无效，应写成 YYYY-MM-DD，例如 2026-10-08。"
-        ) from None
+        raise CalendarError(errors.BAD_DATE, f"日期“{text}”无效，应写成 YYYY-MM-DD，例如 2026-10-08。") from None
 
 
 def parse_count(text: str | int) -> int:
@@ -90,18 +88,14 @@ def parse_count(text: str | int) -> int:
     try:
         value = int(str(text).strip())
     except ValueError:
-        raise CalendarError(
-            errors.BAD_COUNT, f"期限天数“{text}”应为非负整数。"
-        ) from None
+        raise CalendarError(errors.BAD_COUNT, f"期限天数“{text}”应为非负整数。") from None
     return _check_count(value)
 
 
 class WorkCalendar:
     """Working days under the State Council's arrangement, built from a ``HolidaySource``."""
 
-    def __init__(
-        self, source: HolidaySource | None = None, *, roll_forward: bool = True
-    ) -> None:
+    def __init__(self, source: HolidaySource | None = None, *, roll_forward: bool = True) -> None:
         self.source = source if source is not None else default_source()
         self.roll_forward = roll_forward
         self._rules: dict[int, YearRule | None] = {}
@@ -169,9 +163,7 @@ class WorkCalendar:
         return f"{day.isoformat()} {weekday} {kind}"
 
     # --- limits -----------------------------------------------------------------------------
-    def _due(
-        self, start: dt.date, due: dt.date, rolled_from: dt.date | None = None
-    ) -> Due:
+    def _due(self, start: dt.date, due: dt.date, rolled_from: dt.date | None = None) -> Due:
         first = _step(start) if due > start else due
         years = self.provisional_years(first, due)
         return Due(
@@ -198,9 +190,7 @@ class WorkCalendar:
                 counted += 1
         return self._due(start, day)
 
-    def add_calendar_days(
-        self, start: dt.date, n: int, *, roll_forward: bool | None = None
-    ) -> Due:
+    def add_calendar_days(self, start: dt.date, n: int, *, roll_forward: bool | None = None) -> Due:
         """``start`` + ``n`` days; if that day is a rest day and rolling is on, the next working day."""
         start, n = _check_date(start, "起算日"), _check_count(n)
         roll = self.roll_forward if roll_forward is None else roll_forward

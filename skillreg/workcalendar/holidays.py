@@ -51,9 +51,7 @@ class HolidayYear:
             "notice_number": self.notice_number,
             "notice_date": self.notice_date.isoformat(),
             "days_off": [d.isoformat() for d in sorted(self.days_off)],
-            "adjusted_working_days": [
-                d.isoformat() for d in sorted(self.adjusted_working_days)
-            ],
+            "adjusted_working_days": [d.isoformat() for d in sorted(self.adjusted_working_days)],
         }
 
 
@@ -82,9 +80,7 @@ def _parse_date(value: Any, where: str) -> dt.date:
 
 def _parse_year(value: Any) -> int:
     if isinstance(value, bool) or not isinstance(value, int | str):
-        raise _fail(
-            errors.HOLIDAY_BAD_YEAR, f"年度“{value}”无效，应为四位数年份，例如 2027。"
-        )
+        raise _fail(errors.HOLIDAY_BAD_YEAR, f"年度“{value}”无效，应为四位数年份，例如 2027。")
     text = str(value).strip()
     if not text.isdigit() or not MIN_YEAR <= int(text) <= MAX_YEAR:
         raise _fail(
@@ -99,11 +95,7 @@ def _parse_dates(data: Mapping[str, Any], field: str, year: int) -> frozenset[dt
     raw = data[field]
     if raw is None:
         raw = []
-    if (
-        isinstance(raw, str | bytes)
-        or not isinstance(raw, Iterable)
-        or isinstance(raw, Mapping)
-    ):
+    if isinstance(raw, str | bytes) or not isinstance(raw, Iterable) or isinstance(raw, Mapping):
         raise _fail(errors.HOLIDAY_BAD_LIST, f"{label} 应为日期列表。")
     seen: set[dt.date] = set()
     for index, item in enumerate(raw, start=1):
@@ -186,9 +178,7 @@ class _StrictYamlLoader(yaml.SafeLoader):
     """SafeLoader that refuses a key given twice (PyYAML silently keeps the last one)."""
 
 
-def _construct_mapping_no_duplicates(
-    loader: yaml.SafeLoader, node: yaml.MappingNode
-) -> dict[Any, Any]:
+def _construct_mapping_no_duplicates(loader: yaml.SafeLoader, node: yaml.MappingNode) -> dict[Any, Any]:
     seen: set[Any] = set()
     for key_node, _value_node in node.value:
         key = loader.construct_object(key_node, deep=True)
@@ -198,9 +188,7 @@ def _construct_mapping_no_duplicates(
     return loader.construct_mapping(node, deep=True)
 
 
-_StrictYamlLoader.add_constructor(
-    yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _construct_mapping_no_duplicates
-)
+_StrictYamlLoader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _construct_mapping_no_duplicates)
 
 
 def _json_pairs_no_duplicates(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
@@ -218,13 +206,11 @@ def load_holiday_year_text(text: str, *, fmt: str = "yaml") -> HolidayYear:
         if fmt == "json":
             data = json.loads(text, object_pairs_hook=_json_pairs_no_duplicates)
         else:
-            data = yaml.load(text, Loader=_StrictYamlLoader)  # a SafeLoader subclass
+            data = yaml.load(text, Loader=_StrictYamlLoader)  # noqa: S506 - _StrictYamlLoader is a SafeLoader subclass
     except (yaml.YAMLError, ValueError) as exc:
         if isinstance(exc, HolidayFileError):
             raise
-        raise _fail(
-            errors.HOLIDAY_FILE_SYNTAX, f"文件无法按 {fmt.upper()} 格式读取：{exc}"
-        ) from None
+        raise _fail(errors.HOLIDAY_FILE_SYNTAX, f"文件无法按 {fmt.upper()} 格式读取：{exc}") from None
     return parse_holiday_year(data)
 
 
@@ -234,15 +220,9 @@ def load_holiday_year_file(path: str | Path) -> HolidayYear:
     try:
         raw = path.read_bytes()
     except OSError:
-        raise _fail(
-            errors.HOLIDAY_FILE_NOT_FOUND, f"找不到或无法读取放假安排文件：{path}"
-        ) from None
+        raise _fail(errors.HOLIDAY_FILE_NOT_FOUND, f"找不到或无法读取放假安排文件：{path}") from None
     try:
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError:
-        raise _fail(
-            errors.HOLIDAY_FILE_SYNTAX, f"文件 {path.name} 不是 UTF-8 编码。"
-        ) from None
-    return load_holiday_year_text(
-        text, fmt="json" if path.suffix.lower() == ".json" else "yaml"
-    )
+        raise _fail(errors.HOLIDAY_FILE_SYNTAX, f"文件 {path.name} 不是 UTF-8 编码。") from None
+    return load_holiday_year_text(text, fmt="json" if path.suffix.lower() == ".json" else "yaml")

@@ -26,7 +26,7 @@ class HolidayYear(models.Model):
     )
 
     class Meta:
-        ordering = ["year"]
+        ordering = ("year",)
         verbose_name = "放假安排年度"
         verbose_name_plural = "放假安排年度"
 
@@ -41,22 +41,20 @@ class HolidayDay(models.Model):
         OFF = "off", "放假"
         WORK = "work", "调休上班"
 
-    year = models.ForeignKey(
-        HolidayYear, verbose_name="年度", on_delete=models.CASCADE, related_name="days"
-    )
+    year = models.ForeignKey(HolidayYear, verbose_name="年度", on_delete=models.CASCADE, related_name="days")
     date = models.DateField("日期", unique=True)
     kind = models.CharField("类型", max_length=4, choices=Kind.choices)
 
     class Meta:
-        ordering = ["date"]
+        ordering = ("date",)
         verbose_name = "放假安排日期"
         verbose_name_plural = "放假安排日期"
-        constraints = [
+        constraints = (
             models.CheckConstraint(
-                condition=models.Q(kind__in=["off", "work"]),
+                condition=models.Q(kind__in=("off", "work")),
                 name="workcalendar_day_kind_valid",
             ),
-        ]
+        )
 
     def __str__(self) -> str:
         return f"{self.date.isoformat()} {self.get_kind_display()}"

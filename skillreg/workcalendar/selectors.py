@@ -41,9 +41,7 @@ def invalidate_calendar_cache() -> None:
 
 
 def _db_version() -> tuple[object, ...]:
-    agg = HolidayYear.objects.aggregate(
-        n=Count("id"), last=Max("imported_at"), top=Max("id")
-    )
+    agg = HolidayYear.objects.aggregate(n=Count("id"), last=Max("imported_at"), top=Max("id"))
     return agg["n"], agg["last"], agg["top"]
 
 
@@ -76,12 +74,13 @@ def roll_forward_enabled() -> bool:
 def get_calendar() -> WorkCalendar:
     """The calendar in force: imported years override chinesecalendar; other years are provisional."""
     global _cached
-    key = (_local_version, roll_forward_enabled(), *_db_version())
+    roll_forward = roll_forward_enabled()
+    key = (_local_version, roll_forward, *_db_version())
     cached = _cached
     if cached is not None and cached[0] == key:
         return cached[1]
     source = LayeredSource(StaticSource(imported_rules()), chinese_calendar_source())
-    calendar = WorkCalendar(source, roll_forward=key[1])
+    calendar = WorkCalendar(source, roll_forward=roll_forward)
     with _lock:
         _cached = (key, calendar)
     return calendar

@@ -25,32 +25,20 @@ def _snapshot(row: HolidayYear | None) -> dict[str, Any] | None:
         "notice_number": row.notice_number,
         "notice_date": row.notice_date.isoformat(),
         "days_off": [d.isoformat() for d, k in days if k == HolidayDay.Kind.OFF],
-        "adjusted_working_days": [
-            d.isoformat() for d, k in days if k == HolidayDay.Kind.WORK
-        ],
+        "adjusted_working_days": [d.isoformat() for d, k in days if k == HolidayDay.Kind.WORK],
     }
 
 
-def _audit(
-    *, actor: Any, action: str, row: HolidayYear, summary: str, before: Any, after: Any
-) -> None:
+def _audit(*, actor: Any, action: str, row: HolidayYear, summary: str, before: Any, after: Any) -> None:
     """The single audit call site of this app; runs inside the import's transaction."""
-    audit_record(
-        actor=actor, action=action, obj=row, summary=summary, before=before, after=after
-    )
+    audit_record(actor=actor, action=action, obj=row, summary=summary, before=before, after=after)
 
 
 def _user_or_none(actor: Any) -> Any:
-    return (
-        actor
-        if getattr(actor, "is_authenticated", False) and getattr(actor, "pk", None)
-        else None
-    )
+    return actor if getattr(actor, "is_authenticated", False) and getattr(actor, "pk", None) else None
 
 
-def holiday_year_import(
-    *, data: ParsedHolidayYear | Mapping[str, Any], actor: Any = None
-) -> HolidayYear:
+def holiday_year_import(*, data: ParsedHolidayYear | Mapping[str, Any], actor: Any = None) -> HolidayYear:
     """Import one holiday year, replacing any earlier import of the same year. All or nothing.
 
     ``data`` is a parsed ``HolidayYear`` or a raw mapping in the file format (validated here; a
@@ -71,19 +59,11 @@ def holiday_year_import(
         row.imported_by = _user_or_none(actor)
         row.save()
         HolidayDay.objects.bulk_create(
-            [
-                HolidayDay(year=row, date=d, kind=HolidayDay.Kind.OFF)
-                for d in sorted(parsed.days_off)
-            ]
-            + [
-                HolidayDay(year=row, date=d, kind=HolidayDay.Kind.WORK)
-                for d in sorted(parsed.adjusted_working_days)
-            ]
+            [HolidayDay(year=row, date=d, kind=HolidayDay.Kind.OFF) for d in sorted(parsed.days_off)]
+            + [HolidayDay(year=row, date=d, kind=HolidayDay.Kind.WORK) for d in sorted(parsed.adjusted_working_days)]
         )
         overrides = (
-            " （覆盖 chinesecalendar 内置数据）"
-            if parsed.year in chinese_calendar_source().supported_years
-            else ""
+            "（覆盖 chinesecalendar 内置数据）" if parsed.year in chinese_calendar_source().supported_years else ""
         )
         _audit(
             actor=actor,
@@ -93,5 +73,8 @@ def holiday_year_import(
             before=before,
             after=parsed.to_dict(),
         )
+        # Drop the cached calendar now (so this transaction's own reads see the import) and again
+        # on commit (so a rebuild raced from the pre-commit state is not kept).
+        invalidate_calendar_cache()
         transaction.on_commit(invalidate_calendar_cache)
     return row

@@ -48,9 +48,7 @@ class YearRule:
     notice_date: dt.date | None = None
 
     @classmethod
-    def from_holiday_year(
-        cls, hy: HolidayYear, origin: YearOrigin = YearOrigin.IMPORTED
-    ) -> YearRule:
+    def from_holiday_year(cls, hy: HolidayYear, origin: YearOrigin = YearOrigin.IMPORTED) -> YearRule:
         return cls(
             year=hy.year,
             origin=origin,

@@ -26,9 +26,7 @@ class Unit(enum.StrEnum):
             return cls(str(value).strip())
         except ValueError:
             choices = "、".join(f"{u.value}（{u.label}）" for u in cls)
-            raise errors.CalendarError(
-                errors.UNKNOWN_UNIT, f"未知的期限单位“{value}”，只能是 {choices}。"
-            ) from None
+            raise errors.CalendarError(errors.UNKNOWN_UNIT, f"未知的期限单位“{value}”，只能是 {choices}。") from None
 
 
 _LABELS = {Unit.WORKING_DAYS: "工作日", Unit.CALENDAR_DAYS: "自然日"}
