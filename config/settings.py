@@ -50,6 +50,8 @@ INSTALLED_APPS = [
     "skillreg.workcalendar",
     "skillreg.institutions",
     "skillreg.applications",
+    "skillreg.deadlines",
+    "skillreg.notifications",
     "skillreg.documents",
     "skillreg.portal",
 ]
@@ -184,6 +186,12 @@ SKILLREG_PDF_FONT_CANDIDATES = [
     ]
     if p
 ]
+
+# --- Statutory clock ------------------------------------------------------------------------
+# 民法典 第二百零三条: a calendar-day limit ending on a rest day ends on the next working day.
+SKILLREG_CALENDAR_DAYS_ROLL_FORWARD = env_bool("SKILLREG_CALENDAR_DAYS_ROLL_FORWARD", True)
+# CQ-14, AH-4.1, HN-1: a filing is valid for 3 years.
+SKILLREG_VALIDITY_YEARS = int(os.environ.get("SKILLREG_VALIDITY_YEARS", 3))
 
 EMAIL_BACKEND = os.environ.get("SKILLREG_EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
 DEFAULT_FROM_EMAIL = "skillreg@localhost"

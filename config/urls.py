@@ -7,6 +7,8 @@ urlpatterns = [
     path("", include("skillreg.core.urls")),
     path("accounts/", include("skillreg.accounts.urls")),
     path("apply/", include("skillreg.applications.urls_applicant")),
+    path("staff/deadlines/", include("skillreg.deadlines.urls")),
+    path("inbox/", include("skillreg.notifications.urls")),
     path("staff/", include("skillreg.applications.urls_staff")),
     path("directory/", include("skillreg.portal.urls")),
     path("documents/", include("skillreg.documents.urls")),

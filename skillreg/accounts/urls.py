@@ -1,2 +1,10 @@
+from django.urls import path
+
+from . import views
+
 app_name = "accounts"
-urlpatterns: list = []
+urlpatterns = [
+    path("login/", views.SkillregLoginView.as_view(), name="login"),
+    path("logout/", views.SkillregLogoutView.as_view(), name="logout"),
+    path("register/", views.register, name="register"),
+]

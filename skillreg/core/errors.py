@@ -19,6 +19,14 @@ class DomainError(Exception):
         self.field = field
         self.details = details
 
+    def __str__(self) -> str:
+        items = [
+            i.get("message", "") if isinstance(i, dict) else str(i)
+            for key in ("errors", "missing", "items")
+            for i in (self.details.get(key) or [])
+        ]
+        return self.message + (("：" + "；".join(items)) if items else "")
+
     def as_dict(self) -> dict[str, Any]:
         data: dict[str, Any] = {"code": self.code, "message": self.message}
         if self.field:

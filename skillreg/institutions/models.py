@@ -97,10 +97,3 @@ class FilingScope(models.Model):
     @property
     def level_labels(self) -> list[str]:
         return [LEVEL_NAMES[lv] for lv in sorted(self.levels, reverse=True)]
-
-
-class FilingCodeSequence(models.Model):
-    """Per-province 6-digit sequence of filing codes. Only ever increments: a code is never reused."""
-
-    province_code = models.CharField(max_length=2, unique=True)
-    last_value = models.PositiveIntegerField(default=0)

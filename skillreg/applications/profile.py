@@ -1,0 +1,59 @@
+"""Maps an application onto the policy engine's application profile (skillreg.policy.profile).
+
+Counts the law asks for that the form already lists (examiners per occupation and level, finance
+staff, supervisors) are derived from the lists, so an applicant cannot state one number and list
+another. See docs/decisions.md, "Examiner counts".
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from typing import Any
+
+from .models import Application, Person
+
+
+def build_profile(application: Application) -> dict[str, Any]:
+    people = list(application.people.select_related("occupation"))
+    facts = dict(application.facts or {})
+    roles = Counter(p.role for p in people)
+    facts["finance_staff"] = roles[Person.Role.FINANCE]
+    facts["internal_quality_supervisors"] = roles[Person.Role.SUPERVISOR]
+    examiners = [p for p in people if p.role == Person.Role.EXAMINER and p.occupation_id]
+    scope = []
+    for line in application.scope.select_related("occupation"):
+        stored = line.facts or {}
+        line_facts = dict(stored.get("facts") or {})
+        occ_examiners = [p for p in examiners if p.occupation_id == line.occupation_id]
+        line_facts["examiners"] = len(occ_examiners)
+        line_facts["own_examiners"] = sum(1 for p in occ_examiners if p.own_staff)
+        given_levels = {lf["level"]: lf for lf in stored.get("level_facts") or [] if "level" in lf}
+        level_facts = []
+        for lv in line.levels:
+            lf = dict(given_levels.get(lv, {"level": lv}))
+            # An examiner qualified at level L may examine level L and the levels below it (higher numbers).
+            qualified = [p for p in occ_examiners if p.level and p.level <= lv and p.certificate_code]
+            lf["certified_examiners"] = len(qualified)
+            lf["own_certified_examiners"] = sum(1 for p in qualified if p.own_staff)
+            level_facts.append(lf)
+        scope.append(
+            {
+                "occupation_code": line.occupation.code,
+                "occupation_name": line.occupation.name,
+                "evaluation_type": line.evaluation_type,
+                "levels": list(line.levels),
+                "new_occupation": line.occupation.new_occupation,
+                "facts": line_facts,
+                "level_facts": level_facts,
+            }
+        )
+    return {
+        "schema_version": "1",
+        "reference": application.number or str(application.public_id)[:8],
+        "region": application.region.code,
+        "kind": application.institution_kind,
+        "evaluation_types": list(application.evaluation_types),
+        "application_type": application.application_type,
+        "scope": scope,
+        "facts": facts,
+    }

@@ -1,0 +1,113 @@
+"""Scoped reads of applications. Anything outside the user's scope is a 404 (no existence leak)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib.auth import get_user_model
+from django.db.models import Q, QuerySet
+from django.http import Http404
+
+from .models import Application, Assessment, Material, State
+
+
+def _base() -> QuerySet[Application]:
+    return Application.objects.select_related("unit", "region", "authority")
+
+
+def applications_for_applicant(user: Any) -> QuerySet[Application]:
+    if getattr(user, "role", "") != "institution" or not user.unit_id:
+        return Application.objects.none()
+    return _base().filter(unit_id=user.unit_id)
+
+
+def staff_scope(user: Any) -> QuerySet[Application]:
+    """Cases of the staff member's region and the regions below it; drafts are the applicant's own."""
+    if getattr(user, "role", "") != "staff" or not user.authority_id:
+        return Application.objects.none()
+    path = user.authority.region.path
+    return _base().exclude(state=State.DRAFT).filter(Q(region__path=path) | Q(region__path__startswith=path + "/"))
+
+
+def staff_worklist(
+    user: Any, *, state: str = "", mine: bool = False, kind: str = "", q: str = ""
+) -> QuerySet[Application]:
+    qs = staff_scope(user)
+    if state:
+        qs = qs.filter(state=state)
+    if mine:
+        qs = qs.filter(authority_id=user.authority_id)
+    if kind:
+        qs = qs.filter(institution_kind=kind)
+    if q:
+        qs = qs.filter(Q(institution_name__icontains=q) | Q(number__icontains=q) | Q(unit__uscc=q.upper()))
+    return qs.order_by("submitted_at", "id")
+
+
+def _get(qs: QuerySet[Application], public_id: Any) -> Application:
+    try:
+        return qs.get(public_id=public_id)
+    except (Application.DoesNotExist, ValueError, TypeError) as exc:
+        raise Http404("未找到该申请") from exc
+
+
+def application_for_applicant(user: Any, public_id: Any) -> Application:
+    return _get(applications_for_applicant(user), public_id)
+
+
+def application_for_staff(user: Any, public_id: Any) -> Application:
+    return _get(staff_scope(user), public_id)
+
+
+def application_for_expert(user: Any, public_id: Any) -> Application:
+    if getattr(user, "role", "") != "expert":
+        raise Http404("未找到该申请")
+    return _get(_base().filter(assessments__expert=user).distinct(), public_id)
+
+
+def assessments_for_expert(user: Any) -> QuerySet[Assessment]:
+    if getattr(user, "role", "") != "expert":
+        return Assessment.objects.none()
+    return Assessment.objects.filter(expert=user).select_related("application", "application__region")
+
+
+def assessment_for_expert(user: Any, pk: int) -> Assessment:
+    try:
+        return assessments_for_expert(user).get(pk=pk)
+    except Assessment.DoesNotExist as exc:
+        raise Http404("未找到该评估任务") from exc
+
+
+def application_for_user(user: Any, public_id: Any) -> Application:
+    role = getattr(user, "role", "")
+    if role == "institution":
+        return application_for_applicant(user, public_id)
+    if role == "staff":
+        return application_for_staff(user, public_id)
+    if role == "expert":
+        return application_for_expert(user, public_id)
+    raise Http404("未找到该申请")
+
+
+def material_for_user(user: Any, public_id: Any, pk: int) -> Material:
+    application = application_for_user(user, public_id)
+    try:
+        return application.materials.get(pk=pk)
+    except (Material.DoesNotExist, ValueError) as exc:
+        raise Http404("未找到该材料") from exc
+
+
+def expert_choices() -> list[tuple[str, str]]:
+    experts = get_user_model().objects.filter(role="expert", is_active=True).order_by("display_name", "username")
+    return [(str(u.pk), u.display_name or u.get_username()) for u in experts]
+
+
+def expert_by_id(pk: Any) -> Any:
+    try:
+        return get_user_model().objects.get(pk=int(pk), role="expert", is_active=True)
+    except (ValueError, TypeError, get_user_model().DoesNotExist):
+        return None
+
+
+def current_materials(application: Application) -> dict[str, Material]:
+    return {m.kind: m for m in application.materials.filter(superseded=False)}

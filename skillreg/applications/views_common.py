@@ -1,0 +1,46 @@
+"""Helpers shared by the applicant and staff views: error display, material download."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import FileResponse, HttpRequest
+
+from skillreg.core.errors import DomainError
+from skillreg.core.uploads import open_stored
+
+from .selectors import material_for_user
+
+
+def flash_error(request: HttpRequest, exc: DomainError) -> None:
+    """Show a domain error as a Chinese message; list every item it carries."""
+    messages.error(request, exc.message)
+    for key in ("missing", "errors", "items"):
+        for item in exc.details.get(key, []) or []:
+            text = item.get("message") or item.get("label") or item.get("title") if isinstance(item, dict) else str(item)
+            if text:
+                messages.error(request, f"· {text}")
+
+
+def form_errors_from(form: Any, exc: DomainError) -> None:
+    """Attach a service's field errors to a Django form (unknown fields go to the form itself)."""
+    items = exc.details.get("errors") or [exc.as_dict()]
+    for item in items:
+        field = item.get("field")
+        form.add_error(field if field in form.fields else None, item.get("message", exc.message))
+
+
+@login_required
+def material_download(request: HttpRequest, pid: Any, mid: int) -> FileResponse:
+    material = material_for_user(request.user, pid, mid)
+    response = FileResponse(
+        open_stored(material.storage_name),
+        as_attachment=True,
+        filename=material.original_name,
+        content_type=material.content_type,
+    )
+    response["X-Content-Type-Options"] = "nosniff"
+    return response
+

@@ -1,0 +1,234 @@
+"""Authority staff: the work list and the case page with its review actions; experts: their tasks."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_POST
+
+from skillreg.core import clock
+from skillreg.core.errors import DomainError
+from skillreg.institutions.models import InstitutionKind
+
+from . import selectors, services
+from .eligibility import evaluate_application, review_items
+from .forms import (
+    AssessmentOpinionForm,
+    AssignForm,
+    ForwardForm,
+    PublicityCloseForm,
+    PublicityForm,
+    ReasonedDecisionForm,
+    SubmitForm,
+    SupplementRequestForm,
+)
+from .models import State
+from .views_common import flash_error
+from .workflow import allowed_actions
+
+
+def _staff_only(request: HttpRequest) -> None:
+    if getattr(request.user, "role", "") != "staff":
+        raise Http404("页面不存在")
+
+
+@login_required
+def worklist(request: HttpRequest) -> HttpResponse:
+    _staff_only(request)
+    state = request.GET.get("state", "")
+    kind = request.GET.get("kind", "")
+    mine = request.GET.get("mine", "1") == "1"
+    q = request.GET.get("q", "").strip()[:100]
+    if state and state not in State.values:
+        messages.error(request, "状态筛选条件不正确，已忽略。")
+        state = ""
+    if kind and kind not in InstitutionKind.values:
+        messages.error(request, "机构类别筛选条件不正确，已忽略。")
+        kind = ""
+    qs = selectors.staff_worklist(request.user, state=state, mine=mine, kind=kind, q=q)
+    page = Paginator(qs, 20).get_page(request.GET.get("page"))
+    params = request.GET.copy()
+    params.pop("page", None)
+    return render(
+        request,
+        "applications/staff_worklist.html",
+        {
+            "page": page,
+            "states": State.choices,
+            "kinds": InstitutionKind.choices,
+            "filters": {"state": state, "kind": kind, "mine": mine, "q": q},
+            "querystring": params.urlencode(),
+        },
+    )
+
+
+def _policy_record(application: Any) -> tuple[dict[str, Any] | None, str]:
+    try:
+        return evaluate_application(application), ""
+    except DomainError as exc:
+        return None, exc.message
+
+
+@login_required
+def case_detail(request: HttpRequest, pid: Any) -> HttpResponse:
+    _staff_only(request)
+    application = selectors.application_for_staff(request.user, pid)
+    handling = application.authority_id == request.user.authority_id
+    actions = {t.action for t in allowed_actions(application.state, "staff")} if handling else set()
+    record, record_error = _policy_record(application) if application.state != State.DRAFT else (None, "")
+    steps = (application.route or {}).get("steps", [])
+    final_step = application.route_step >= len(steps) - 1
+    version = {"version": application.version}
+    today = clock.today()
+    return render(
+        request,
+        "applications/staff_case.html",
+        {
+            "application": application,
+            "handling": handling,
+            "actions": actions,
+            "final_step": final_step,
+            "steps": steps,
+            "record": record,
+            "record_error": record_error,
+            "review_items": review_items(record),
+            "materials": selectors.current_materials(application),
+            "people": application.people.select_related("occupation"),
+            "scope": application.scope.select_related("occupation"),
+            "assessments": application.assessments.select_related("expert"),
+            "events": application.events.select_related("actor", "authority"),
+            "decisions": application.decisions.select_related("decided_by", "authority"),
+            "supplement_form": SupplementRequestForm(initial=version),
+            "decision_form": ReasonedDecisionForm(initial=version),
+            "forward_form": ForwardForm(initial=version),
+            "assign_form": AssignForm(initial=version, experts=selectors.expert_choices()),
+            "publicity_form": PublicityForm(initial={**version, "starts_on": today, "ends_on": today}),
+            "publicity_close_form": PublicityCloseForm(initial=version),
+            "accept_form": SubmitForm(initial=version),
+            "filing": getattr(application, "filing", None) if application.state == State.FILED else None,
+        },
+    )
+
+
+def _version(request: HttpRequest) -> int | None:
+    form = SubmitForm(request.POST)
+    return form.cleaned_data["version"] if form.is_valid() else None
+
+
+@login_required
+@require_POST
+def case_action(request: HttpRequest, pid: Any, action: str) -> HttpResponse:
+    _staff_only(request)
+    application = selectors.application_for_staff(request.user, pid)
+    user = request.user
+    version = _version(request)
+    p = request.POST
+    try:
+        if action == "request_supplement":
+            form = SupplementRequestForm(p)
+            form.is_valid()
+            services.supplement_request(
+                application=application, actor=user, items=form.all_items(), note=form.cleaned_data.get("note", ""), version=version
+            )
+            messages.success(request, "已一次性告知申请人需补正的全部材料。")
+        elif action == "accept":
+            services.application_accept(application=application, actor=user, version=version)
+            messages.success(request, "已受理。请安排技术评估。")
+        elif action in {"refuse_acceptance", "refuse", "file"}:
+            form = ReasonedDecisionForm(p)
+            form.is_valid()
+            reasons, basis = form.cleaned_data.get("reasons", ""), form.cleaned_data.get("basis", "")
+            if action == "refuse_acceptance":
+                services.application_refuse_acceptance(application=application, actor=user, reasons=reasons, basis=basis, version=version)
+                messages.success(request, "已作出不予受理决定。")
+            elif action == "refuse":
+                services.application_refuse(application=application, actor=user, reasons=reasons, basis=basis, version=version)
+                messages.success(request, "已作出不予备案决定。")
+            else:
+                checklist = [
+                    {"key": key[len("check_"):], "checked": True, "comment": p.get("comment_" + key[len("check_"):], "")[:500]}
+                    for key in p
+                    if key.startswith("check_")
+                ]
+                services.application_file(
+                    application=application, actor=user, reasons=reasons, basis=basis, checklist=checklist, version=version
+                )
+                messages.success(request, f"已予以备案，备案编码 {application.filing.code}。")
+        elif action == "assign_assessment":
+            form = AssignForm(p, experts=selectors.expert_choices())
+            if not form.is_valid():
+                messages.error(request, "请选择评估方式和评审专家。")
+            else:
+                expert = selectors.expert_by_id(form.cleaned_data["expert"])
+                services.assessment_assign(
+                    application=application, actor=user, method=form.cleaned_data["method"], expert=expert, version=version
+                )
+                messages.success(request, "已安排技术评估。")
+        elif action == "forward":
+            form = ForwardForm(p)
+            form.is_valid()
+            services.application_forward(application=application, actor=user, opinion=form.cleaned_data.get("opinion", ""), version=version)
+            messages.success(request, f"已审核通过并报送 {application.authority.name}。")
+        elif action == "start_publicity":
+            form = PublicityForm(p)
+            if not form.is_valid():
+                messages.error(request, "请填写公示起止日期和公示内容。")
+            else:
+                d = form.cleaned_data
+                services.publicity_start(
+                    application=application, actor=user, starts_on=d["starts_on"], ends_on=d["ends_on"], text=d["text"], version=version
+                )
+                messages.success(request, "已发布公示。")
+        elif action == "close_publicity":
+            form = PublicityCloseForm(p)
+            form.is_valid()
+            services.publicity_close(application=application, actor=user, objections=form.cleaned_data.get("objections", ""), version=version)
+            messages.success(request, "公示已结束。")
+        else:
+            raise Http404("未知的操作")
+    except DomainError as exc:
+        flash_error(request, exc)
+    return redirect("staff:case", pid=application.public_id)
+
+
+@login_required
+def my_assessments(request: HttpRequest) -> HttpResponse:
+    if getattr(request.user, "role", "") != "expert":
+        raise Http404("页面不存在")
+    return render(request, "applications/expert_list.html", {"assessments": selectors.assessments_for_expert(request.user)})
+
+
+@login_required
+def assessment_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    assessment = selectors.assessment_for_expert(request.user, pk)
+    form = AssessmentOpinionForm(request.POST or None)
+    if request.method == "POST":
+        if form.is_valid():
+            try:
+                services.assessment_submit(
+                    assessment=assessment, actor=request.user, opinion=form.cleaned_data["opinion"], recommendation=form.cleaned_data["recommendation"]
+                )
+            except DomainError as exc:
+                flash_error(request, exc)
+            else:
+                messages.success(request, "评估意见已提交。")
+                return redirect("staff:my_assessments")
+        else:
+            messages.error(request, "请填写评估意见并选择结论。")
+    application = assessment.application
+    return render(
+        request,
+        "applications/expert_assessment.html",
+        {
+            "assessment": assessment,
+            "application": application,
+            "form": form,
+            "materials": selectors.current_materials(application),
+            "scope": application.scope.select_related("occupation"),
+        },
+    )

@@ -1,0 +1,109 @@
+"""Checked storage of uploaded files: size limit, type by content (not by name), random storage
+names outside the web root. Office files are opened as zips to refuse zip bombs."""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import secrets
+import unicodedata
+import zipfile
+from dataclasses import dataclass
+from pathlib import Path
+from typing import IO
+
+import filetype
+from django.conf import settings
+
+from .errors import ValidationFailed
+
+# extension by detected type → allowed display name
+ALLOWED = {
+    "pdf": "application/pdf",
+    "jpg": "image/jpeg",
+    "png": "image/png",
+    "docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+    "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+}
+ALLOWED_LABEL = "PDF、JPG、PNG、DOCX、XLSX"
+MAX_UNZIPPED_BYTES = 200 * 1024 * 1024
+MAX_ZIP_RATIO = 100
+
+
+@dataclass(frozen=True)
+class StoredFile:
+    storage_name: str
+    original_name: str
+    content_type: str
+    size: int
+    sha256: str
+
+
+def sanitise_name(name: str) -> str:
+    name = unicodedata.normalize("NFC", os.path.basename((name or "").replace("\\", "/")))
+    cleaned = "".join(ch for ch in name if ch.isprintable() and ch not in '<>:"/\\|?*').strip(" .")
+    return (cleaned or "未命名文件")[:150]
+
+
+def _check_office_zip(path: Path, kind: str) -> None:
+    try:
+        with zipfile.ZipFile(path) as zf:
+            names = set(zf.namelist())
+            total = sum(i.file_size for i in zf.infolist())
+            packed = max(sum(i.compress_size for i in zf.infolist()), 1)
+    except zipfile.BadZipFile:
+        raise ValidationFailed("文件已损坏，无法打开", code="UPLOAD_CORRUPT", field="file") from None
+    needed = "word/document.xml" if kind == "docx" else "xl/workbook.xml"
+    if needed not in names:
+        raise ValidationFailed("文件内容与 Office 文档格式不符", code="UPLOAD_TYPE_MISMATCH", field="file")
+    if total > MAX_UNZIPPED_BYTES or total / packed > MAX_ZIP_RATIO:
+        raise ValidationFailed("文件解压后体积异常（疑似压缩炸弹），已拒收", code="UPLOAD_ZIP_BOMB", field="file")
+
+
+def store_upload(fileobj: IO[bytes], original_name: str, *, subdir: str) -> StoredFile:
+    """Stream to a temp file while hashing and counting; check the type by content; then rename
+    into place. On any error the temp file is removed and nothing is kept."""
+    limit = settings.SKILLREG_UPLOAD_MAX_BYTES
+    root = Path(settings.MEDIA_ROOT) / subdir
+    root.mkdir(parents=True, exist_ok=True)
+    tmp = root / f".tmp-{secrets.token_hex(12)}"
+    digest = hashlib.sha256()
+    size = 0
+    try:
+        with open(tmp, "wb") as out:
+            while chunk := fileobj.read(1024 * 1024):
+                size += len(chunk)
+                if size > limit:
+                    raise ValidationFailed(
+                        f"文件超过大小上限 {limit // (1024 * 1024)} MB", code="UPLOAD_TOO_LARGE", field="file"
+                    )
+                digest.update(chunk)
+                out.write(chunk)
+        if size == 0:
+            raise ValidationFailed("文件为空", code="UPLOAD_EMPTY", field="file")
+        with open(tmp, "rb") as fh:
+            kind = filetype.guess(fh.read(8192))
+        ext = kind.extension if kind else ""
+        if ext not in ALLOWED:
+            raise ValidationFailed(
+                f"文件类型不被接受（按文件内容识别），仅接受 {ALLOWED_LABEL}", code="UPLOAD_TYPE_NOT_ALLOWED", field="file"
+            )
+        if ext in {"docx", "xlsx"}:
+            _check_office_zip(tmp, ext)
+        storage_name = f"{subdir}/{secrets.token_hex(16)}.{ext}"
+        os.replace(tmp, Path(settings.MEDIA_ROOT) / storage_name)
+    except BaseException:
+        tmp.unlink(missing_ok=True)
+        raise
+    return StoredFile(storage_name, sanitise_name(original_name), ALLOWED[ext], size, digest.hexdigest())
+
+
+def open_stored(storage_name: str) -> IO[bytes]:
+    path = (Path(settings.MEDIA_ROOT) / storage_name).resolve()
+    if Path(settings.MEDIA_ROOT).resolve() not in path.parents:
+        raise ValidationFailed("非法的文件路径", code="UPLOAD_BAD_PATH")
+    return open(path, "rb")
+
+
+def remove_stored(storage_name: str) -> None:
+    (Path(settings.MEDIA_ROOT) / storage_name).unlink(missing_ok=True)

@@ -1,0 +1,152 @@
+"""Reads of filings (备案机构): the public directory and data-scoped documents.
+
+Views and API handlers never query ``Filing`` directly; they call these functions. An object outside a
+caller's scope is a 404 (no existence leak), never a 403.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator
+from itertools import islice
+from typing import Any
+
+from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
+from django.http import Http404
+
+from skillreg.core.errors import ValidationFailed
+from skillreg.occupations.models import Occupation
+from skillreg.regions.models import Region
+from skillreg.regions.selectors import region_by_code, regions_under
+
+from .models import Filing, FilingScope, FilingStatus, InstitutionKind
+
+# Every filed institution is public information, whatever became of it later (AH-4.3, CQ-12).
+# Drafts and applications are not filings and never appear here.
+PUBLIC_STATUSES: tuple[str, ...] = (
+    FilingStatus.ACTIVE,
+    FilingStatus.RECTIFYING,
+    FilingStatus.EXPIRED,
+    FilingStatus.TERMINATED,
+    FilingStatus.CANCELLED,
+)
+
+MAX_QUERY_LENGTH = 100
+
+
+def _with_relations(qs: QuerySet[Filing]) -> QuerySet[Filing]:
+    scope = FilingScope.objects.select_related("occupation").order_by("occupation__code")
+    return qs.select_related("unit", "region", "authority").prefetch_related(Prefetch("scope", queryset=scope))
+
+
+def public_filings(
+    q: str | None = None,
+    region_code: str | None = None,
+    occupation_code: str | None = None,
+    kind: str | None = None,
+    status: str | None = None,
+) -> QuerySet[Filing]:
+    """Filings shown in the public directory, searched and filtered.
+
+    ``q`` matches the institution name (substring), the unit's USCC (exact) or the filing code (exact or
+    prefix). ``region_code`` takes that region and every region below it; ``occupation_code`` an occupation
+    and its work types. A filter value that names nothing raises ``ValidationFailed`` with a Chinese message.
+    """
+    qs = Filing.objects.filter(status__in=PUBLIC_STATUSES)
+
+    q = (q or "").strip()
+    if q:
+        if len(q) > MAX_QUERY_LENGTH:
+            raise ValidationFailed(f"查询内容过长，请不超过{MAX_QUERY_LENGTH}个字符。", field="q")
+        qs = qs.filter(Q(name__icontains=q) | Q(unit__uscc=q.upper()) | Q(code__istartswith=q))
+
+    region_code = (region_code or "").strip()
+    if region_code:
+        region = region_by_code(region_code)
+        if region is None:
+            raise ValidationFailed(f"未找到行政区划代码“{region_code}”，请从列表中选择地区。", field="region")
+        qs = qs.filter(region__in=regions_under(region))
+
+    occupation_code = (occupation_code or "").strip()
+    if occupation_code:
+        if not Occupation.objects.filter(code=occupation_code).exists():
+            raise ValidationFailed(
+                f"未找到职业（工种）编码“{occupation_code}”，请按《职业分类大典》编码填写，如 4-10-01-05。",
+                field="occupation",
+            )
+        in_scope = FilingScope.objects.filter(filing=OuterRef("pk")).filter(
+            Q(occupation__code=occupation_code) | Q(occupation__code__startswith=occupation_code + "-")
+        )
+        qs = qs.filter(Exists(in_scope))
+
+    kind = (kind or "").strip()
+    if kind:
+        if kind not in InstitutionKind.values:
+            raise ValidationFailed(f"机构类别“{kind}”无效。", field="kind")
+        qs = qs.filter(kind=kind)
+
+    status = (status or "").strip()
+    if status:
+        if status not in PUBLIC_STATUSES:
+            raise ValidationFailed(f"状态“{status}”无效。", field="status")
+        qs = qs.filter(status=status)
+
+    return _with_relations(qs).order_by("-filed_on", "code")
+
+
+def public_filing_by_code(code: str) -> Filing:
+    """One filing of the public directory, with its scope; ``Http404`` if unknown or not public."""
+    filing = _with_relations(Filing.objects.filter(status__in=PUBLIC_STATUSES, code=code)).first()
+    if filing is None:
+        raise Http404("未找到该备案机构")
+    attach_region_full_names([filing])
+    return filing
+
+
+def directory_occupations() -> QuerySet[Occupation]:
+    """Occupations that appear in the scope of at least one public filing (for the filter's suggestions)."""
+    in_public_scope = FilingScope.objects.filter(occupation=OuterRef("pk"), filing__status__in=PUBLIC_STATUSES)
+    return Occupation.objects.filter(Exists(in_public_scope)).order_by("code")
+
+
+def receipt_filing_for(user: Any, code: str) -> Filing:
+    """The filing whose receipt (回执) ``user`` may see, or ``Http404``.
+
+    Allowed: system admins; users of the filing's own unit; staff whose authority's region is the filing's
+    region or above it. Everyone else — anonymous users included — gets 404, so that a receipt URL does not
+    reveal whether a code exists.
+    """
+    if user is None or not user.is_authenticated:
+        raise Http404("未找到该备案回执")
+    qs = _with_relations(Filing.objects.filter(code=code))
+    role = getattr(user, "role", "")
+    if user.is_superuser or role == "admin":
+        pass
+    elif role == "institution" and user.unit_id:
+        qs = qs.filter(unit_id=user.unit_id)
+    elif role == "staff" and user.authority_id:
+        path = user.authority.region.path
+        qs = qs.filter(Q(region__path=path) | Q(region__path__startswith=path + "/"))
+    else:
+        raise Http404("未找到该备案回执")
+    filing = qs.first()
+    if filing is None:
+        raise Http404("未找到该备案回执")
+    attach_region_full_names([filing])
+    return filing
+
+
+def attach_region_full_names(filings: Iterable[Filing]) -> list[Filing]:
+    """Set ``filing.region_full_name`` ("安徽省淮南市田家庵区") on each filing with one query in all."""
+    filings = list(filings)
+    codes = {c for f in filings for c in f.region.path.split("/")}
+    names = dict(Region.objects.filter(code__in=codes).values_list("code", "name")) if codes else {}
+    for f in filings:
+        f.region_full_name = "".join(names.get(c, "") for c in f.region.path.split("/"))
+    return filings
+
+
+def iter_with_region_full_names(qs: QuerySet[Filing], chunk_size: int = 500) -> Iterator[Filing]:
+    """Stream a (large) filing queryset in chunks, each with its scope and region full names loaded."""
+    rows = qs.iterator(chunk_size=chunk_size)
+    while chunk := list(islice(rows, chunk_size)):
+        yield from attach_region_full_names(chunk)
