@@ -193,6 +193,10 @@ SKILLREG_CALENDAR_DAYS_ROLL_FORWARD = env_bool("SKILLREG_CALENDAR_DAYS_ROLL_FORW
 # CQ-14, AH-4.1, HN-1: a filing is valid for 3 years.
 SKILLREG_VALIDITY_YEARS = int(os.environ.get("SKILLREG_VALIDITY_YEARS", 3))
 
+# A filing decision is refused by the system while any automatic condition fails or lacks its
+# fact (docs/decisions.md, "Filing needs every automatic condition met").
+SKILLREG_FILING_REQUIRES_ELIGIBLE = env_bool("SKILLREG_FILING_REQUIRES_ELIGIBLE", True)
+
 EMAIL_BACKEND = os.environ.get("SKILLREG_EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
 DEFAULT_FROM_EMAIL = "skillreg@localhost"
 

@@ -13,11 +13,12 @@ from skillreg.institutions.models import EvaluationType, InstitutionKind
 from skillreg.occupations.models import LEVEL_CHOICES, Occupation
 from skillreg.policy.profile import fact_catalog
 
+from .profile import DERIVED_FACTS
 from .models import Assessment, CoverageArea, MaterialKind, Ownership, Person
 
 YES_NO = [("", "（未填写）"), ("true", "是"), ("false", "否")]
 # Facts derived from the lists on the form; not asked twice.
-DERIVED_INSTITUTION_FACTS = {"finance_staff", "internal_quality_supervisors", "occupation_count", "all_new_occupations"}
+DERIVED_INSTITUTION_FACTS = DERIVED_FACTS | {"occupation_count", "all_new_occupations"}
 LINE_FACTS = [
     ("theory_room_area_m2", "理论考试场地面积（㎡）"),
     ("theory_room_seats", "理论考位数"),

@@ -13,12 +13,22 @@ from typing import Any
 from .models import Application, Person
 
 
+# The routing fields of the form are the single source of these two facts.
+OWNERSHIP_FACT = {"central": "central_branch", "provincial": "city_owned", "local": "county_owned", "private": "other"}
+COVERAGE_FACT = {"province_wide": "province_or_city_wide", "city_wide": "province_or_city_wide", "county": "county"}
+DERIVED_FACTS = {"finance_staff", "internal_quality_supervisors", "enterprise_affiliation", "evaluation_area"}
+
+
 def build_profile(application: Application) -> dict[str, Any]:
     people = list(application.people.select_related("occupation"))
     facts = dict(application.facts or {})
     roles = Counter(p.role for p in people)
     facts["finance_staff"] = roles[Person.Role.FINANCE]
     facts["internal_quality_supervisors"] = roles[Person.Role.SUPERVISOR]
+    if application.ownership:
+        facts["enterprise_affiliation"] = OWNERSHIP_FACT[application.ownership]
+    if application.coverage_area:
+        facts["evaluation_area"] = COVERAGE_FACT[application.coverage_area]
     examiners = [p for p in people if p.role == Person.Role.EXAMINER and p.occupation_id]
     scope = []
     for line in application.scope.select_related("occupation"):

@@ -82,7 +82,16 @@ def draft_payload(
     region_code: str = "500238",
     **data: Any,
 ) -> dict[str, Any]:
+    from skillreg.applications.profile import DERIVED_FACTS
+    from skillreg.policy.samples import full_profile
+
     occupations = occupations or [("4-10-01-05", [5, 4, 3])]
+    # Every fact at a passing value (the policy samples), minus what the form's lists derive.
+    sample = full_profile(region_code, kind)
+    facts = {k: v for k, v in sample["facts"].items() if k not in DERIVED_FACTS}
+    facts.update(data.pop("facts", {}))
+    line_facts = sample["scope"][0]["facts"]
+    level_facts = {k: v for k, v in sample["scope"][0]["level_facts"][0].items() if k not in ("level", "own_certified_examiners", "certified_examiners")}
     base = {
         "institution_kind": kind,
         "evaluation_types": types or ["skill_level"],
@@ -106,7 +115,12 @@ def draft_payload(
         "pledge_accepted": True,
     }
     base.update(data)
-    people = [{"role": "finance", "name": "赵财务", "certificate_code": "KJ-001"}, {"role": "manager", "name": "钱管理", "phone": "13800138003"}]
+    people = [
+        {"role": "finance", "name": "赵财务", "certificate_code": "KJ-001"},
+        {"role": "finance", "name": "孙会计", "certificate_code": "KJ-002"},
+        {"role": "manager", "name": "钱管理", "phone": "13800138003"},
+        {"role": "technician", "name": "周技术"},
+    ] + [{"role": "supervisor", "name": f"督导{i}"} for i in range(3)]
     for code, levels in occupations:
         people += [
             {"role": "examiner", "name": f"考评{code[-2:]}{i}", "occupation_code": code, "level": min(levels), "certificate_code": f"KP{code}{i}", "own_staff": True}
@@ -116,8 +130,16 @@ def draft_payload(
         "data": base,
         "people": people,
         "equipment": [{"name": "监控摄像机", "brand": "海康", "model": "DS-2CD", "quantity": 8, "ownership": "自有"}],
-        "scope": [{"occupation_code": code, "levels": levels, "facts": {}, "level_facts": []} for code, levels in occupations],
-        "facts": {"office_area_m2": 220, "tenure_years": 5},
+        "scope": [
+            {
+                "occupation_code": code,
+                "levels": levels,
+                "facts": {k: v for k, v in line_facts.items() if k not in ("examiners", "own_examiners")},
+                "level_facts": [{"level": lv, **level_facts} for lv in levels],
+            }
+            for code, levels in occupations
+        ],
+        "facts": facts,
     }
 
 

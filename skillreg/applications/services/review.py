@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
+from django.conf import settings
 from django.db import transaction
 
 from skillreg.audit.services import audit_record
@@ -241,6 +242,14 @@ def application_file(
         if pub is None or pub.closed_at is None:
             raise TransitionNotAllowed("社会培训评价组织须经择优遴选并公示期满后方可备案（CQ-11）", code="PUBLICITY_REQUIRED")
     record = evaluate_application(application)
+    if settings.SKILLREG_FILING_REQUIRES_ELIGIBLE:
+        blocking = [r for r in record["results"] if r["outcome"] in ("fail", "missing")]
+        if blocking:
+            raise ValidationFailed(
+                f"有 {len(blocking)} 项备案条件不符合或缺少事实，不能予以备案；请告知补正或作出不予备案决定",
+                code="NOT_ELIGIBLE",
+                items=[{"key": r["key"], "message": f"{r['title']} {r.get('scope_label', '')}：{r['message']}"} for r in blocking],
+            )
     checklist = checklist or []
     open_items = unresolved_review_items(record, checklist)
     if open_items:

@@ -100,7 +100,10 @@ def test_full_lifecycle_supplement_accept_evaluate_publicise_file(wuxi_instituti
         )
     filing = Filing.objects.get(application=app)
     assert app.state == State.FILED
-    assert decision.policy_record["verdict"] in {"eligible", "needs_review", "incomplete", "not_eligible"}
+    # every automatic condition of CQ + WX met; only the judgment items were left, and were confirmed
+    assert decision.policy_record["verdict"] == "needs_review"
+    assert [p["id"] for p in decision.policy_record["packs"]] == ["cq-2020-128", "wx-2021-62"]
+    assert decision.checklist and all(c["checked"] for c in decision.checklist)
     assert filing.code == "S023850000001"
     assert FILING_CODE_RE.match(filing.code)
     assert (filing.valid_from, filing.valid_to) == (dt.date(2026, 3, 17), dt.date(2029, 3, 16))
@@ -234,3 +237,30 @@ def test_expert_sees_only_assigned_cases(wuxi_institution, wuxi_officer, expert)
     task = app.assessments.get()
     with pytest.raises(PermissionDeniedError):
         services.assessment_submit(assessment=task, actor=intruder, opinion="x", recommendation="approve")
+
+
+def test_wx4_filing_refused_by_the_system_when_a_threshold_fails(wuxi_institution, wuxi_officer, expert):
+    app = testing.make_complete_draft(wuxi_institution, kind="employer", ownership="local", facts={"office_area_m2": 199})
+    services.application_submit(application=app, actor=wuxi_institution)
+    services.application_accept(application=app, actor=wuxi_officer)
+    _assess(app, wuxi_officer, expert)
+    with pytest.raises(ValidationFailed) as exc:
+        services.application_file(application=app, actor=wuxi_officer, reasons="符合", basis="CQ-11", checklist=_confirm_all(app))
+    assert exc.value.code == "NOT_ELIGIBLE"
+    assert any("199" in i["message"] for i in exc.value.details["items"])
+    app.refresh_from_db()
+    assert app.state == State.UNDER_EVALUATION and not Filing.objects.exists()
+    # refusing stays possible, with the record it rests on
+    decision = services.application_refuse(application=app, actor=wuxi_officer, reasons="办公用房不足200平方米", basis="溪人社发〔2021〕62号")
+    assert decision.policy_record["verdict"] == "not_eligible"
+
+
+def test_unconfirmed_checklist_items_block_filing(wuxi_institution, wuxi_officer, expert):
+    app = testing.make_complete_draft(wuxi_institution, kind="employer", ownership="local")
+    services.application_submit(application=app, actor=wuxi_institution)
+    services.application_accept(application=app, actor=wuxi_officer)
+    _assess(app, wuxi_officer, expert)
+    with pytest.raises(ValidationFailed) as exc:
+        services.application_file(application=app, actor=wuxi_officer, reasons="符合", basis="CQ-11", checklist=[])
+    assert exc.value.code == "CHECKLIST_INCOMPLETE"
+    assert app.state == State.UNDER_EVALUATION
