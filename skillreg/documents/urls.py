@@ -1,2 +1,9 @@
+from django.urls import path
+
+from . import views
+
 app_name = "documents"
-urlpatterns: list = []
+urlpatterns = [
+    path("receipt/<str:code>.pdf", views.receipt_pdf, name="receipt_pdf"),
+    path("receipt/<str:code>/", views.receipt, name="receipt"),
+]

@@ -141,7 +141,7 @@ def attach_region_full_names(filings: Iterable[Filing]) -> list[Filing]:
     codes = {c for f in filings for c in f.region.path.split("/")}
     names = dict(Region.objects.filter(code__in=codes).values_list("code", "name")) if codes else {}
     for f in filings:
-        f.region_full_name = "".join(names.get(c, "") for c in f.region.path.split("/"))
+        f.region_full_name = "".join(names.get(c, "") for c in f.region.path.split("/"))  # type: ignore[attr-defined]
     return filings
 
 

@@ -1,0 +1,60 @@
+"""Receipts (回执) of filings, as an HTML page and as a PDF.
+
+A receipt holds only public data, but it is served to whom it concerns: the institution's own users, staff
+whose region covers the filing, and admins (``institutions.selectors.receipt_filing_for``). Anyone else,
+anonymous visitors included, gets 404 rather than a login redirect, so a URL never reveals that a code exists;
+the public finds the same facts in the directory.
+"""
+
+from __future__ import annotations
+
+import logging
+from urllib.parse import quote
+
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.views.decorators.http import require_GET
+
+from skillreg.institutions.selectors import receipt_filing_for
+
+from .errors import FontMissing
+from .filing_text import level_headers
+from .receipt import DUTY_NOTE, PUBLICATION_NOTE, receipt_data, render_receipt_pdf
+
+logger = logging.getLogger(__name__)
+
+
+def _inline_disposition(filename: str, ascii_fallback: str) -> str:
+    return f"inline; filename=\"{ascii_fallback}\"; filename*=UTF-8''{quote(filename)}"
+
+
+@require_GET
+def receipt(request: HttpRequest, code: str) -> HttpResponse:
+    filing = receipt_filing_for(request.user, code)
+    context = {
+        "filing": filing,
+        "receipt": receipt_data(filing),
+        "level_headers": level_headers(),
+        "publication_note": PUBLICATION_NOTE,
+        "duty_note": DUTY_NOTE,
+    }
+    return render(request, "documents/receipt.html", context)
+
+
+@require_GET
+def receipt_pdf(request: HttpRequest, code: str) -> HttpResponse:
+    filing = receipt_filing_for(request.user, code)
+    data = receipt_data(filing)
+    try:
+        pdf = render_receipt_pdf(data)
+    except FontMissing as exc:
+        logger.error("receipt PDF not rendered: %s", exc.message)
+        user = request.user
+        is_admin = user.is_superuser or getattr(user, "role", "") == "admin"
+        message = exc.message if is_admin else "服务器缺少生成PDF所需的中文字体，暂时无法生成PDF回执。"
+        return render(request, "documents/unavailable.html", {"message": message, "filing": filing}, status=503)
+    response = HttpResponse(pdf, content_type="application/pdf")
+    response["Content-Disposition"] = _inline_disposition(data.filename, f"receipt-{data.filing_code}.pdf")
+    response["Cache-Control"] = "private, no-store"
+    response["X-Content-Type-Options"] = "nosniff"
+    return response

@@ -1,0 +1,100 @@
+"""Public directory of filed institutions (AH-4.3 public query service; CQ-12 information is published).
+
+No login. Thin views: the form validates the filters, ``institutions.selectors`` does the reading.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.core.paginator import Paginator
+from django.db.models import QuerySet
+from django.http import Http404, HttpRequest, HttpResponse
+from django.http.response import HttpResponseBase
+from django.shortcuts import render
+from django.views.decorators.http import require_GET
+
+from skillreg.core import clock
+from skillreg.core.errors import ValidationFailed
+from skillreg.documents.exports import csv_streaming_response, xlsx_response
+from skillreg.documents.filing_text import level_headers, scope_rows
+from skillreg.institutions.models import Filing
+from skillreg.institutions.selectors import (
+    attach_region_full_names,
+    directory_occupations,
+    iter_with_region_full_names,
+    public_filing_by_code,
+    public_filings,
+)
+
+from . import exports
+from .forms import DirectoryFilterForm
+
+PAGE_SIZE = 20
+EXPORT_FORMATS = ("csv", "xlsx")
+
+
+def _filtered(request: HttpRequest) -> tuple[DirectoryFilterForm, QuerySet[Filing] | None]:
+    """The bound form and the filtered queryset, or ``None`` when a filter value is invalid."""
+    form = DirectoryFilterForm(request.GET)
+    if not form.is_valid():
+        return form, None
+    try:
+        return form, public_filings(**form.selector_kwargs())
+    except ValidationFailed as exc:
+        form.add_error(exc.field if exc.field in form.fields else None, exc.message)
+        return form, None
+
+
+def _filter_errors(form: DirectoryFilterForm) -> list[str]:
+    return [str(e) for errors in form.errors.values() for e in errors]
+
+
+def _render_directory(
+    request: HttpRequest, form: DirectoryFilterForm, filings: QuerySet[Filing] | None
+) -> HttpResponse:
+    context: dict[str, Any] = {
+        "form": form,
+        "page": None,
+        "filter_errors": _filter_errors(form),
+        "filtered": any(request.GET.get(name) for name in form.fields),
+        "occupations": directory_occupations(),
+        "ellipsis": Paginator.ELLIPSIS,
+    }
+    if filings is None:
+        return render(request, "portal/directory.html", context, status=400)
+    paginator = Paginator(filings, PAGE_SIZE)
+    page = paginator.get_page(request.GET.get("page"))
+    attach_region_full_names(page.object_list)
+    context["page"] = page
+    context["page_range"] = paginator.get_elided_page_range(page.number, on_each_side=2, on_ends=1)
+    return render(request, "portal/directory.html", context)
+
+
+@require_GET
+def directory(request: HttpRequest) -> HttpResponse:
+    form, filings = _filtered(request)
+    return _render_directory(request, form, filings)
+
+
+@require_GET
+def institution(request: HttpRequest, code: str) -> HttpResponse:
+    filing = public_filing_by_code(code)
+    context = {"filing": filing, "scope_rows": scope_rows(filing), "level_headers": level_headers()}
+    return render(request, "portal/institution.html", context)
+
+
+@require_GET
+def export(request: HttpRequest, fmt: str | None = None) -> HttpResponseBase:
+    fmt = (fmt or request.GET.get("format") or "csv").lower()
+    if fmt not in EXPORT_FORMATS:
+        raise Http404("不支持的导出格式")
+    form, filings = _filtered(request)
+    if filings is None:
+        return _render_directory(request, form, None)
+    filename = f"技能人才评价机构名录-{clock.today():%Y%m%d}.{fmt}"
+    if fmt == "csv":
+        return csv_streaming_response(filename, exports.HEADERS, exports.rows(iter_with_region_full_names(filings)))
+    return xlsx_response(
+        filename, exports.HEADERS, exports.rows(iter_with_region_full_names(filings)), sheet_title="机构名录"
+    )
