@@ -27,7 +27,9 @@ def _present(record: dict[str, Any]) -> dict[str, Any]:
         r["key"] = result_key(r)
         r["outcome_label"] = OUTCOME_LABELS.get(r["outcome"], r["outcome"])
         c = r.get("citation") or {}
-        r["citation_text"] = f"{c.get('doc_number', '')} {c.get('article', '')}（{c.get('requirement', '')}）：“{c.get('quote', '')}”"
+        r["citation_text"] = (
+            f"{c.get('doc_number', '')} {c.get('article', '')}（{c.get('requirement', '')}）：“{c.get('quote', '')}”"
+        )
         s = r.get("subject") or {}
         if s:
             level = LEVEL_NAMES.get(s["level"], "") if s.get("level") else ""
@@ -44,7 +46,9 @@ def evaluate_application(application: Application, on: dt.date | None = None) ->
     try:
         record = check(build_profile(application), on=on or clock.today())
     except PolicyError as exc:
-        raise ValidationFailed(f"条件判定无法进行：{exc.message}", code=f"POLICY_{exc.code.upper()}", field=exc.field) from None
+        raise ValidationFailed(
+            f"条件判定无法进行：{exc.message}", code=f"POLICY_{exc.code.upper()}", field=exc.field
+        ) from None
     return _present(record)
 
 

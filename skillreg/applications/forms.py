@@ -13,8 +13,8 @@ from skillreg.institutions.models import EvaluationType, InstitutionKind
 from skillreg.occupations.models import LEVEL_CHOICES, Occupation
 from skillreg.policy.profile import fact_catalog
 
-from .profile import DERIVED_FACTS
 from .models import Assessment, CoverageArea, MaterialKind, Ownership, Person
+from .profile import DERIVED_FACTS
 
 YES_NO = [("", "（未填写）"), ("true", "是"), ("false", "否")]
 # Facts derived from the lists on the form; not asked twice.
@@ -37,11 +37,17 @@ def occupation_choices() -> list[tuple[str, str]]:
 class ApplicationForm(forms.Form):
     institution_kind = forms.ChoiceField(label="机构类别", choices=[("", "（请选择）"), *InstitutionKind.choices])
     evaluation_types = forms.MultipleChoiceField(
-        label="评价类型（可多选，多种评价一次性备案）", choices=EvaluationType.choices, widget=forms.CheckboxSelectMultiple
+        label="评价类型（可多选，多种评价一次性备案）",
+        choices=EvaluationType.choices,
+        widget=forms.CheckboxSelectMultiple,
     )
-    ownership = forms.ChoiceField(label="企业隶属（用人单位填写）", choices=[("", "（不适用）"), *Ownership.choices], required=False)
+    ownership = forms.ChoiceField(
+        label="企业隶属（用人单位填写）", choices=[("", "（不适用）"), *Ownership.choices], required=False
+    )
     coverage_area = forms.ChoiceField(
-        label="评价区域范围（社会培训评价组织填写）", choices=[("", "（不适用）"), *CoverageArea.choices], required=False
+        label="评价区域范围（社会培训评价组织填写）",
+        choices=[("", "（不适用）"), *CoverageArea.choices],
+        required=False,
     )
     applicant_name = forms.CharField(label="申报单位名称", max_length=200, required=False)
     applicant_address = forms.CharField(label="单位地址", max_length=200, required=False)
@@ -88,13 +94,19 @@ class EquipmentForm(forms.Form):
 class ScopeForm(forms.Form):
     occupation_code = forms.ChoiceField(label="职业（工种）", required=False)
     evaluation_type = forms.ChoiceField(label="评价类型", choices=EvaluationType.choices, required=False)
-    levels = forms.MultipleChoiceField(label="等级", choices=LEVEL_CHOICES, widget=forms.CheckboxSelectMultiple, required=False)
+    levels = forms.MultipleChoiceField(
+        label="等级", choices=LEVEL_CHOICES, widget=forms.CheckboxSelectMultiple, required=False
+    )
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["occupation_code"].choices = occupation_choices()
         for name, label in LINE_FACTS:
-            self.fields[name] = forms.FloatField(label=label, min_value=0, required=False) if name.endswith("m2") else forms.IntegerField(label=label, min_value=0, required=False)
+            self.fields[name] = (
+                forms.FloatField(label=label, min_value=0, required=False)
+                if name.endswith("m2")
+                else forms.IntegerField(label=label, min_value=0, required=False)
+            )
 
 
 PersonFormSet = forms.formset_factory(PersonForm, extra=3, max_num=500)
@@ -112,16 +124,25 @@ class FactsForm(forms.Form):
                 continue
             label = spec.label + (f"（{unit_label(spec.unit)}）" if spec.unit else "")
             if spec.type == "bool":
-                field: forms.Field = forms.TypedChoiceField(label=label, choices=YES_NO, required=False, coerce=_to_bool, empty_value=None)
+                field: forms.Field = forms.TypedChoiceField(
+                    label=label, choices=YES_NO, required=False, coerce=_to_bool, empty_value=None
+                )
             elif spec.type == "integer":
                 field = forms.IntegerField(label=label, min_value=0, required=False)
             elif spec.type == "number":
                 field = forms.FloatField(label=label, min_value=0, required=False)
             elif spec.type == "enum":
-                field = forms.ChoiceField(label=label, choices=[("", "（未填写）"), *[(c, choice_label(c)) for c in spec.choices]], required=False)
+                field = forms.ChoiceField(
+                    label=label,
+                    choices=[("", "（未填写）"), *[(c, choice_label(c)) for c in spec.choices]],
+                    required=False,
+                )
             elif spec.type == "enum_list":
                 field = forms.MultipleChoiceField(
-                    label=label, choices=[(c, choice_label(c)) for c in spec.choices], widget=forms.CheckboxSelectMultiple, required=False
+                    label=label,
+                    choices=[(c, choice_label(c)) for c in spec.choices],
+                    widget=forms.CheckboxSelectMultiple,
+                    required=False,
                 )
             else:
                 field = forms.DateField(label=label, required=False, widget=forms.DateInput(attrs={"type": "date"}))
@@ -142,7 +163,17 @@ def _to_bool(value: str) -> bool | None:
     return {"true": True, "false": False}.get(value)
 
 
-UNIT_LABELS = {"m2": "平方米", "cm": "厘米", "years": "年", "persons": "人", "person_times": "人次", "items": "题", "seats": "个", "workstations": "个", "rooms": "间"}
+UNIT_LABELS = {
+    "m2": "平方米",
+    "cm": "厘米",
+    "years": "年",
+    "persons": "人",
+    "person_times": "人次",
+    "items": "题",
+    "seats": "个",
+    "workstations": "个",
+    "rooms": "间",
+}
 
 
 def unit_label(unit: str | None) -> str:
@@ -151,26 +182,70 @@ def unit_label(unit: str | None) -> str:
 
 CHOICE_LABELS = {
     # legal forms
-    "enterprise": "企业", "public_institution": "事业单位（含院校）", "social_group": "社会团体", "private_non_enterprise": "民办非企业单位", "other": "其他",
+    "enterprise": "企业",
+    "public_institution": "事业单位（含院校）",
+    "social_group": "社会团体",
+    "private_non_enterprise": "民办非企业单位",
+    "other": "其他",
     # rooms and equipment
-    "exam_affairs_office": "考务办公室", "confidential_room": "保密室", "archive_room": "档案室", "waiting_room": "候考室",
-    "desks_chairs": "桌椅", "printer": "打印机", "communication": "通信设备", "computer": "计算机", "file_cabinet": "档案柜", "network": "网络", "confidential_cabinet": "保密柜",
+    "exam_affairs_office": "考务办公室",
+    "confidential_room": "保密室",
+    "archive_room": "档案室",
+    "waiting_room": "候考室",
+    "desks_chairs": "桌椅",
+    "printer": "打印机",
+    "communication": "通信设备",
+    "computer": "计算机",
+    "file_cabinet": "档案柜",
+    "network": "网络",
+    "confidential_cabinet": "保密柜",
     "exam_affairs_room": "考务工作室",
     # staff roles
-    "head": "负责人", "managers": "管理人员", "finance": "财务人员", "network_technician": "网络技术人员", "equipment": "设备管理人员", "archive": "档案管理人员", "exam_affairs": "考务人员",
+    "head": "负责人",
+    "managers": "管理人员",
+    "finance": "财务人员",
+    "network_technician": "网络技术人员",
+    "equipment": "设备管理人员",
+    "archive": "档案管理人员",
+    "exam_affairs": "考务人员",
     # management rules
-    "administrative": "行政管理制度", "financial": "财务管理制度", "safety": "安全管理制度", "security": "安全保卫制度", "personnel": "人员管理制度",
-    "evaluation_implementation": "认定组织实施管理制度", "talent_incentive": "技能人才培养激励制度", "teaching_evaluation_linkage": "教学与评价衔接制度",
-    "evaluation_service_procedure": "评价服务规程", "equipment_safe_operation": "设备安全操作规程", "equipment_management": "设备设施管理制度",
-    "quality": "质量管理制度", "certificate": "证书管理制度", "question_bank": "题库管理制度", "violation": "违规违纪管理制度",
+    "administrative": "行政管理制度",
+    "financial": "财务管理制度",
+    "safety": "安全管理制度",
+    "security": "安全保卫制度",
+    "personnel": "人员管理制度",
+    "evaluation_implementation": "认定组织实施管理制度",
+    "talent_incentive": "技能人才培养激励制度",
+    "teaching_evaluation_linkage": "教学与评价衔接制度",
+    "evaluation_service_procedure": "评价服务规程",
+    "equipment_safe_operation": "设备安全操作规程",
+    "equipment_management": "设备设施管理制度",
+    "quality": "质量管理制度",
+    "certificate": "证书管理制度",
+    "question_bank": "题库管理制度",
+    "violation": "违规违纪管理制度",
     # information systems
-    "exam_management": "信息化考务系统", "platform_realtime_connection": "数据与视频实时接入管理系统", "info_publishing": "信息发布平台", "consultation_complaint": "咨询投诉系统",
+    "exam_management": "信息化考务系统",
+    "platform_realtime_connection": "数据与视频实时接入管理系统",
+    "info_publishing": "信息发布平台",
+    "consultation_complaint": "咨询投诉系统",
     # education and titles
-    "secondary_or_below": "中专及以下", "junior_college": "大专", "bachelor": "本科", "master": "硕士研究生", "doctorate": "博士研究生",
-    "none": "无", "junior": "初级", "intermediate": "中级", "deputy_senior": "副高级", "senior": "正高级",
+    "secondary_or_below": "中专及以下",
+    "junior_college": "大专",
+    "bachelor": "本科",
+    "master": "硕士研究生",
+    "doctorate": "博士研究生",
+    "none": "无",
+    "junior": "初级",
+    "intermediate": "中级",
+    "deputy_senior": "副高级",
+    "senior": "正高级",
     # affiliation and area
-    "city_owned": "市属企业", "central_branch": "中央企业分支机构", "county_owned": "区县属企业",
-    "province_or_city_wide": "全市（省）范围", "county": "区县范围",
+    "city_owned": "市属企业",
+    "central_branch": "中央企业分支机构",
+    "county_owned": "区县属企业",
+    "province_or_city_wide": "全市（省）范围",
+    "county": "区县范围",
 }
 
 
@@ -192,8 +267,12 @@ class SupplementCompleteForm(SubmitForm):
 
 
 class SupplementRequestForm(SubmitForm):
-    items = forms.MultipleChoiceField(label="需补正的材料（一次性告知全部）", widget=forms.CheckboxSelectMultiple, required=False)
-    other_items = forms.CharField(label="其他需补正事项（每行一项）", widget=forms.Textarea, required=False, max_length=5000)
+    items = forms.MultipleChoiceField(
+        label="需补正的材料（一次性告知全部）", widget=forms.CheckboxSelectMultiple, required=False
+    )
+    other_items = forms.CharField(
+        label="其他需补正事项（每行一项）", widget=forms.Textarea, required=False, max_length=5000
+    )
     note = forms.CharField(label="说明", widget=forms.Textarea, required=False, max_length=2000)
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:

@@ -69,7 +69,9 @@ class Application(models.Model):
     version = models.PositiveIntegerField(default=1, help_text="Optimistic lock: bumped by every transition")
 
     # Routing
-    region = models.ForeignKey("regions.Region", on_delete=models.PROTECT, related_name="+", verbose_name="机构所在地区")
+    region = models.ForeignKey(
+        "regions.Region", on_delete=models.PROTECT, related_name="+", verbose_name="机构所在地区"
+    )
     authority = models.ForeignKey(
         "accounts.Authority",
         null=True,
@@ -152,6 +154,9 @@ class Person(models.Model):
     class Meta:
         ordering = ["role", "id"]
 
+    def __str__(self) -> str:
+        return f"{self.get_role_display()} {self.name}"
+
 
 class Equipment(models.Model):
     application = models.ForeignKey(Application, on_delete=models.CASCADE, related_name="equipment")
@@ -163,6 +168,9 @@ class Equipment(models.Model):
 
     class Meta:
         ordering = ["id"]
+
+    def __str__(self) -> str:
+        return f"{self.name} ×{self.quantity}"
 
 
 class ScopeLine(models.Model):
@@ -181,6 +189,9 @@ class ScopeLine(models.Model):
                 fields=["application", "occupation", "evaluation_type"], name="unique_scope_occupation"
             )
         ]
+
+    def __str__(self) -> str:
+        return f"{self.occupation_id} {self.levels}"
 
 
 class MaterialKind(models.TextChoices):
@@ -209,6 +220,9 @@ class Material(models.Model):
     class Meta:
         ordering = ["kind", "-uploaded_at"]
 
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()}：{self.original_name}"
+
 
 class Event(models.Model):
     """Append-only history of an application: every transition with actor, time, reason and basis."""
@@ -227,6 +241,9 @@ class Event(models.Model):
     class Meta:
         ordering = ["at", "id"]
 
+    def __str__(self) -> str:
+        return f"{self.action} {self.from_state}→{self.to_state}"
+
 
 class SupplementRequest(models.Model):
     """A notice to supplement (补正通知): every missing item at once (CQ-10)."""
@@ -240,6 +257,9 @@ class SupplementRequest(models.Model):
 
     class Meta:
         ordering = ["-requested_at"]
+
+    def __str__(self) -> str:
+        return f"补正通知 {self.requested_at:%Y-%m-%d}"
 
 
 class Assessment(models.Model):
@@ -269,6 +289,9 @@ class Assessment(models.Model):
             models.UniqueConstraint(fields=["application", "method", "expert"], name="unique_assessment_task")
         ]
 
+    def __str__(self) -> str:
+        return f"{self.get_method_display()} {self.expert_id}"
+
 
 class Publicity(models.Model):
     """Public notice of a selected social_org before filing (CQ-11 第二款)."""
@@ -279,6 +302,9 @@ class Publicity(models.Model):
     text = models.TextField("公示内容")
     objections = models.TextField("异议情况", blank=True)
     closed_at = models.DateTimeField(null=True, blank=True)
+
+    def __str__(self) -> str:
+        return f"公示 {self.starts_on}–{self.ends_on}"
 
 
 class Decision(models.Model):
@@ -302,3 +328,6 @@ class Decision(models.Model):
 
     class Meta:
         ordering = ["decided_at"]
+
+    def __str__(self) -> str:
+        return f"{self.get_outcome_display()} {self.decided_at:%Y-%m-%d}"

@@ -12,7 +12,6 @@ from typing import Any
 
 from .models import Application, Person
 
-
 # The routing fields of the form are the single source of these two facts.
 OWNERSHIP_FACT = {"central": "central_branch", "provincial": "city_owned", "local": "county_owned", "private": "other"}
 COVERAGE_FACT = {"province_wide": "province_or_city_wide", "city_wide": "province_or_city_wide", "county": "county"}

@@ -58,16 +58,27 @@ def _initial(application: Application | None) -> dict[str, Any]:
     initial["head_id_number"] = mask_id_number(a.head_id_number) if a.head_id_number else ""
     people = [
         {
-            "role": p.role, "name": p.name, "phone": mask_phone(p.phone) if p.phone else "",
-            "occupation_code": p.occupation.code if p.occupation else "", "level": p.level or "",
-            "certificate_code": p.certificate_code, "own_staff": p.own_staff,
+            "role": p.role,
+            "name": p.name,
+            "phone": mask_phone(p.phone) if p.phone else "",
+            "occupation_code": p.occupation.code if p.occupation else "",
+            "level": p.level or "",
+            "certificate_code": p.certificate_code,
+            "own_staff": p.own_staff,
         }
         for p in a.people.select_related("occupation")
     ]
-    equipment = [{"name": e.name, "brand": e.brand, "model": e.model, "quantity": e.quantity, "ownership": e.ownership} for e in a.equipment.all()]
+    equipment = [
+        {"name": e.name, "brand": e.brand, "model": e.model, "quantity": e.quantity, "ownership": e.ownership}
+        for e in a.equipment.all()
+    ]
     scope = []
     for line in a.scope.select_related("occupation"):
-        row: dict[str, Any] = {"occupation_code": line.occupation.code, "evaluation_type": line.evaluation_type, "levels": [str(x) for x in line.levels]}
+        row: dict[str, Any] = {
+            "occupation_code": line.occupation.code,
+            "evaluation_type": line.evaluation_type,
+            "levels": [str(x) for x in line.levels],
+        }
         facts = (line.facts or {}).get("facts", {})
         lfs = (line.facts or {}).get("level_facts", [])
         for name, _label in LINE_FACTS:
@@ -81,7 +92,11 @@ def _initial(application: Application | None) -> dict[str, Any]:
 
 
 def _rows(formset: Any) -> list[dict[str, Any]]:
-    return [f.cleaned_data for f in formset.forms if f.cleaned_data and any(v not in (None, "", [], False) for k, v in f.cleaned_data.items() if k != "own_staff")]
+    return [
+        f.cleaned_data
+        for f in formset.forms
+        if f.cleaned_data and any(v not in (None, "", [], False) for k, v in f.cleaned_data.items() if k != "own_staff")
+    ]
 
 
 def _scope_payload(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
@@ -89,10 +104,20 @@ def _scope_payload(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
     for r in rows:
         levels = [int(x) for x in r.get("levels") or []]
         facts = {n: r[n] for n, _l in LINE_FACTS if n not in LEVEL_FACT_NAMES and r.get(n) is not None}
-        level_facts = [
-            {"level": lv, **{n: r[n] for n in LEVEL_FACT_NAMES if r.get(n) is not None}} for lv in levels
-        ] if any(r.get(n) is not None for n in LEVEL_FACT_NAMES) else []
-        out.append({"occupation_code": r.get("occupation_code") or "", "evaluation_type": r.get("evaluation_type") or "", "levels": levels, "facts": facts, "level_facts": level_facts})
+        level_facts = (
+            [{"level": lv, **{n: r[n] for n in LEVEL_FACT_NAMES if r.get(n) is not None}} for lv in levels]
+            if any(r.get(n) is not None for n in LEVEL_FACT_NAMES)
+            else []
+        )
+        out.append(
+            {
+                "occupation_code": r.get("occupation_code") or "",
+                "evaluation_type": r.get("evaluation_type") or "",
+                "levels": levels,
+                "facts": facts,
+                "level_facts": level_facts,
+            }
+        )
     return out
 
 
@@ -118,9 +143,13 @@ def application_edit(request: HttpRequest, pid: Any = None) -> HttpResponse:
                 public_id = None
             try:
                 saved = services.application_save_draft(
-                    actor=request.user, application=application, public_id=public_id,
+                    actor=request.user,
+                    application=application,
+                    public_id=public_id,
                     data={**form.cleaned_data, "region_code": None},
-                    people=_rows(people), equipment=_rows(equipment), scope=_scope_payload(_rows(scope)),
+                    people=_rows(people),
+                    equipment=_rows(equipment),
+                    scope=_scope_payload(_rows(scope)),
                     facts=facts.facts(),
                 )
             except DomainError as exc:
@@ -143,7 +172,15 @@ def application_edit(request: HttpRequest, pid: Any = None) -> HttpResponse:
     return render(
         request,
         "applications/applicant_edit.html",
-        {"application": application, "form": form, "people": people, "equipment": equipment, "scope": scope, "facts": facts, "draft_token": token},
+        {
+            "application": application,
+            "form": form,
+            "people": people,
+            "equipment": equipment,
+            "scope": scope,
+            "facts": facts,
+            "draft_token": token,
+        },
     )
 
 
@@ -181,7 +218,9 @@ def material_upload(request: HttpRequest, pid: Any) -> HttpResponse:
     else:
         f = form.cleaned_data["file"]
         try:
-            services.material_upload(application=application, actor=request.user, kind=form.cleaned_data["kind"], fileobj=f, name=f.name)
+            services.material_upload(
+                application=application, actor=request.user, kind=form.cleaned_data["kind"], fileobj=f, name=f.name
+            )
         except DomainError as exc:
             flash_error(request, exc)
         else:
@@ -204,7 +243,9 @@ def application_submit(request: HttpRequest, pid: Any) -> HttpResponse:
             messages.success(request, "补正材料已提交，受理期限自补正完毕之日重新起算。")
         else:
             services.application_submit(application=application, actor=request.user, version=version)
-            messages.success(request, f"申请已提交，申请编号 {application.number}，受理机关：{application.authority.name}。")
+            messages.success(
+                request, f"申请已提交，申请编号 {application.number}，受理机关：{application.authority.name}。"
+            )
     except DomainError as exc:
         flash_error(request, exc)
     return redirect("apply:detail", pid=application.public_id)
@@ -218,7 +259,9 @@ def application_withdraw(request: HttpRequest, pid: Any) -> HttpResponse:
     form = SubmitForm(request.POST)
     try:
         services.application_withdraw(
-            application=application, actor=request.user, reason=request.POST.get("reason", "")[:2000],
+            application=application,
+            actor=request.user,
+            reason=request.POST.get("reason", "")[:2000],
             version=form.cleaned_data["version"] if form.is_valid() else None,
         )
         messages.success(request, "申请已撤回。")

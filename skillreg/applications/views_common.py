@@ -19,7 +19,9 @@ def flash_error(request: HttpRequest, exc: DomainError) -> None:
     messages.error(request, exc.message)
     for key in ("missing", "errors", "items"):
         for item in exc.details.get(key, []) or []:
-            text = item.get("message") or item.get("label") or item.get("title") if isinstance(item, dict) else str(item)
+            text = (
+                item.get("message") or item.get("label") or item.get("title") if isinstance(item, dict) else str(item)
+            )
             if text:
                 messages.error(request, f"· {text}")
 
@@ -43,4 +45,3 @@ def material_download(request: HttpRequest, pid: Any, mid: int) -> FileResponse:
     )
     response["X-Content-Type-Options"] = "nosniff"
     return response
-

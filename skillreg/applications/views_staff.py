@@ -133,7 +133,11 @@ def case_action(request: HttpRequest, pid: Any, action: str) -> HttpResponse:
             form = SupplementRequestForm(p)
             form.is_valid()
             services.supplement_request(
-                application=application, actor=user, items=form.all_items(), note=form.cleaned_data.get("note", ""), version=version
+                application=application,
+                actor=user,
+                items=form.all_items(),
+                note=form.cleaned_data.get("note", ""),
+                version=version,
             )
             messages.success(request, "已一次性告知申请人需补正的全部材料。")
         elif action == "accept":
@@ -144,19 +148,32 @@ def case_action(request: HttpRequest, pid: Any, action: str) -> HttpResponse:
             form.is_valid()
             reasons, basis = form.cleaned_data.get("reasons", ""), form.cleaned_data.get("basis", "")
             if action == "refuse_acceptance":
-                services.application_refuse_acceptance(application=application, actor=user, reasons=reasons, basis=basis, version=version)
+                services.application_refuse_acceptance(
+                    application=application, actor=user, reasons=reasons, basis=basis, version=version
+                )
                 messages.success(request, "已作出不予受理决定。")
             elif action == "refuse":
-                services.application_refuse(application=application, actor=user, reasons=reasons, basis=basis, version=version)
+                services.application_refuse(
+                    application=application, actor=user, reasons=reasons, basis=basis, version=version
+                )
                 messages.success(request, "已作出不予备案决定。")
             else:
                 checklist = [
-                    {"key": key[len("check_"):], "checked": True, "comment": p.get("comment_" + key[len("check_"):], "")[:500]}
+                    {
+                        "key": key[len("check_") :],
+                        "checked": True,
+                        "comment": p.get("comment_" + key[len("check_") :], "")[:500],
+                    }
                     for key in p
                     if key.startswith("check_")
                 ]
                 services.application_file(
-                    application=application, actor=user, reasons=reasons, basis=basis, checklist=checklist, version=version
+                    application=application,
+                    actor=user,
+                    reasons=reasons,
+                    basis=basis,
+                    checklist=checklist,
+                    version=version,
                 )
                 messages.success(request, f"已予以备案，备案编码 {application.filing.code}。")
         elif action == "assign_assessment":
@@ -166,13 +183,19 @@ def case_action(request: HttpRequest, pid: Any, action: str) -> HttpResponse:
             else:
                 expert = selectors.expert_by_id(form.cleaned_data["expert"])
                 services.assessment_assign(
-                    application=application, actor=user, method=form.cleaned_data["method"], expert=expert, version=version
+                    application=application,
+                    actor=user,
+                    method=form.cleaned_data["method"],
+                    expert=expert,
+                    version=version,
                 )
                 messages.success(request, "已安排技术评估。")
         elif action == "forward":
             form = ForwardForm(p)
             form.is_valid()
-            services.application_forward(application=application, actor=user, opinion=form.cleaned_data.get("opinion", ""), version=version)
+            services.application_forward(
+                application=application, actor=user, opinion=form.cleaned_data.get("opinion", ""), version=version
+            )
             messages.success(request, f"已审核通过并报送 {application.authority.name}。")
         elif action == "start_publicity":
             form = PublicityForm(p)
@@ -181,13 +204,20 @@ def case_action(request: HttpRequest, pid: Any, action: str) -> HttpResponse:
             else:
                 d = form.cleaned_data
                 services.publicity_start(
-                    application=application, actor=user, starts_on=d["starts_on"], ends_on=d["ends_on"], text=d["text"], version=version
+                    application=application,
+                    actor=user,
+                    starts_on=d["starts_on"],
+                    ends_on=d["ends_on"],
+                    text=d["text"],
+                    version=version,
                 )
                 messages.success(request, "已发布公示。")
         elif action == "close_publicity":
             form = PublicityCloseForm(p)
             form.is_valid()
-            services.publicity_close(application=application, actor=user, objections=form.cleaned_data.get("objections", ""), version=version)
+            services.publicity_close(
+                application=application, actor=user, objections=form.cleaned_data.get("objections", ""), version=version
+            )
             messages.success(request, "公示已结束。")
         else:
             raise Http404("未知的操作")
@@ -200,7 +230,9 @@ def case_action(request: HttpRequest, pid: Any, action: str) -> HttpResponse:
 def my_assessments(request: HttpRequest) -> HttpResponse:
     if getattr(request.user, "role", "") != "expert":
         raise Http404("页面不存在")
-    return render(request, "applications/expert_list.html", {"assessments": selectors.assessments_for_expert(request.user)})
+    return render(
+        request, "applications/expert_list.html", {"assessments": selectors.assessments_for_expert(request.user)}
+    )
 
 
 @login_required
@@ -211,7 +243,10 @@ def assessment_detail(request: HttpRequest, pk: int) -> HttpResponse:
         if form.is_valid():
             try:
                 services.assessment_submit(
-                    assessment=assessment, actor=request.user, opinion=form.cleaned_data["opinion"], recommendation=form.cleaned_data["recommendation"]
+                    assessment=assessment,
+                    actor=request.user,
+                    opinion=form.cleaned_data["opinion"],
+                    recommendation=form.cleaned_data["recommendation"],
                 )
             except DomainError as exc:
                 flash_error(request, exc)

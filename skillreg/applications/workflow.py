@@ -33,7 +33,14 @@ TRANSITIONS: dict[str, Transition] = {
     t.action: t
     for t in [
         _t("submit", {S.DRAFT}, S.SUBMITTED, "applicant", "提交申请", "CQ-9"),
-        _t("request_supplement", {S.SUBMITTED, S.RESUBMITTED}, S.SUPPLEMENT_REQUESTED, "staff", "一次性告知补正", "CQ-10"),
+        _t(
+            "request_supplement",
+            {S.SUBMITTED, S.RESUBMITTED},
+            S.SUPPLEMENT_REQUESTED,
+            "staff",
+            "一次性告知补正",
+            "CQ-10",
+        ),
         _t("resubmit", {S.SUPPLEMENT_REQUESTED}, S.RESUBMITTED, "applicant", "提交补正材料", "CQ-10"),
         _t("accept", {S.SUBMITTED, S.RESUBMITTED}, S.ACCEPTED, "staff", "受理", "CQ-10"),
         _t("refuse_acceptance", {S.SUBMITTED, S.RESUBMITTED}, S.NOT_ACCEPTED, "staff", "不予受理", "CQ-10"),
@@ -50,7 +57,14 @@ TRANSITIONS: dict[str, Transition] = {
             "applicant",
             "撤回申请",
         ),
-        _t("deem_accepted", {S.SUBMITTED, S.RESUBMITTED}, S.ACCEPTED, "system", "逾期未作出不予受理决定，视为受理", "CQ-10"),
+        _t(
+            "deem_accepted",
+            {S.SUBMITTED, S.RESUBMITTED},
+            S.ACCEPTED,
+            "system",
+            "逾期未作出不予受理决定，视为受理",
+            "CQ-10",
+        ),
         _t("deem_abandoned", {S.SUPPLEMENT_REQUESTED}, S.ABANDONED, "system", "逾期未补正，视为放弃申请", "CQ-10"),
     ]
 }

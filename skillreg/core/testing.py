@@ -21,12 +21,12 @@ PDF_BYTES = (
     b"%PDF-1.4\n1 0 obj<</Type/Catalog/Pages 2 0 R>>endobj 2 0 obj<</Type/Pages/Count 0/Kids[]>>endobj\n"
     b"trailer<</Root 1 0 R>>\n%%EOF\n"
 )
-PASSWORD = "Skillreg#2026"
+PASSWORD = "Skillreg#2026"  # noqa: S105 - test and demo accounts only
 
 
 def make_uscc(division: str = "500238", seed: int | None = None) -> str:
     """A USCC with a valid check digit whose division part is ``division``."""
-    rnd = random.Random(seed)
+    rnd = random.Random(seed)  # noqa: S311 - test data, not secrets
     alphabet = "0123456789ABCDEFGHJKLMNPQRTUWXY"
     body = "91" + division + "".join(rnd.choice(alphabet[:10]) for _ in range(9))
     return body + uscc.calc_check_digit(body)
@@ -91,7 +91,11 @@ def draft_payload(
     facts = {k: v for k, v in sample["facts"].items() if k not in DERIVED_FACTS}
     facts.update(data.pop("facts", {}))
     line_facts = sample["scope"][0]["facts"]
-    level_facts = {k: v for k, v in sample["scope"][0]["level_facts"][0].items() if k not in ("level", "own_certified_examiners", "certified_examiners")}
+    level_facts = {
+        k: v
+        for k, v in sample["scope"][0]["level_facts"][0].items()
+        if k not in ("level", "own_certified_examiners", "certified_examiners")
+    }
     base = {
         "institution_kind": kind,
         "evaluation_types": types or ["skill_level"],
@@ -123,7 +127,14 @@ def draft_payload(
     ] + [{"role": "supervisor", "name": f"督导{i}"} for i in range(3)]
     for code, levels in occupations:
         people += [
-            {"role": "examiner", "name": f"考评{code[-2:]}{i}", "occupation_code": code, "level": min(levels), "certificate_code": f"KP{code}{i}", "own_staff": True}
+            {
+                "role": "examiner",
+                "name": f"考评{code[-2:]}{i}",
+                "occupation_code": code,
+                "level": min(levels),
+                "certificate_code": f"KP{code}{i}",
+                "own_staff": True,
+            }
             for i in range(5)
         ]
     return {
@@ -153,5 +164,11 @@ def make_complete_draft(user: Any, *, skip_materials: tuple[str, ...] = (), **kw
     for kind in MaterialKind:
         if kind.value in skip_materials:
             continue
-        material_upload(application=application, actor=user, kind=kind.value, fileobj=upload(PNG_BYTES, f"{kind.value}.png"), name=f"{kind.label}.png")
+        material_upload(
+            application=application,
+            actor=user,
+            kind=kind.value,
+            fileobj=upload(PNG_BYTES, f"{kind.value}.png"),
+            name=f"{kind.label}.png",
+        )
     return application

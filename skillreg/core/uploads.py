@@ -86,7 +86,9 @@ def store_upload(fileobj: IO[bytes], original_name: str, *, subdir: str) -> Stor
         ext = kind.extension if kind else ""
         if ext not in ALLOWED:
             raise ValidationFailed(
-                f"文件类型不被接受（按文件内容识别），仅接受 {ALLOWED_LABEL}", code="UPLOAD_TYPE_NOT_ALLOWED", field="file"
+                f"文件类型不被接受（按文件内容识别），仅接受 {ALLOWED_LABEL}",
+                code="UPLOAD_TYPE_NOT_ALLOWED",
+                field="file",
             )
         if ext in {"docx", "xlsx"}:
             _check_office_zip(tmp, ext)

@@ -23,12 +23,16 @@ def clean_uscc(value: str, *, field: str = "uscc", region_code: str | None = Non
     except stdnum_exc.InvalidLength:
         raise ValidationFailed("统一社会信用代码应为18位", code="USCC_INVALID_LENGTH", field=field) from None
     except stdnum_exc.InvalidChecksum:
-        raise ValidationFailed("统一社会信用代码校验位错误，请核对", code="USCC_INVALID_CHECKSUM", field=field) from None
+        raise ValidationFailed(
+            "统一社会信用代码校验位错误，请核对", code="USCC_INVALID_CHECKSUM", field=field
+        ) from None
     except stdnum_exc.ValidationError:
         raise ValidationFailed("统一社会信用代码格式不正确", code="USCC_INVALID_FORMAT", field=field) from None
     division = code[2:8]
     if not division.isdigit():
-        raise ValidationFailed("统一社会信用代码中的登记管理机关行政区划码不正确", code="USCC_INVALID_DIVISION", field=field)
+        raise ValidationFailed(
+            "统一社会信用代码中的登记管理机关行政区划码不正确", code="USCC_INVALID_DIVISION", field=field
+        )
     if region_code and division[:2] != region_code[:2] and division[:2] != "10":
         # "10…" is the national registration authority prefix (e.g. central enterprises).
         raise ValidationFailed(
@@ -44,7 +48,9 @@ def clean_id_number(value: str, *, field: str = "id_number", today: dt.date | No
     raw = (value or "").strip().upper()
     if re.fullmatch(r"\d(\.\d+)?E\+\d+", raw):
         raise ValidationFailed(
-            "身份证号码被表格软件转成了科学计数法，请将该列设置为文本后重新填写", code="ID_SCIENTIFIC_NOTATION", field=field
+            "身份证号码被表格软件转成了科学计数法，请将该列设置为文本后重新填写",
+            code="ID_SCIENTIFIC_NOTATION",
+            field=field,
         )
     try:
         number = ric.validate(raw)

@@ -94,6 +94,9 @@ class FilingScope(models.Model):
         ordering = ["occupation__code"]
         constraints = [models.UniqueConstraint(fields=["filing", "occupation"], name="unique_filing_occupation")]
 
+    def __str__(self) -> str:
+        return f"{self.occupation_id} {self.levels}"
+
     @property
     def level_labels(self) -> list[str]:
         return [LEVEL_NAMES[lv] for lv in sorted(self.levels, reverse=True)]

@@ -39,13 +39,19 @@ def unit_register(
     region = Region.objects.filter(code=region_code).first()
     if region is None:
         errors.append(ValidationFailed("请选择所在地区", code="REGION_UNKNOWN", field="region"))
-    for label, value, fieldname in [("单位名称", name, "name"), ("单位地址", address, "address"), ("联系人", contact_name, "contact_name")]:
+    for label, value, fieldname in [
+        ("单位名称", name, "name"),
+        ("单位地址", address, "address"),
+        ("联系人", contact_name, "contact_name"),
+    ]:
         if not (value or "").strip():
             errors.append(ValidationFailed(f"请填写{label}", code="REQUIRED", field=fieldname))
     try:
         uscc = clean_uscc(uscc, region_code=region_code if region else None)
         if ApplicantUnit.objects.filter(uscc=uscc).exists():
-            errors.append(ValidationFailed("该统一社会信用代码已注册，请由本单位已有账号登录", code="USCC_TAKEN", field="uscc"))
+            errors.append(
+                ValidationFailed("该统一社会信用代码已注册，请由本单位已有账号登录", code="USCC_TAKEN", field="uscc")
+            )
     except ValidationFailed as exc:
         errors.append(exc)
     try:
@@ -74,7 +80,9 @@ def unit_register(
                 contact_phone=mask_phone(contact_phone),
                 created_at=clock.now(),
             )
-            user = User(username=username, email=email, role="institution", unit=unit, display_name=contact_name.strip())
+            user = User(
+                username=username, email=email, role="institution", unit=unit, display_name=contact_name.strip()
+            )
             user.phone = contact_phone
             user.set_password(password)
             user.save()

@@ -21,7 +21,9 @@ def ensure_applicant(application: Application, actor: Any) -> None:
 
 
 def ensure_handling_staff(application: Application, actor: Any) -> None:
-    if not (getattr(actor, "role", "") == "staff" and actor.authority_id and actor.authority_id == application.authority_id):
+    if not (
+        getattr(actor, "role", "") == "staff" and actor.authority_id and actor.authority_id == application.authority_id
+    ):
         raise PermissionDeniedError("此申请当前不由您所在的机关办理", code="NOT_HANDLING_AUTHORITY")
 
 
@@ -43,7 +45,8 @@ def transition(
     PostgreSQL: of two staff deciding the same case at once exactly one matches a row; the other
     gets ``ConcurrentChange`` and nothing of theirs is written. Must run inside ``atomic()``.
     """
-    assert transaction.get_connection().in_atomic_block
+    if not transaction.get_connection().in_atomic_block:
+        raise RuntimeError("transition() must run inside transaction.atomic()")
     data = json.loads(json.dumps(data or {}, ensure_ascii=False, default=str))
     t = check_transition(action, application.state)
     if t.actor == "applicant":

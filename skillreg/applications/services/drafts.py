@@ -29,7 +29,6 @@ from ..models import (
     Person,
     ScopeLine,
     State,
-    SupplementRequest,
 )
 from ..routing import RoutingError, route_for
 from ._common import ensure_applicant, transition
@@ -140,13 +139,17 @@ def application_save_draft(
         if region is None:
             errs.add("region_code", "所在地区不正确")
     pii: dict[str, str] = {}
-    for name, (label, kind_) in PII_FIELDS.items():
+    for name, (_label, kind_) in PII_FIELDS.items():
         current = getattr(application, name, "") if application else ""
         value = _pii_value(current, data.get(name), kind_)
         if value is None:
             continue
         try:
-            pii[name] = clean_id_number(value, field=name, today=clock.today()) if kind_ == "id" else clean_phone(value, field=name)
+            pii[name] = (
+                clean_id_number(value, field=name, today=clock.today())
+                if kind_ == "id"
+                else clean_phone(value, field=name)
+            )
         except ValidationFailed as exc:
             errs.catch(exc, name)
     try:
@@ -209,7 +212,9 @@ def application_save_draft(
     return application
 
 
-def _clean_people(people: list[dict[str, Any]], occupations: dict[str, Occupation], errs: _Errors) -> list[dict[str, Any]]:
+def _clean_people(
+    people: list[dict[str, Any]], occupations: dict[str, Occupation], errs: _Errors
+) -> list[dict[str, Any]]:
     rows = []
     for i, p in enumerate(people):
         f = f"people[{i}]"
@@ -247,7 +252,11 @@ def _clean_people(people: list[dict[str, Any]], occupations: dict[str, Occupatio
             except (TypeError, ValueError):
                 level = 0
             if level not in range(1, 6):
-                errs.add(f"{f}.level", f"等级“{p['level']}”不正确，应为 1（一级/高级技师）至 5（五级/初级工）", "LEVEL_INVALID")
+                errs.add(
+                    f"{f}.level",
+                    f"等级“{p['level']}”不正确，应为 1（一级/高级技师）至 5（五级/初级工）",
+                    "LEVEL_INVALID",
+                )
             else:
                 row["level"] = level
         if role == Person.Role.EXAMINER and not row["certificate_code"]:
@@ -380,7 +389,14 @@ def missing_items(application: Application) -> list[dict[str, str]]:
     def need(field: str, message: str) -> None:
         out.append({"field": field, "message": message})
 
-    for name in ["applicant_name", "applicant_address", "institution_name", "institution_address", "legal_rep_name", "head_name"]:
+    for name in [
+        "applicant_name",
+        "applicant_address",
+        "institution_name",
+        "institution_address",
+        "legal_rep_name",
+        "head_name",
+    ]:
         if not getattr(application, name):
             need(name, f"未填写{TEXT_FIELDS[name][0]}")
     for name, (label, _k) in PII_FIELDS.items():
@@ -439,10 +455,20 @@ def _route_fields(application: Application) -> dict[str, Any]:
     if missing:
         raise ValidationFailed(f"受理机关未配置：{'、'.join(missing)}，请联系系统管理员", code="AUTHORITY_MISSING")
     steps = [
-        {"authority": s.authority, "authority_name": authorities[s.authority].name, "role": s.role, "label": s.label, "rule": s.rule}
+        {
+            "authority": s.authority,
+            "authority_name": authorities[s.authority].name,
+            "role": s.role,
+            "label": s.label,
+            "rule": s.rule,
+        }
         for s in route.steps
     ]
-    meta = {"copy_to": list(route.copy_to), "copy_rule": route.copy_rule, "publicity_required": route.publicity_required}
+    meta = {
+        "copy_to": list(route.copy_to),
+        "copy_rule": route.copy_rule,
+        "publicity_required": route.publicity_required,
+    }
     return {"route": {"steps": steps, **meta}, "route_step": 0, "authority": authorities[route.steps[0].authority]}
 
 
@@ -460,13 +486,19 @@ def application_submit(*, application: Application, actor: Any, version: int | N
         number = f"BA{application.region.code[:2]}{clock.today():%Y}{next_value('application-number'):07d}"
         updates.update({"number": application.number or number, "submitted_at": now, "received_at": now})
         transition(
-            application, "submit", actor=actor, version=version, updates=updates,
+            application,
+            "submit",
+            actor=actor,
+            version=version,
+            updates=updates,
             data={"authority": updates["authority"].code, "route": [s["authority"] for s in updates["route"]["steps"]]},
         )
     return application
 
 
-def supplement_complete(*, application: Application, actor: Any, note: str = "", version: int | None = None) -> Application:
+def supplement_complete(
+    *, application: Application, actor: Any, note: str = "", version: int | None = None
+) -> Application:
     """The applicant completes the supplement. The day it is complete counts as the day of receipt (CQ-10)."""
     ensure_applicant(application, actor)
     missing = missing_items(application)

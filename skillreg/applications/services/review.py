@@ -87,7 +87,15 @@ def application_refuse_acceptance(
 ) -> Decision:
     """不予受理 — states reasons and basis (CQ-10)."""
     with transaction.atomic():
-        return _decide(application, "refuse_acceptance", Decision.Outcome.NOT_ACCEPTED, actor=actor, reasons=reasons, basis=basis, version=version)
+        return _decide(
+            application,
+            "refuse_acceptance",
+            Decision.Outcome.NOT_ACCEPTED,
+            actor=actor,
+            reasons=reasons,
+            basis=basis,
+            version=version,
+        )
 
 
 def assessment_assign(
@@ -102,7 +110,10 @@ def assessment_assign(
         raise ValidationFailed("该专家已承担此项评估", code="ASSESSMENT_DUPLICATE", field="expert")
     with transaction.atomic():
         transition(
-            application, "assign_assessment", actor=actor, version=version,
+            application,
+            "assign_assessment",
+            actor=actor,
+            version=version,
             data={"method": method, "expert": expert.get_username()},
         )
         return Assessment.objects.create(
@@ -157,7 +168,9 @@ def _is_final_step(application: Application) -> bool:
     return application.route_step >= len(steps) - 1
 
 
-def application_forward(*, application: Application, actor: Any, opinion: str, version: int | None = None) -> Application:
+def application_forward(
+    *, application: Application, actor: Any, opinion: str, version: int | None = None
+) -> Application:
     """Pass the case to the next authority of its route (HN-1: 区县初审 → 市审核 → 省审批)."""
     from skillreg.accounts.models import Authority
 
@@ -205,15 +218,25 @@ def publicity_start(
     if hasattr(application, "publicity"):
         raise TransitionNotAllowed("该申请已公示过", code="PUBLICITY_EXISTS")
     with transaction.atomic():
-        transition(application, "start_publicity", actor=actor, version=version, data={"starts_on": starts_on, "ends_on": ends_on})
+        transition(
+            application,
+            "start_publicity",
+            actor=actor,
+            version=version,
+            data={"starts_on": starts_on, "ends_on": ends_on},
+        )
         return Publicity.objects.create(application=application, starts_on=starts_on, ends_on=ends_on, text=text)
 
 
-def publicity_close(*, application: Application, actor: Any, objections: str = "", version: int | None = None) -> Publicity:
+def publicity_close(
+    *, application: Application, actor: Any, objections: str = "", version: int | None = None
+) -> Publicity:
     ensure_handling_staff(application, actor)
     pub = application.publicity
     if clock.today() <= pub.ends_on:
-        raise TransitionNotAllowed(f"公示期至 {pub.ends_on:%Y年%m月%d日} 届满，届满后方可结束公示", code="PUBLICITY_RUNNING")
+        raise TransitionNotAllowed(
+            f"公示期至 {pub.ends_on:%Y年%m月%d日} 届满，届满后方可结束公示", code="PUBLICITY_RUNNING"
+        )
     with transaction.atomic():
         transition(application, "close_publicity", actor=actor, version=version, reason=objections)
         pub.objections = objections.strip()
@@ -240,7 +263,9 @@ def application_file(
     if (application.route or {}).get("publicity_required"):
         pub = getattr(application, "publicity", None)
         if pub is None or pub.closed_at is None:
-            raise TransitionNotAllowed("社会培训评价组织须经择优遴选并公示期满后方可备案（CQ-11）", code="PUBLICITY_REQUIRED")
+            raise TransitionNotAllowed(
+                "社会培训评价组织须经择优遴选并公示期满后方可备案（CQ-11）", code="PUBLICITY_REQUIRED"
+            )
     record = evaluate_application(application)
     if settings.SKILLREG_FILING_REQUIRES_ELIGIBLE:
         blocking = [r for r in record["results"] if r["outcome"] in ("fail", "missing")]
@@ -248,7 +273,10 @@ def application_file(
             raise ValidationFailed(
                 f"有 {len(blocking)} 项备案条件不符合或缺少事实，不能予以备案；请告知补正或作出不予备案决定",
                 code="NOT_ELIGIBLE",
-                items=[{"key": r["key"], "message": f"{r['title']} {r.get('scope_label', '')}：{r['message']}"} for r in blocking],
+                items=[
+                    {"key": r["key"], "message": f"{r['title']} {r.get('scope_label', '')}：{r['message']}"}
+                    for r in blocking
+                ],
             )
     checklist = checklist or []
     open_items = unresolved_review_items(record, checklist)
@@ -258,8 +286,15 @@ def application_file(
         )
     with transaction.atomic():
         decision = _decide(
-            application, "file", Decision.Outcome.FILED, actor=actor, reasons=reasons, basis=basis,
-            version=version, policy_record=record, checklist=checklist,
+            application,
+            "file",
+            Decision.Outcome.FILED,
+            actor=actor,
+            reasons=reasons,
+            basis=basis,
+            version=version,
+            policy_record=record,
+            checklist=checklist,
         )
         copy_to = bool((application.route or {}).get("copy_to"))
         filing_create(application=application, authority=actor.authority, actor=actor, copy_to_province=copy_to)
@@ -272,10 +307,21 @@ def application_refuse(
     """不予备案 — written notice with reasons and basis (CQ-11)."""
     record = evaluate_application(application)
     with transaction.atomic():
-        return _decide(application, "refuse", Decision.Outcome.REFUSED, actor=actor, reasons=reasons, basis=basis, version=version, policy_record=record)
+        return _decide(
+            application,
+            "refuse",
+            Decision.Outcome.REFUSED,
+            actor=actor,
+            reasons=reasons,
+            basis=basis,
+            version=version,
+            policy_record=record,
+        )
 
 
-def application_withdraw(*, application: Application, actor: Any, reason: str = "", version: int | None = None) -> Application:
+def application_withdraw(
+    *, application: Application, actor: Any, reason: str = "", version: int | None = None
+) -> Application:
     with transaction.atomic():
         transition(application, "withdraw", actor=actor, version=version, reason=reason)
     return application

@@ -40,7 +40,16 @@ def test_wrong_uscc_check_digit_is_refused_at_registration(db):
     good = testing.make_uscc("500238", seed=9)
     bad = good[:-1] + ("0" if good[-1] != "0" else "1")
     with pytest.raises(ValidationFailed) as exc:
-        unit_register(name="某单位", uscc=bad, region_code="500238", address="地址", contact_name="张", contact_phone="13800138000", username="someone", password=testing.PASSWORD)
+        unit_register(
+            name="某单位",
+            uscc=bad,
+            region_code="500238",
+            address="地址",
+            contact_name="张",
+            contact_phone="13800138000",
+            username="someone",
+            password=testing.PASSWORD,
+        )
     errors = {e["field"]: e for e in exc.value.details["errors"]}
     assert errors["uscc"]["code"] == "USCC_INVALID_CHECKSUM"
     assert "校验位" in errors["uscc"]["message"]
@@ -49,7 +58,16 @@ def test_wrong_uscc_check_digit_is_refused_at_registration(db):
 
 def test_uscc_of_another_province_is_refused(db):
     with pytest.raises(ValidationFailed) as exc:
-        unit_register(name="某单位", uscc=testing.make_uscc("520100", seed=3), region_code="500238", address="地址", contact_name="张", contact_phone="13800138000", username="someone", password=testing.PASSWORD)
+        unit_register(
+            name="某单位",
+            uscc=testing.make_uscc("520100", seed=3),
+            region_code="500238",
+            address="地址",
+            contact_name="张",
+            contact_phone="13800138000",
+            username="someone",
+            password=testing.PASSWORD,
+        )
     assert {e["code"] for e in exc.value.details["errors"]} == {"USCC_REGION_MISMATCH"}
 
 
@@ -80,7 +98,10 @@ def test_unknown_occupation_code_and_level_outside_1_to_5(wuxi_institution):
     with pytest.raises(ValidationFailed) as exc:
         _save(
             wuxi_institution,
-            scope=[{"occupation_code": "9-99-99-99", "levels": [3]}, {"occupation_code": "4-10-01-05", "levels": [6, 0]}],
+            scope=[
+                {"occupation_code": "9-99-99-99", "levels": [3]},
+                {"occupation_code": "4-10-01-05", "levels": [6, 0]},
+            ],
         )
     errors = exc.value.details["errors"]
     assert {e["code"] for e in errors} >= {"OCCUPATION_UNKNOWN", "LEVEL_INVALID"}
@@ -113,12 +134,16 @@ def test_executable_renamed_pdf_is_refused(draft, wuxi_institution, settings):
     elf = b"\x7fELF\x02\x01\x01\x00" + b"\x00" * 200
     before = AuditRecord.objects.count()
     with pytest.raises(ValidationFailed) as exc:
-        services.material_upload(application=draft, actor=wuxi_institution, kind="assets", fileobj=io.BytesIO(elf), name="场地证明.pdf")
+        services.material_upload(
+            application=draft, actor=wuxi_institution, kind="assets", fileobj=io.BytesIO(elf), name="场地证明.pdf"
+        )
     assert exc.value.code == "UPLOAD_TYPE_NOT_ALLOWED"
     assert not Material.objects.filter(kind="assets").exists()
     assert AuditRecord.objects.count() == before
     assert [p for p in (settings.MEDIA_ROOT).rglob("*") if p.is_file()] == [
-        p for p in (settings.MEDIA_ROOT).rglob("*") if p.is_file() and Material.objects.filter(storage_name=str(p.relative_to(settings.MEDIA_ROOT))).exists()
+        p
+        for p in (settings.MEDIA_ROOT).rglob("*")
+        if p.is_file() and Material.objects.filter(storage_name=str(p.relative_to(settings.MEDIA_ROOT))).exists()
     ]
 
 
@@ -139,7 +164,13 @@ class _Endless(io.RawIOBase):
 
 def test_200mb_upload_is_refused_while_streaming(draft, wuxi_institution, settings):
     with pytest.raises(ValidationFailed) as exc:
-        services.material_upload(application=draft, actor=wuxi_institution, kind="assets", fileobj=_Endless(200 * 1024 * 1024), name="big.pdf")
+        services.material_upload(
+            application=draft,
+            actor=wuxi_institution,
+            kind="assets",
+            fileobj=_Endless(200 * 1024 * 1024),
+            name="big.pdf",
+        )
     assert exc.value.code == "UPLOAD_TOO_LARGE"
     leftovers = [p for p in settings.MEDIA_ROOT.rglob(".tmp-*")]
     assert leftovers == []
@@ -155,13 +186,19 @@ def test_zip_bomb_docx_is_refused(draft, wuxi_institution):
         zf.writestr("word/bomb.bin", b"\0" * (50 * 1024 * 1024))
     buf.seek(0)
     with pytest.raises(ValidationFailed) as exc:
-        services.material_upload(application=draft, actor=wuxi_institution, kind="assets", fileobj=buf, name="方案.docx")
+        services.material_upload(
+            application=draft, actor=wuxi_institution, kind="assets", fileobj=buf, name="方案.docx"
+        )
     assert exc.value.code == "UPLOAD_ZIP_BOMB"
 
 
 def test_file_names_are_sanitised(draft, wuxi_institution):
     m = services.material_upload(
-        application=draft, actor=wuxi_institution, kind="assets", fileobj=testing.upload(testing.PDF_BYTES, "x"), name="../../etc/pass<wd>.pdf"
+        application=draft,
+        actor=wuxi_institution,
+        kind="assets",
+        fileobj=testing.upload(testing.PDF_BYTES, "x"),
+        name="../../etc/pass<wd>.pdf",
     )
     assert m.original_name == "passwd.pdf"
     assert ".." not in m.storage_name and m.storage_name.endswith(".pdf")

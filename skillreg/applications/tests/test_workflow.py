@@ -25,7 +25,9 @@ FILING_CODE_RE = re.compile(r"^[YS]\d{4}\d{2}\d{6}$")
 def _assess(application, officer, expert):
     services.assessment_assign(application=application, actor=officer, method="material_check", expert=expert)
     task = application.assessments.get()
-    services.assessment_submit(assessment=task, actor=expert, opinion="材料齐全，场地符合要求。", recommendation="approve")
+    services.assessment_submit(
+        assessment=task, actor=expert, opinion="材料齐全，场地符合要求。", recommendation="approve"
+    )
 
 
 def _confirm_all(application):
@@ -36,7 +38,9 @@ def _confirm_all(application):
 
 
 def test_cq10_submit_incomplete_lists_every_missing_item_and_changes_nothing(wuxi_institution):
-    app = testing.make_complete_draft(wuxi_institution, skip_materials=("credit_report", "pledge"), pledge_accepted=False)
+    app = testing.make_complete_draft(
+        wuxi_institution, skip_materials=("credit_report", "pledge"), pledge_accepted=False
+    )
     before = AuditRecord.objects.count()
     with pytest.raises(ValidationFailed) as exc:
         services.application_submit(application=app, actor=wuxi_institution)
@@ -76,10 +80,18 @@ def test_full_lifecycle_supplement_accept_evaluate_publicise_file(wuxi_instituti
     app = testing.make_complete_draft(wuxi_institution)
     with time_machine.travel(dt.datetime(2026, 3, 2, 9, 0, tzinfo=dt.UTC)):
         services.application_submit(application=app, actor=wuxi_institution)
-        services.supplement_request(application=app, actor=wuxi_officer, items=["场地设备设施等资产辅证材料：租赁合同"], note="请补正")
+        services.supplement_request(
+            application=app, actor=wuxi_officer, items=["场地设备设施等资产辅证材料：租赁合同"], note="请补正"
+        )
         assert app.state == State.SUPPLEMENT_REQUESTED
     with time_machine.travel(dt.datetime(2026, 3, 10, 9, 0, tzinfo=dt.UTC)):
-        services.material_upload(application=app, actor=wuxi_institution, kind="assets", fileobj=testing.upload(testing.PDF_BYTES, "租赁合同.pdf"), name="租赁合同.pdf")
+        services.material_upload(
+            application=app,
+            actor=wuxi_institution,
+            kind="assets",
+            fileobj=testing.upload(testing.PDF_BYTES, "租赁合同.pdf"),
+            name="租赁合同.pdf",
+        )
         services.supplement_complete(application=app, actor=wuxi_institution, note="已补充租赁合同")
         assert app.state == State.RESUBMITTED
         # CQ-10: the day the supplement is complete counts as the day of receipt
@@ -87,15 +99,26 @@ def test_full_lifecycle_supplement_accept_evaluate_publicise_file(wuxi_instituti
         services.application_accept(application=app, actor=wuxi_officer)
         _assess(app, wuxi_officer, expert)
         with pytest.raises(TransitionNotAllowed) as exc:
-            services.application_file(application=app, actor=wuxi_officer, reasons="符合条件", basis="渝人社发〔2020〕128号第十一条")
+            services.application_file(
+                application=app, actor=wuxi_officer, reasons="符合条件", basis="渝人社发〔2020〕128号第十一条"
+            )
         assert exc.value.code == "PUBLICITY_REQUIRED"
-        services.publicity_start(application=app, actor=wuxi_officer, starts_on=dt.date(2026, 3, 10), ends_on=dt.date(2026, 3, 16), text="拟备案公示")
+        services.publicity_start(
+            application=app,
+            actor=wuxi_officer,
+            starts_on=dt.date(2026, 3, 10),
+            ends_on=dt.date(2026, 3, 16),
+            text="拟备案公示",
+        )
         with pytest.raises(TransitionNotAllowed):
             services.publicity_close(application=app, actor=wuxi_officer)
     with time_machine.travel(dt.datetime(2026, 3, 17, 9, 0, tzinfo=dt.UTC)):
         services.publicity_close(application=app, actor=wuxi_officer, objections="无异议")
         decision = services.application_file(
-            application=app, actor=wuxi_officer, reasons="经技术评估符合条件", basis="渝人社发〔2020〕128号第十一条",
+            application=app,
+            actor=wuxi_officer,
+            reasons="经技术评估符合条件",
+            basis="渝人社发〔2020〕128号第十一条",
             checklist=_confirm_all(app),
         )
     filing = Filing.objects.get(application=app)
@@ -109,11 +132,22 @@ def test_full_lifecycle_supplement_accept_evaluate_publicise_file(wuxi_instituti
     assert (filing.valid_from, filing.valid_to) == (dt.date(2026, 3, 17), dt.date(2029, 3, 16))
     assert [(s.occupation.code, s.levels) for s in filing.scope.all()] == [("4-10-01-05", [5, 4, 3])]
     actions = list(Event.objects.filter(application=app).values_list("action", flat=True))
-    assert actions == ["submit", "request_supplement", "resubmit", "accept", "assign_assessment", "start_publicity", "close_publicity", "file"]
+    assert actions == [
+        "submit",
+        "request_supplement",
+        "resubmit",
+        "accept",
+        "assign_assessment",
+        "start_publicity",
+        "close_publicity",
+        "file",
+    ]
     assert verify_chain().ok
 
 
-def test_filing_codes_are_sequential_per_province_and_never_reused(wuxi_institution, cq_centre_officer, wuxi_officer, expert):
+def test_filing_codes_are_sequential_per_province_and_never_reused(
+    wuxi_institution, cq_centre_officer, wuxi_officer, expert
+):
     codes = []
     for kind, extra, officer in [
         ("employer", {"ownership": "central"}, cq_centre_officer),
@@ -123,7 +157,9 @@ def test_filing_codes_are_sequential_per_province_and_never_reused(wuxi_institut
         services.application_submit(application=app, actor=wuxi_institution)
         services.application_accept(application=app, actor=officer)
         _assess(app, officer, expert)
-        services.application_file(application=app, actor=officer, reasons="符合", basis="CQ-11", checklist=_confirm_all(app))
+        services.application_file(
+            application=app, actor=officer, reasons="符合", basis="CQ-11", checklist=_confirm_all(app)
+        )
         codes.append(app.filing.code)
     # Y employer; 0000 for the city-level (provincial) centre, 0238 for Wuxi; province 50; sequence 1, 2
     assert codes == ["Y000050000001", "Y023850000002"]
@@ -185,7 +221,9 @@ def test_institution_cannot_reach_another_units_application(wuxi_institution, ot
         services.application_submit(application=app, actor=other_institution)
 
 
-def test_hn1_huainan_county_initial_review_city_review_province_approval(huainan_institution, huainan_county_officer, huainan_city_officer, anhui_officer, expert):
+def test_hn1_huainan_county_initial_review_city_review_province_approval(
+    huainan_institution, huainan_county_officer, huainan_city_officer, anhui_officer, expert
+):
     app = testing.make_complete_draft(
         huainan_institution, kind="employer", region_code="340403", occupations=[("6-31-01-03", [3, 2])]
     )
@@ -201,7 +239,9 @@ def test_hn1_huainan_county_initial_review_city_review_province_approval(huainan
     _assess(app, huainan_city_officer, expert)
     services.application_forward(application=app, actor=huainan_city_officer, opinion="审核通过，报省厅审批")
     assert app.authority.code == "hrss-340000"
-    services.application_file(application=app, actor=anhui_officer, reasons="同意备案", basis="HN-1", checklist=_confirm_all(app))
+    services.application_file(
+        application=app, actor=anhui_officer, reasons="同意备案", basis="HN-1", checklist=_confirm_all(app)
+    )
     assert app.filing.code.startswith("Y000034")
     assert app.decisions.filter(outcome="forwarded").count() == 2
 
@@ -209,9 +249,13 @@ def test_hn1_huainan_county_initial_review_city_review_province_approval(huainan
 def test_ah2_technician_levels_are_copied_to_the_province(db):
     from skillreg.applications.routing import route_for
 
-    route = route_for(region_code="340102", region_level="county", kind="school", evaluation_types=["skill_level"], levels=[3, 2])
+    route = route_for(
+        region_code="340102", region_level="county", kind="school", evaluation_types=["skill_level"], levels=[3, 2]
+    )
     assert route.steps[0].authority == "hrss-340100" and route.copy_to == ("hrss-340000",)
-    route = route_for(region_code="340102", region_level="county", kind="school", evaluation_types=["skill_level"], levels=[5, 4])
+    route = route_for(
+        region_code="340102", region_level="county", kind="school", evaluation_types=["skill_level"], levels=[5, 4]
+    )
     assert route.copy_to == ()
 
 
@@ -240,18 +284,24 @@ def test_expert_sees_only_assigned_cases(wuxi_institution, wuxi_officer, expert)
 
 
 def test_wx4_filing_refused_by_the_system_when_a_threshold_fails(wuxi_institution, wuxi_officer, expert):
-    app = testing.make_complete_draft(wuxi_institution, kind="employer", ownership="local", facts={"office_area_m2": 199})
+    app = testing.make_complete_draft(
+        wuxi_institution, kind="employer", ownership="local", facts={"office_area_m2": 199}
+    )
     services.application_submit(application=app, actor=wuxi_institution)
     services.application_accept(application=app, actor=wuxi_officer)
     _assess(app, wuxi_officer, expert)
     with pytest.raises(ValidationFailed) as exc:
-        services.application_file(application=app, actor=wuxi_officer, reasons="符合", basis="CQ-11", checklist=_confirm_all(app))
+        services.application_file(
+            application=app, actor=wuxi_officer, reasons="符合", basis="CQ-11", checklist=_confirm_all(app)
+        )
     assert exc.value.code == "NOT_ELIGIBLE"
     assert any("199" in i["message"] for i in exc.value.details["items"])
     app.refresh_from_db()
     assert app.state == State.UNDER_EVALUATION and not Filing.objects.exists()
     # refusing stays possible, with the record it rests on
-    decision = services.application_refuse(application=app, actor=wuxi_officer, reasons="办公用房不足200平方米", basis="溪人社发〔2021〕62号")
+    decision = services.application_refuse(
+        application=app, actor=wuxi_officer, reasons="办公用房不足200平方米", basis="溪人社发〔2021〕62号"
+    )
     assert decision.policy_record["verdict"] == "not_eligible"
 
 

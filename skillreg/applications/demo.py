@@ -1,0 +1,378 @@
+"""Demo data: institutions across the five jurisdictions in every state, users of every role.
+
+Everything is made through the real services (validation, routing, audit included). Loading is
+idempotent: a second run finds the demo already loaded and only prints the logins.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from typing import Any
+
+from django.contrib.auth import get_user_model
+from django.db import transaction
+
+from skillreg.audit.services import audit_record
+from skillreg.core import clock, testing
+
+from . import services
+from .eligibility import evaluate_application
+from .models import Application, State
+from .services._common import transition
+
+DEMO_PASSWORD = "Demo#2026skill"  # noqa: S105 - printed demo logins for the local demo only
+
+
+@dataclass(frozen=True)
+class DemoUser:
+    username: str
+    role: str
+    display: str
+    authority: str = ""
+
+
+STAFF = [
+    DemoUser("cq_centre", "staff", "重庆市鉴定中心 审核员", "center-500000"),
+    DemoUser("cq_wuxi", "staff", "巫溪县人社局 经办员", "hrss-500238"),
+    DemoUser("cq_wanzhou", "staff", "万州区人社局 经办员", "hrss-500101"),
+    DemoUser("cq_shapingba", "staff", "沙坪坝区人社局 经办员", "hrss-500106"),
+    DemoUser("ah_province", "staff", "安徽省人社厅 审批员", "hrss-340000"),
+    DemoUser("ah_hefei", "staff", "合肥市人社局 审核员", "hrss-340100"),
+    DemoUser("hn_city", "staff", "淮南市人社局 审核员", "hrss-340400"),
+    DemoUser("hn_tianjiaan", "staff", "田家庵区人社局 初审员", "hrss-340403"),
+    DemoUser("gz_province", "staff", "贵州省人社厅 审核员", "hrss-520000"),
+]
+EXPERTS = [DemoUser("expert_wang", "expert", "王专家"), DemoUser("expert_liu", "expert", "刘专家")]
+
+
+@dataclass(frozen=True)
+class DemoCase:
+    unit: str  # username of the institution user
+    unit_name: str
+    region: str
+    kind: str
+    state: str
+    occupations: tuple[tuple[str, tuple[int, ...]], ...]
+    extra: tuple[tuple[str, str], ...] = ()
+
+
+CASES = [
+    DemoCase(
+        "wx_yanglao",
+        "巫溪县康养职业培训学校",
+        "500238",
+        "social_org",
+        State.FILED,
+        (("4-10-01-05", (5, 4, 3)),),
+        (("coverage_area", "county"),),
+    ),
+    DemoCase(
+        "wx_dianli",
+        "巫溪县电力实业有限公司",
+        "500238",
+        "employer",
+        State.UNDER_EVALUATION,
+        (("6-31-01-03", (5, 4, 3)),),
+        (("ownership", "local"),),
+    ),
+    DemoCase(
+        "wx_pengren",
+        "巫溪县烹饪职业技能培训中心",
+        "500238",
+        "social_org",
+        State.SUPPLEMENT_REQUESTED,
+        (("4-03-02-01", (5, 4)),),
+        (("coverage_area", "county"),),
+    ),
+    DemoCase(
+        "cq_jixie",
+        "重庆机械装备集团有限公司",
+        "500101",
+        "employer",
+        State.FILED,
+        (("6-18-01-01", (5, 4, 3, 2)), ("6-18-02-04", (5, 4, 3))),
+        (("ownership", "provincial"),),
+    ),
+    DemoCase("cq_jigong", "重庆市万州高级技工学校", "500101", "school", State.SUBMITTED, (("4-12-01-01", (5, 4, 3)),)),
+    DemoCase(
+        "cq_jiazheng",
+        "重庆巾帼家政服务培训中心",
+        "500112",
+        "social_org",
+        State.PUBLICITY,
+        (("4-10-01-06", (5, 4)),),
+        (("coverage_area", "city_wide"),),
+    ),
+    DemoCase(
+        "cq_draft",
+        "重庆渝中美业职业培训学校",
+        "500103",
+        "social_org",
+        State.DRAFT,
+        (("4-10-03-01", (5, 4)),),
+        (("coverage_area", "county"),),
+    ),
+    DemoCase(
+        "cq_refused",
+        "重庆沙坪坝某培训中心",
+        "500106",
+        "social_org",
+        State.NOT_ACCEPTED,
+        (("4-07-05-01", (5, 4)),),
+        (("coverage_area", "county"),),
+    ),
+    DemoCase(
+        "hn_meikuang",
+        "淮南矿业技能评价中心",
+        "340403",
+        "employer",
+        State.FILED,
+        (("6-31-01-02", (5, 4, 3, 2)),),
+        (("ownership", "local"),),
+    ),
+    DemoCase(
+        "hn_jixiao", "淮南市职业技术学校", "340403", "school", State.UNDER_EVALUATION, (("6-31-01-03", (5, 4, 3)),)
+    ),
+    DemoCase(
+        "hn_withdrawn",
+        "淮南田家庵茶艺培训学校",
+        "340403",
+        "social_org",
+        State.WITHDRAWN,
+        (("4-03-02-07", (5, 4)),),
+        (("coverage_area", "county"),),
+    ),
+    DemoCase(
+        "ah_hefei",
+        "合肥市智能制造职业技能培训学校",
+        "340102",
+        "social_org",
+        State.FILED,
+        (("6-31-07-01", (5, 4, 3)),),
+        (("coverage_area", "city_wide"),),
+    ),
+    DemoCase(
+        "ah_accepted",
+        "合肥电子商务职业培训学校",
+        "340102",
+        "social_org",
+        State.ACCEPTED,
+        (("4-01-06-01", (5, 4, 3)),),
+        (("coverage_area", "city_wide"),),
+    ),
+    DemoCase(
+        "gz_pengren",
+        "贵州黔厨职业技能培训学校",
+        "520100",
+        "social_org",
+        State.FILED,
+        (("4-03-02-01", (5, 4, 3)),),
+        (("coverage_area", "province_wide"),),
+    ),
+    DemoCase(
+        "gz_refused",
+        "贵阳某职业培训中心",
+        "520100",
+        "social_org",
+        State.REFUSED,
+        (("4-03-02-02", (5, 4)),),
+        (("coverage_area", "province_wide"),),
+    ),
+    DemoCase("gz_resubmitted", "遵义市技师学院", "520300", "school", State.RESUBMITTED, (("6-18-02-04", (5, 4, 3)),)),
+    DemoCase(
+        "gz_abandoned",
+        "毕节某技能培训中心",
+        "520500",
+        "social_org",
+        State.ABANDONED,
+        (("4-10-01-05", (5, 4)),),
+        (("coverage_area", "province_wide"),),
+    ),
+]
+
+
+def _user(u: DemoUser) -> Any:
+    User = get_user_model()
+    existing = User.objects.filter(username=u.username).first()
+    if existing:
+        return existing
+    if u.role == "staff":
+        return testing.make_staff(u.username, u.authority, display_name=u.display)
+    return testing.make_expert(u.username, u.display)
+
+
+def _set_password(user: Any) -> None:
+    user.set_password(DEMO_PASSWORD)
+    user.save(update_fields=["password"])
+
+
+def _officer(application: Application) -> Any:
+    return get_user_model().objects.filter(role="staff", authority=application.authority).first()
+
+
+def _confirm_all(application: Application) -> list[dict[str, Any]]:
+    record = evaluate_application(application)
+    return [{"key": r["key"], "checked": True, "comment": "演示：已核查"} for r in record["checklist"]]
+
+
+def _advance(application: Application, target: str, unit_user: Any, experts: list[Any]) -> None:
+    if target == State.DRAFT:
+        return
+    services.application_submit(application=application, actor=unit_user)
+    if target == State.SUBMITTED:
+        return
+    if target == State.WITHDRAWN:
+        services.application_withdraw(application=application, actor=unit_user, reason="演示：撤回后重新准备材料")
+        return
+    officer = _officer(application)
+    if target in (State.SUPPLEMENT_REQUESTED, State.RESUBMITTED, State.ABANDONED):
+        services.supplement_request(
+            application=application,
+            actor=officer,
+            items=["场地设备设施等资产辅证材料：租赁合同需加盖出租方公章", "申请备案机构信用报告（近一个月内）"],
+        )
+        if target == State.RESUBMITTED:
+            services.supplement_complete(application=application, actor=unit_user, note="已按通知补正")
+        if target == State.ABANDONED:
+            with transaction.atomic():
+                # What the statutory-clock sweep does when the 30-day supplement period passes (CQ-10).
+                transition(
+                    application,
+                    "deem_abandoned",
+                    actor=None,
+                    version=None,
+                    reason="逾期未补正，视为放弃申请（演示数据）",
+                )
+        return
+    if target == State.NOT_ACCEPTED:
+        services.application_refuse_acceptance(
+            application=application,
+            actor=officer,
+            reasons="申请人不在本行政区域内依法登记",
+            basis="渝人社发〔2020〕128号 第七条第（一）项",
+        )
+        return
+    services.application_accept(application=application, actor=officer)
+    if target == State.ACCEPTED:
+        return
+    while True:
+        officer = _officer(application)
+        step = application.route["steps"][application.route_step]
+        final = application.route_step == len(application.route["steps"]) - 1
+        if (
+            step["role"] != "initial_review"
+            and not application.assessments.filter(submitted_at__isnull=True).exists()
+            and (final or not application.assessments.exists())
+        ):
+            for method, expert in zip(["material_check", "site_visit"], experts, strict=True):
+                if not application.assessments.filter(method=method).exists():
+                    task = services.assessment_assign(
+                        application=application, actor=officer, method=method, expert=expert
+                    )
+                    services.assessment_submit(
+                        assessment=task,
+                        actor=expert,
+                        opinion="材料齐全，场地设备与所报职业相适应。",
+                        recommendation="approve",
+                    )
+        if final:
+            break
+        services.application_forward(application=application, actor=officer, opinion="审核通过，报送上级")
+    if target == State.UNDER_EVALUATION:
+        return
+    if application.route.get("publicity_required"):
+        today = clock.today()
+        closing = target != State.PUBLICITY
+        starts = today - dt.timedelta(days=10) if closing else today
+        services.publicity_start(
+            application=application,
+            actor=officer,
+            starts_on=starts,
+            ends_on=starts + dt.timedelta(days=6),
+            text=f"拟同意 {application.institution_name} 备案为社会培训评价组织，公示期内如有异议请向受理机关反映。",
+        )
+        if not closing:
+            return
+        services.publicity_close(application=application, actor=officer, objections="公示期内无异议")
+    if target == State.REFUSED:
+        services.application_refuse(
+            application=application,
+            actor=officer,
+            reasons="现场考察发现理论考场实际座位不足",
+            basis="黔人社 实施细则 第六条第（七）项",
+        )
+        return
+    services.application_file(
+        application=application,
+        actor=officer,
+        reasons="经技术评估符合备案条件",
+        basis="依据所在地评价机构管理规定",
+        checklist=_confirm_all(application),
+    )
+
+
+def demo_loaded() -> bool:
+    return get_user_model().objects.filter(username="cq_centre").exists()
+
+
+def load_demo() -> list[tuple[str, str, str]]:
+    """Load the demo (once). Returns (username, role, description) of the demo logins."""
+    if not demo_loaded():
+        with transaction.atomic():  # all or nothing: a failed load leaves no half demo behind
+            _load()
+    return _logins()
+
+
+def _load() -> None:
+    staff = [_user(u) for u in STAFF]
+    experts = [_user(u) for u in EXPERTS]
+    for i, case in enumerate(CASES, start=1):
+        unit_user = testing.make_institution_user(
+            case.unit, region_code=case.region, name=case.unit_name, seed=1000 + i
+        )
+        application = services.application_save_draft(
+            actor=unit_user,
+            **testing.draft_payload(
+                kind=case.kind,
+                region_code=case.region,
+                occupations=[(code, list(levels)) for code, levels in case.occupations],
+                applicant_name=case.unit_name,
+                institution_name=case.unit_name.replace("有限公司", "")
+                + ("职业技能等级评价中心" if case.kind == "employer" else ""),
+                applicant_address=f"{unit_user.unit.region.full_name}演示路{i}号",
+                institution_address=f"{unit_user.unit.region.full_name}演示路{i}号",
+                coverage_region=unit_user.unit.region.name,
+                **dict(case.extra),
+            ),
+        )
+        for kind in ("basic_info", "work_plan", "assets", "credit_report", "experience", "pledge"):
+            services.material_upload(
+                application=application,
+                actor=unit_user,
+                kind=kind,
+                fileobj=testing.upload(testing.PDF_BYTES, f"{kind}.pdf"),
+                name=f"演示材料-{kind}.pdf",
+            )
+        _advance(application, case.state, unit_user, experts)
+    User = get_user_model()
+    admin = User.objects.filter(username="sysadmin").first() or User(
+        username="sysadmin", role="admin", display_name="系统管理员", is_staff=True, is_superuser=True
+    )
+    admin.set_password(DEMO_PASSWORD)
+    admin.save()
+    for user in [*staff, *experts, *User.objects.filter(username__in=[c.unit for c in CASES])]:
+        _set_password(user)
+    audit_record(actor=None, action="demo.load", summary=f"载入演示数据：{len(CASES)} 个申请")
+
+
+def _logins() -> list[tuple[str, str, str]]:
+    logins: list[tuple[str, str, str]] = []
+    for u in STAFF:
+        logins.append((u.username, "经办/审核人员", u.display))
+    for u in EXPERTS:
+        logins.append((u.username, "评审专家", u.display))
+    for c in CASES:
+        logins.append((c.unit, "机构用户", f"{c.unit_name}（{State(c.state).label}）"))
+    logins.append(("sysadmin", "系统管理员", "/sysadmin/ 后台（用户、机关、职业目录）"))
+    return logins
