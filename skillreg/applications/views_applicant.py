@@ -188,6 +188,7 @@ def application_edit(request: HttpRequest, pid: Any = None) -> HttpResponse:
 def application_detail(request: HttpRequest, pid: Any) -> HttpResponse:
     _institution_only(request)
     application = selectors.application_for_applicant(request.user, pid)
+    missing = missing_items(application) if application.state in EDITABLE_STATES else []
     return render(
         request,
         "applications/applicant_detail.html",
@@ -196,7 +197,8 @@ def application_detail(request: HttpRequest, pid: Any) -> HttpResponse:
             "materials": selectors.current_materials(application),
             "material_kinds": MaterialKind,
             "upload_form": MaterialUploadForm(),
-            "missing": missing_items(application) if application.state in EDITABLE_STATES else [],
+            "missing": missing,
+            "only_materials_missing": bool(missing) and all(m["field"].startswith("material.") for m in missing),
             "editable": application.state in EDITABLE_STATES,
             "actions": [t.action for t in allowed_actions(application.state, "applicant")],
             "supplement": application.supplement_requests.first(),
@@ -242,7 +244,12 @@ def application_submit(request: HttpRequest, pid: Any) -> HttpResponse:
             services.supplement_complete(application=application, actor=request.user, note=note, version=version)
             messages.success(request, "补正材料已提交，受理期限自补正完毕之日重新起算。")
         else:
-            services.application_submit(application=application, actor=request.user, version=version)
+            services.application_submit(
+                application=application,
+                actor=request.user,
+                version=version,
+                accept_missing_materials=request.POST.get("accept_missing_materials") == "1",
+            )
             messages.success(
                 request, f"申请已提交，申请编号 {application.number}，受理机关：{application.authority.name}。"
             )

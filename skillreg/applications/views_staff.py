@@ -27,7 +27,7 @@ from .forms import (
     SubmitForm,
     SupplementRequestForm,
 )
-from .models import State
+from .models import MaterialKind, State
 from .views_common import flash_error
 from .workflow import allowed_actions
 
@@ -103,7 +103,9 @@ def case_detail(request: HttpRequest, pid: Any) -> HttpResponse:
             "assessments": application.assessments.select_related("expert"),
             "events": application.events.select_related("actor", "authority"),
             "decisions": application.decisions.select_related("decided_by", "authority"),
-            "supplement_form": SupplementRequestForm(initial=version),
+            "supplement_form": SupplementRequestForm(
+                initial={**version, "items": missing_material_labels(application)}
+            ),
             "decision_form": ReasonedDecisionForm(initial=version),
             "forward_form": ForwardForm(initial=version),
             "assign_form": AssignForm(initial=version, experts=selectors.expert_choices()),
@@ -113,6 +115,11 @@ def case_detail(request: HttpRequest, pid: Any) -> HttpResponse:
             "filing": getattr(application, "filing", None) if application.state == State.FILED else None,
         },
     )
+
+
+def missing_material_labels(application: Any) -> list[str]:
+    have = set(selectors.current_materials(application))
+    return [k.label for k in MaterialKind if k.value not in have]
 
 
 def _version(request: HttpRequest) -> int | None:

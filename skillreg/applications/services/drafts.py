@@ -472,14 +472,24 @@ def _route_fields(application: Application) -> dict[str, Any]:
     return {"route": {"steps": steps, **meta}, "route_step": 0, "authority": authorities[route.steps[0].authority]}
 
 
-def application_submit(*, application: Application, actor: Any, version: int | None = None) -> Application:
-    """Submit a complete draft (CQ-9). Incomplete: every missing item listed at once, nothing changes."""
+def application_submit(
+    *, application: Application, actor: Any, version: int | None = None, accept_missing_materials: bool = False
+) -> Application:
+    """Submit a draft (CQ-9). Every missing item is listed at once and nothing changes — except that an
+    applicant may knowingly submit with materials missing: judging completeness and asking for
+    the supplement is the authority's (CQ-10), so missing *materials* never block a submission the
+    applicant confirms. Missing form fields (routing, identity, the pledge) always block."""
     ensure_applicant(application, actor)
     missing = missing_items(application)
-    if missing:
+    blocking = [m for m in missing if not m["field"].startswith("material.")]
+    if blocking or (missing and not accept_missing_materials):
         raise ValidationFailed(
-            f"申请材料不完整，共 {len(missing)} 项需补充", code="APPLICATION_INCOMPLETE", missing=missing
+            f"申请材料不完整，共 {len(missing)} 项需补充",
+            code="APPLICATION_INCOMPLETE",
+            missing=missing,
+            only_materials_missing=not blocking,
         )
+    missing_materials = [m["message"] for m in missing]
     with transaction.atomic():
         now = clock.now()
         updates = _route_fields(application)
@@ -491,7 +501,11 @@ def application_submit(*, application: Application, actor: Any, version: int | N
             actor=actor,
             version=version,
             updates=updates,
-            data={"authority": updates["authority"].code, "route": [s["authority"] for s in updates["route"]["steps"]]},
+            data={
+                "missing_materials": missing_materials,
+                "authority": updates["authority"].code,
+                "route": [s["authority"] for s in updates["route"]["steps"]],
+            },
         )
     return application
 

@@ -314,3 +314,23 @@ def test_unconfirmed_checklist_items_block_filing(wuxi_institution, wuxi_officer
         services.application_file(application=app, actor=wuxi_officer, reasons="符合", basis="CQ-11", checklist=[])
     assert exc.value.code == "CHECKLIST_INCOMPLETE"
     assert app.state == State.UNDER_EVALUATION
+
+
+def test_cq10_applicant_may_knowingly_submit_with_a_material_missing(wuxi_institution, wuxi_officer):
+    app = testing.make_complete_draft(wuxi_institution, skip_materials=("credit_report",))
+    with pytest.raises(ValidationFailed) as exc:
+        services.application_submit(application=app, actor=wuxi_institution)
+    assert exc.value.details["only_materials_missing"] is True
+    services.application_submit(application=app, actor=wuxi_institution, accept_missing_materials=True)
+    assert app.state == State.SUBMITTED
+    assert app.events.get(action="submit").data["missing_materials"] == ["未上传材料：申请备案机构信用报告"]
+    services.supplement_request(application=app, actor=wuxi_officer, items=["申请备案机构信用报告"])
+    assert app.state == State.SUPPLEMENT_REQUESTED
+
+
+def test_missing_form_fields_block_even_with_the_confirmation(wuxi_institution):
+    app = testing.make_complete_draft(wuxi_institution, pledge_accepted=False)
+    with pytest.raises(ValidationFailed) as exc:
+        services.application_submit(application=app, actor=wuxi_institution, accept_missing_materials=True)
+    assert exc.value.details["only_materials_missing"] is False
+    assert app.state == State.DRAFT

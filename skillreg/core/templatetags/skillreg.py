@@ -26,3 +26,21 @@ def level_names(levels: Any) -> str:
 @register.filter
 def get_item(mapping: Any, key: Any) -> Any:
     return mapping.get(key) if hasattr(mapping, "get") else None
+
+
+@register.filter
+def level_name(level: Any) -> str:
+    try:
+        return LEVEL_NAMES[int(level)]
+    except (TypeError, ValueError, KeyError):
+        return ""
+
+
+@register.filter
+def evaluation_type_label(value: str) -> str:
+    from skillreg.institutions.models import EvaluationType
+
+    try:
+        return str(EvaluationType(value).label)
+    except ValueError:
+        return value
