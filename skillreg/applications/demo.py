@@ -144,7 +144,7 @@ CASES = [
         (("coverage_area", "county"),),
     ),
     DemoCase(
-        "ah_hefei",
+        "ah_zhizao",
         "合肥市智能制造职业技能培训学校",
         "340102",
         "social_org",
@@ -198,13 +198,8 @@ def _user(u: DemoUser) -> Any:
     if existing:
         return existing
     if u.role == "staff":
-        return testing.make_staff(u.username, u.authority, display_name=u.display)
-    return testing.make_expert(u.username, u.display)
-
-
-def _set_password(user: Any) -> None:
-    user.set_password(DEMO_PASSWORD)
-    user.save(update_fields=["password"])
+        return testing.make_staff(u.username, u.authority, password=DEMO_PASSWORD, display_name=u.display)
+    return testing.make_expert(u.username, u.display, password=DEMO_PASSWORD)
 
 
 def _officer(application: Application) -> Any:
@@ -325,11 +320,12 @@ def load_demo() -> list[tuple[str, str, str]]:
 
 
 def _load() -> None:
-    staff = [_user(u) for u in STAFF]
+    for u in STAFF:
+        _user(u)
     experts = [_user(u) for u in EXPERTS]
     for i, case in enumerate(CASES, start=1):
         unit_user = testing.make_institution_user(
-            case.unit, region_code=case.region, name=case.unit_name, seed=1000 + i
+            case.unit, region_code=case.region, name=case.unit_name, seed=1000 + i, password=DEMO_PASSWORD
         )
         application = services.application_save_draft(
             actor=unit_user,
@@ -361,8 +357,6 @@ def _load() -> None:
     )
     admin.set_password(DEMO_PASSWORD)
     admin.save()
-    for user in [*staff, *experts, *User.objects.filter(username__in=[c.unit for c in CASES])]:
-        _set_password(user)
     audit_record(actor=None, action="demo.load", summary=f"载入演示数据：{len(CASES)} 个申请")
 
 

@@ -43,23 +43,25 @@ def upload(data: bytes, name: str) -> io.BytesIO:
     return buf
 
 
-def make_staff(username: str, authority_code: str, **extra: Any) -> Any:
+def make_staff(username: str, authority_code: str, password: str = PASSWORD, **extra: Any) -> Any:
     User = get_user_model()
     user = User(username=username, role="staff", authority=Authority.objects.get(code=authority_code), **extra)
-    user.set_password(PASSWORD)
+    user.set_password(password)
     user.save()
     return user
 
 
-def make_expert(username: str, display_name: str = "") -> Any:
+def make_expert(username: str, display_name: str = "", password: str = PASSWORD) -> Any:
     User = get_user_model()
     user = User(username=username, role="expert", display_name=display_name or username)
-    user.set_password(PASSWORD)
+    user.set_password(password)
     user.save()
     return user
 
 
-def make_institution_user(username: str, *, region_code: str = "500238", name: str = "", seed: int = 1) -> Any:
+def make_institution_user(
+    username: str, *, region_code: str = "500238", name: str = "", seed: int = 1, password: str = PASSWORD
+) -> Any:
     from skillreg.institutions.services import unit_register
 
     return unit_register(
@@ -70,8 +72,17 @@ def make_institution_user(username: str, *, region_code: str = "500238", name: s
         contact_name="张联系",
         contact_phone="13800138000",
         username=username,
-        password=PASSWORD,
+        password=password,
     )
+
+
+# A county code per province that was valid for people born in the late 1990s (IDs carry the
+# birthplace as it was then, and python-stdnum checks it).
+ID_DIVISIONS = {"50": "500238", "34": "340403", "52": "520102"}
+
+
+def id_division(region_code: str) -> str:
+    return region_code if not region_code.endswith("00") else ID_DIVISIONS.get(region_code[:2], "110105")
 
 
 def draft_payload(
@@ -108,10 +119,10 @@ def draft_payload(
         "sponsor": "测试申报单位",
         "legal_rep_name": "王法人",
         "legal_rep_phone": "13800138001",
-        "legal_rep_id_number": make_id_number(region_code, "19980505", 101),
+        "legal_rep_id_number": make_id_number(id_division(region_code), "19980505", 101),
         "head_name": "李负责",
         "head_phone": "13800138002",
-        "head_id_number": make_id_number(region_code, "19990808", 202),
+        "head_id_number": make_id_number(id_division(region_code), "19990808", 202),
         "venue_description": "办公用房220平方米，理论考场1间（30座），技能考核场地300平方米。",
         "coverage_region": "本县",
         "coverage_industry": "养老服务业",
