@@ -117,10 +117,13 @@ ScopeFormSet = forms.formset_factory(ScopeForm, extra=1, max_num=100)
 class FactsForm(forms.Form):
     """The eligibility facts (application profile) as typed fields, built from the fact catalogue."""
 
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, relevant: set[str] | None = None, **kwargs: Any) -> None:
+        """``relevant``: only these facts (those the governing packs use); None shows them all."""
         super().__init__(*args, **kwargs)
         for spec in fact_catalog().values():
             if spec.scope != "institution" or spec.name in DERIVED_INSTITUTION_FACTS:
+                continue
+            if relevant is not None and spec.name not in relevant:
                 continue
             label = spec.label + (f"（{unit_label(spec.unit)}）" if spec.unit else "")
             if spec.type == "bool":

@@ -8,6 +8,7 @@ another. See docs/decisions.md, "Examiner counts".
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Iterator
 from typing import Any
 
 from .models import Application, Person
@@ -66,3 +67,16 @@ def build_profile(application: Application) -> dict[str, Any]:
         "scope": scope,
         "facts": facts,
     }
+
+
+def filed_institution_profiles() -> Iterator[dict[str, Any]]:
+    """The profile of every institution with a filing in force, for the policy what-if."""
+    from skillreg.institutions.models import Filing, FilingStatus
+
+    filings = Filing.objects.filter(status__in=[FilingStatus.ACTIVE, FilingStatus.RECTIFYING]).select_related(
+        "application", "application__region"
+    )
+    for filing in filings.iterator(chunk_size=500):
+        profile = build_profile(filing.application)
+        profile["reference"] = filing.code
+        yield profile

@@ -11,6 +11,7 @@ urlpatterns = [
     path("<uuid:pid>/edit/", v.application_edit, name="edit"),
     path("<uuid:pid>/materials/", v.material_upload, name="upload"),
     path("<uuid:pid>/materials/<int:mid>/", material_download, name="material"),
+    path("<uuid:pid>/self-check/", v.application_self_check, name="self_check"),
     path("<uuid:pid>/submit/", v.application_submit, name="submit"),
     path("<uuid:pid>/withdraw/", v.application_withdraw, name="withdraw"),
 ]

@@ -11,10 +11,12 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
+from skillreg.core import clock
 from skillreg.core.crypto import mask_id_number, mask_phone
 from skillreg.core.errors import DomainError
 
 from . import selectors, services
+from .eligibility import evaluate_application
 from .forms import (
     LEVEL_FACT_NAMES,
     LINE_FACTS,
@@ -91,6 +93,21 @@ def _initial(application: Application | None) -> dict[str, Any]:
     return {"initial": initial, "people": people, "equipment": equipment, "scope": scope, "facts": dict(a.facts or {})}
 
 
+def _relevant_facts(application: Application | None) -> set[str] | None:
+    """The facts the packs governing this application use; all facts until the kind is known.
+    Facts already answered stay on the form so that nothing typed is ever dropped."""
+    if application is None or not application.institution_kind:
+        return None
+    from skillreg.policy.errors import PolicyError
+    from skillreg.policy.samples import used_facts
+
+    try:
+        used = used_facts(application.region.code, application.institution_kind, clock.today())
+    except PolicyError:
+        return None
+    return used | set(application.facts or {})
+
+
 def _rows(formset: Any) -> list[dict[str, Any]]:
     return [
         f.cleaned_data
@@ -134,7 +151,7 @@ def application_edit(request: HttpRequest, pid: Any = None) -> HttpResponse:
         people = PersonFormSet(request.POST, prefix="people")
         equipment = EquipmentFormSet(request.POST, prefix="equipment")
         scope = ScopeFormSet(request.POST, prefix="scope")
-        facts = FactsForm(request.POST, prefix="facts")
+        facts = FactsForm(request.POST, prefix="facts", relevant=_relevant_facts(application))
         token = request.POST.get("draft_token", "")
         if all(x.is_valid() for x in (form, people, equipment, scope, facts)):
             try:
@@ -167,7 +184,7 @@ def application_edit(request: HttpRequest, pid: Any = None) -> HttpResponse:
         people = PersonFormSet(initial=init["people"], prefix="people")
         equipment = EquipmentFormSet(initial=init["equipment"], prefix="equipment")
         scope = ScopeFormSet(initial=init["scope"], prefix="scope")
-        facts = FactsForm(initial=init["facts"], prefix="facts")
+        facts = FactsForm(initial=init["facts"], prefix="facts", relevant=_relevant_facts(application))
         token = str(uuid.uuid4())
     return render(
         request,
@@ -275,3 +292,23 @@ def application_withdraw(request: HttpRequest, pid: Any) -> HttpResponse:
     except DomainError as exc:
         flash_error(request, exc)
     return redirect("apply:detail", pid=application.public_id)
+
+
+@login_required
+def application_self_check(request: HttpRequest, pid: Any) -> HttpResponse:
+    """Self-check before submission: every condition of the packs that govern this application,
+    unmet ones first, each with its citation (issue 3, item 6)."""
+    _institution_only(request)
+    application = selectors.application_for_applicant(request.user, pid)
+    try:
+        record = evaluate_application(application)
+        error = ""
+    except DomainError as exc:
+        record, error = None, exc.message
+    order = {"fail": 0, "missing": 1, "needs_review": 2, "pass": 3}
+    results = sorted(record["results"], key=lambda r: order.get(r["outcome"], 9)) if record else []
+    return render(
+        request,
+        "applications/self_check.html",
+        {"application": application, "record": record, "results": results, "error": error},
+    )

@@ -55,7 +55,12 @@ def configure_parser(parser: argparse.ArgumentParser) -> None:
     p.add_argument("--seeds")
     p = sub.add_parser("simulate", help="what-if: verdict changes if a draft pack were in force")
     p.add_argument("--pack", required=True)
-    p.add_argument("--profiles", default=str(REPO_ROOT / "docs" / "examples"))
+    p.add_argument(
+        "--profiles",
+        default=None,
+        help="DIR or FILE.jsonl of profiles; default: every filed institution in the database (manage.py), "
+        "or docs/examples when run without Django",
+    )
     p.add_argument("--on")
     p.add_argument("--limit", type=int, default=100)
     p.add_argument("--format", choices=("json", "table"), default="table")
@@ -210,10 +215,16 @@ def cmd_lint(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
 
 
 def cmd_simulate(args: argparse.Namespace, out: TextIO) -> int:
-    if not Path(args.profiles).exists():
-        raise ProfileError("file_unreadable", f"找不到申请档案 {args.profiles}", field="profiles")
+    source = getattr(args, "profile_source", None)
+    if args.profiles or source is None:
+        path = args.profiles or str(REPO_ROOT / "docs" / "examples")
+        if not Path(path).exists():
+            raise ProfileError("file_unreadable", f"找不到申请档案 {path}", field="profiles")
+        profiles: Any = iter_profiles(path)
+    else:
+        profiles = source()
     on = parse_date(args.on) if args.on else None
-    report = simulate(iter_profiles(args.profiles), args.pack, on=on, limit=args.limit)
+    report = simulate(profiles, args.pack, on=on, limit=args.limit)
     if args.format == "json":
         _dump(report, out)
         return 0

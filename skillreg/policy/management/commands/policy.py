@@ -17,6 +17,10 @@ class Command(BaseCommand):
         import argparse
 
         namespace = argparse.Namespace(**options)
+        # What-if over the database: every filed institution's profile (issue 3, item 6).
+        from skillreg.applications.profile import filed_institution_profiles
+
+        namespace.profile_source = filed_institution_profiles
         code = cli.run(namespace, out=self.stdout, err=self.stderr)
         if code:
             raise CommandError(f"policy {options['subcommand']} 退出码 {code}", returncode=code)
