@@ -29,7 +29,12 @@ def validation_error(request: HttpRequest, exc: NinjaValidationError) -> HttpRes
     loc = ".".join(str(p) for p in first.get("loc", []) if p not in ("body", "payload"))
     return api.create_response(
         request,
-        {"code": "INVALID_REQUEST", "message": f"请求数据不合法：{loc or '请求体'}", "field": loc, "errors": exc.errors},
+        {
+            "code": "INVALID_REQUEST",
+            "message": f"请求数据不合法：{loc or '请求体'}",
+            "field": loc,
+            "errors": exc.errors,
+        },
         status=422,
     )
 

@@ -19,7 +19,9 @@ class RegisterForm(forms.Form):
     contact_name = forms.CharField(label="联系人", max_length=64)
     contact_phone = forms.CharField(label="联系电话", max_length=32)
     username = forms.RegexField(
-        label="登录用户名", regex=r"^[A-Za-z0-9_.-]{4,32}$", max_length=32,
+        label="登录用户名",
+        regex=r"^[A-Za-z0-9_.-]{4,32}$",
+        max_length=32,
         error_messages={"invalid": "用户名为 4–32 位字母、数字或 _ . -"},
     )
     email = forms.EmailField(label="电子邮箱", required=False)

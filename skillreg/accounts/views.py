@@ -26,9 +26,15 @@ def register(request: HttpRequest) -> HttpResponse:
         d = form.cleaned_data
         try:
             user = unit_register(
-                name=d["name"], uscc=d["uscc"], region_code=d["region"], address=d["address"],
-                contact_name=d["contact_name"], contact_phone=d["contact_phone"],
-                username=d["username"], password=d["password"], email=d.get("email", ""),
+                name=d["name"],
+                uscc=d["uscc"],
+                region_code=d["region"],
+                address=d["address"],
+                contact_name=d["contact_name"],
+                contact_phone=d["contact_phone"],
+                username=d["username"],
+                password=d["password"],
+                email=d.get("email", ""),
             )
         except ValidationFailed as exc:
             for err in exc.details.get("errors", [exc.as_dict()]):
