@@ -1,0 +1,81 @@
+"""The statutory clock's own records: outcomes held for a human, and filing exits.
+
+Deadlines themselves are never stored: they are derived from case events every time (so a sweep
+that runs late or twice changes nothing twice). What is stored is what a person or the law did.
+"""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+
+
+class Confirmation(models.Model):
+    """An automatic outcome held back because its deadline is provisional (a year without confirmed
+    holiday data). Staff confirm it (the outcome happens) or dismiss it with a reason."""
+
+    class Status(models.TextChoices):
+        OPEN = "open", "待确认"
+        CONFIRMED = "confirmed", "已确认执行"
+        DISMISSED = "dismissed", "已驳回"
+        SUPERSEDED = "superseded", "已失效"
+
+    application = models.ForeignKey(
+        "applications.Application", on_delete=models.CASCADE, related_name="clock_confirmations"
+    )
+    clock = models.CharField("期限", max_length=40, help_text="Pack time-limit id, e.g. acceptance_decision")
+    action = models.CharField("自动结果", max_length=32, help_text="Workflow action, e.g. deem_accepted")
+    requirement = models.CharField("规则", max_length=32)
+    label = models.CharField("期限名称", max_length=200)
+    started_on = models.DateField("起算日")
+    due_on = models.DateField("暂定届满日")
+    provisional_years = models.JSONField("无确认放假安排的年度", default=list)
+    status = models.CharField("状态", max_length=16, choices=Status.choices, default=Status.OPEN, db_index=True)
+    created_at = models.DateTimeField()
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    decided_at = models.DateTimeField(null=True, blank=True)
+    reason = models.TextField("说明", blank=True)
+
+    class Meta:
+        ordering = ["due_on", "id"]
+        verbose_name = verbose_name_plural = "期限届满待确认"
+        constraints = [
+            # One per clock instance: a sweep that runs twice (or two at once) queues it once.
+            models.UniqueConstraint(fields=["application", "clock", "started_on"], name="unique_clock_confirmation")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.label}（{self.due_on:%Y-%m-%d}）"
+
+
+class FilingExit(models.Model):
+    """A filed institution leaving (GZ-13 voluntary, GZ-14 automatic on expiry without renewal)."""
+
+    class Kind(models.TextChoices):
+        AUTOMATIC = "automatic", "自动终止"
+        VOLUNTARY = "voluntary", "自愿终止"
+
+    filing = models.ForeignKey("institutions.Filing", on_delete=models.PROTECT, related_name="exits")
+    kind = models.CharField("退出类型", max_length=16, choices=Kind.choices)
+    requirement = models.CharField("规则", max_length=32)
+    reason = models.TextField("原因")
+    notice_on = models.DateField("书面申请日", null=True, blank=True)
+    terminates_on = models.DateField("评价资格终止日", help_text="Last day of evaluation activity")
+    wrapup_due_on = models.DateField("收尾工作期限", null=True, blank=True)
+    wrapup_provisional = models.BooleanField("收尾期限为暂定", default=False)
+    wrapup_rule = models.CharField("收尾期限规则", max_length=32, blank=True)
+    wrapup_completed_at = models.DateTimeField("收尾完成时间", null=True, blank=True)
+    created_at = models.DateTimeField()
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["-terminates_on", "id"]
+        verbose_name = verbose_name_plural = "评价机构退出"
+        constraints = [models.UniqueConstraint(fields=["filing", "kind"], name="unique_filing_exit_kind")]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()}：{self.filing_id}"

@@ -1,0 +1,198 @@
+"""Reads of the statutory clock: a case's clocks (timeline) and the staff SLA dashboard, data-scoped."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import defaultdict
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.db.models import QuerySet
+from django.http import Http404
+
+from skillreg.applications.models import Application
+from skillreg.applications.selectors import staff_scope
+from skillreg.core import clock
+from skillreg.institutions.models import Filing
+from skillreg.workcalendar.calendar import Due
+from skillreg.workcalendar.selectors import get_calendar
+
+from .clocks import Clock, DueCache, EventRow, application_clocks, classify, filing_clock
+from .exits import renewal_due, renewal_outcome, renewals_by_unit, validity_limit
+from .limits import LimitResolver
+from .models import Confirmation, FilingExit
+from .scan import local_date, running_clocks
+
+
+def _tools() -> tuple[LimitResolver, DueCache]:
+    return LimitResolver(), DueCache(get_calendar())
+
+
+def case_clocks(application: Application, *, today: dt.date | None = None) -> list[Clock]:
+    """Every statutory clock of one case — start, restarts, due, outcome, provisional flag — replayed
+    from its events, plus its filing's validity, renewal and exit clocks once filed."""
+    today = today or clock.today()
+    resolver, cache = _tools()
+    events = [EventRow(e.action, local_date(e.at), e.data or {}) for e in application.events.order_by("at", "id")]
+    held = set(
+        Confirmation.objects.filter(application=application, status=Confirmation.Status.OPEN).values_list(
+            "clock", "started_on"
+        )
+    )
+    clocks = application_clocks(
+        events=events,
+        region_code=application.region.code,
+        resolver=resolver,
+        cache=cache,
+        today=today,
+        held=lambda clock_id, start: (clock_id, start) in held,
+    )
+    filing = Filing.objects.filter(application=application).select_related("region").first()
+    if filing is not None:
+        clocks += filing_clocks(filing, today=today, resolver=resolver, cache=cache)
+    return clocks
+
+
+def filing_clocks(filing: Filing, *, today: dt.date, resolver: LimitResolver, cache: DueCache) -> list[Clock]:
+    limits = resolver.limits(filing.region.code, filing.valid_to)
+    exits = {e.kind: e for e in FilingExit.objects.filter(filing=filing)}
+    automatic = exits.get(FilingExit.Kind.AUTOMATIC)
+    validity = filing_clock(
+        validity_limit(limits),
+        label="备案有效期",
+        start=filing.valid_from,
+        due=Due(filing.valid_to, False),
+        today=today,
+        cache=cache,
+        outcome=f"评价资格于 {automatic.terminates_on:%Y-%m-%d} 自动终止" if automatic else "",
+    )
+    if automatic:
+        validity.status = "outcome"
+    state, on = renewal_outcome(filing.filed_on, filing.valid_to, renewals_by_unit([filing.unit_id])[filing.unit_id])
+    limit, due = renewal_due(filing.valid_to, limits, cache)
+    renewal = filing_clock(
+        limit,
+        label="申请延续备案",
+        start=None,
+        due=due,
+        today=today,
+        cache=cache,
+        done_on=on if state in ("pending", "renewed") else None,
+        outcome={"pending": "已提交延续申请", "renewed": "已延续", "failed": "延续申请未获通过"}.get(state, ""),
+    )
+    renewal.id = "renewal_application"
+    out = [validity, renewal]
+    if automatic and automatic.wrapup_due_on:
+        wrap_limit = resolver.limits(filing.region.code, automatic.terminates_on).get("automatic_exit_wrapup")
+        done = automatic.wrapup_completed_at
+        out.append(
+            filing_clock(
+                wrap_limit,
+                label="自动终止后完成收尾工作",
+                start=automatic.terminates_on,
+                due=Due(automatic.wrapup_due_on, automatic.wrapup_provisional),
+                today=today,
+                cache=cache,
+                done_on=local_date(done) if done else None,
+                outcome="收尾工作已完成" if done else "",
+            )
+        )
+    voluntary = exits.get(FilingExit.Kind.VOLUNTARY)
+    if voluntary:
+        c = filing_clock(
+            resolver.limits(filing.region.code, voluntary.notice_on or filing.valid_to).get("voluntary_exit_notice"),
+            label="自愿终止退出",
+            start=voluntary.notice_on,
+            due=Due(voluntary.terminates_on, False),
+            today=today,
+            cache=cache,
+            outcome="拟终止评价活动",
+        )
+        c.id = "voluntary_exit_notice"
+        c.label = f"{c.label}（拟于 {voluntary.terminates_on:%Y-%m-%d} 终止）"
+        out.append(c)
+    return out
+
+
+# --------------------------------------------------------------------------- dashboard
+
+
+@dataclass
+class DueRow:
+    application: dict[str, Any]
+    labels: list[str]
+    requirements: list[str]
+    start: dt.date
+    due: dt.date
+    provisional: bool
+    status: str
+    outcome_pending: bool = False
+
+
+@dataclass
+class Dashboard:
+    today: dt.date
+    at_risk_until: dt.date
+    due_today: list[DueRow] = field(default_factory=list)
+    overdue: list[DueRow] = field(default_factory=list)
+    at_risk: list[DueRow] = field(default_factory=list)
+    provisional: list[DueRow] = field(default_factory=list)
+    by_authority: list[dict[str, Any]] = field(default_factory=list)
+    confirmations: list[Confirmation] = field(default_factory=list)
+
+
+def dashboard(user: Any, *, today: dt.date | None = None) -> Dashboard:
+    """The SLA dashboard of a staff member's data scope (their region and the regions below it)."""
+    today = today or clock.today()
+    resolver, cache = _tools()
+    scope = staff_scope(user)
+    board = Dashboard(today=today, at_risk_until=cache.workdays_ahead(today, 2))
+    grouped: dict[tuple[int, dt.date], list[Any]] = defaultdict(list)
+    for rc in running_clocks(scope, resolver=resolver, cache=cache):
+        grouped[(rc.application_id, rc.due.date)].append(rc)
+    apps: dict[int, dict[str, Any]] = {
+        a["pk"]: dict(a)
+        for a in Application.objects.filter(pk__in={k[0] for k in grouped}).values(
+            "pk", "public_id", "number", "institution_name", "state", "authority__name"
+        )
+    }
+    counts: dict[str, dict[str, int]] = defaultdict(lambda: defaultdict(int))
+    for (app_id, due), rcs in sorted(grouped.items(), key=lambda kv: (kv[0][1], kv[0][0])):
+        row = DueRow(
+            application=apps[app_id],
+            labels=sorted({rc.limit.label for rc in rcs}),
+            requirements=sorted({rc.limit.requirement for rc in rcs}),
+            start=rcs[0].start,
+            due=due,
+            provisional=any(rc.due.provisional for rc in rcs),
+            status=classify(due, today, board.at_risk_until),
+            outcome_pending=any(rc.limit.on_expiry for rc in rcs),
+        )
+        bucket = {"due_today": board.due_today, "overdue": board.overdue, "at_risk": board.at_risk}.get(row.status)
+        if bucket is not None:
+            bucket.append(row)
+        if row.provisional:
+            board.provisional.append(row)
+        tally = counts[apps[app_id]["authority__name"] or "—"]
+        tally["deadlines"] += 1
+        tally[row.status] += 1
+    board.by_authority = [{"authority": name, **tally} for name, tally in sorted(counts.items())]
+    board.confirmations = list(confirmations_for(user))
+    return board
+
+
+def confirmations_for(user: Any) -> QuerySet[Confirmation]:
+    return (
+        Confirmation.objects.filter(status=Confirmation.Status.OPEN, application__in=staff_scope(user).values("pk"))
+        .select_related("application", "application__authority")
+        .order_by("due_on", "id")
+    )
+
+
+def confirmation_for_staff(user: Any, pk: Any) -> Confirmation:
+    try:
+        return Confirmation.objects.select_related("application", "application__region").get(
+            pk=int(pk), application__in=staff_scope(user).values("pk")
+        )
+    except (Confirmation.DoesNotExist, ValueError, TypeError) as exc:
+        raise Http404("未找到该事项") from exc
