@@ -1,10 +1,73 @@
-"""Named fixtures shared by the whole suite. Each says who it is and what it may see."""
+"""Named fixtures shared by the whole suite. Each says who it is and what it may see.
+
+Security plumbing for tests (issue 5):
+- Passwords are hashed with few PBKDF2-SM3 iterations (``SKILLREG_PASSWORD_ITERATIONS``), also in subprocesses.
+- ``client.force_login(user)`` also passes the second factor for roles that need one (a confirmed TOTP device
+  is created on the fly), so view tests are not about OTP; tests of the login itself post to the login page.
+- The cache (rate limits) is emptied before every test; lockouts live in the database and roll back.
+- Transactional tests may empty the audit table at teardown (``flush``), which the database otherwise refuses.
+"""
 
 from __future__ import annotations
+
+import os
 
 import pytest
 
 from skillreg.core import testing
+
+os.environ.setdefault("SKILLREG_PASSWORD_ITERATIONS", "1000")
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    from django.conf import settings
+
+    settings.SKILLREG_PASSWORD_ITERATIONS = int(os.environ["SKILLREG_PASSWORD_ITERATIONS"])
+
+
+@pytest.fixture(autouse=True, scope="session")
+def _audit_flush_allowed():
+    """``flush`` (transactional tests' teardown) empties the audit table inside ``audit_maintenance``."""
+    from django.db.backends.base.operations import BaseDatabaseOperations
+
+    from skillreg.audit.db import audit_maintenance
+
+    original = BaseDatabaseOperations.execute_sql_flush
+
+    def execute_sql_flush(self, sql_list):  # type: ignore[no-untyped-def]
+        with audit_maintenance(self.connection.alias):
+            return original(self, sql_list)
+
+    BaseDatabaseOperations.execute_sql_flush = execute_sql_flush  # type: ignore[method-assign]
+    yield
+    BaseDatabaseOperations.execute_sql_flush = original  # type: ignore[method-assign]
+
+
+@pytest.fixture(autouse=True)
+def _otp_on_force_login(monkeypatch):
+    from django.test import Client
+
+    original = Client.force_login
+
+    def force_login(self, user, backend=None):  # type: ignore[no-untyped-def]
+        from django_otp import DEVICE_ID_SESSION_KEY
+
+        from skillreg.accounts.middleware import otp_required
+
+        original(self, user, backend)
+        if otp_required(user):
+            session = self.session
+            session[DEVICE_ID_SESSION_KEY] = testing.make_otp_device(user).persistent_id
+            session.save()
+
+    monkeypatch.setattr(Client, "force_login", force_login)
+
+
+@pytest.fixture(autouse=True)
+def _clear_cache():
+    from django.core.cache import cache
+
+    cache.clear()
 
 
 @pytest.fixture(autouse=True)
@@ -68,3 +131,27 @@ def anhui_officer(db):
 def expert(db):
     """An evaluation expert: sees only the cases assigned to them."""
     return testing.make_expert("expert_zhang", "张专家")
+
+
+@pytest.fixture
+def sysadmin(db):
+    """The system administrator (三员分立): /sysadmin/ only; no cases, no audit trail."""
+    return testing.make_admin("sys_admin", "admin")
+
+
+@pytest.fixture
+def security_admin(db):
+    """The security administrator: lockouts and second factors; no cases, no audit trail."""
+    return testing.make_admin("sec_admin", "security_admin")
+
+
+@pytest.fixture
+def audit_admin(db):
+    """The audit administrator: reads the audit trail; nothing else."""
+    return testing.make_admin("aud_admin", "audit_admin")
+
+
+@pytest.fixture
+def inspector(db):
+    """An inspector (检查人员): sees only inspections assigned to them; nothing of applications."""
+    return testing.make_admin("inspector_li", "inspector")

@@ -3,14 +3,21 @@
 DATABASE_URL   unset → SQLite (WAL) at var/skillreg.sqlite3; set → e.g. postgres://user@host/db
 REDIS_URL      unset → huey on a SQLite queue; set → huey on Redis, Django cache on Redis
 SKILLREG_SECRET_KEY, SKILLREG_DEBUG, SKILLREG_ALLOWED_HOSTS, SKILLREG_DATA_KEY (hex, 16 bytes for SM4)
+Security (issue 5; docs/security.md lists every variable): SKILLREG_DEBUG=0 turns on secure cookies, HSTS and
+the HTTPS redirect and refuses the development keys; SKILLREG_BEHIND_TLS_PROXY, SKILLREG_SSL_REDIRECT,
+SKILLREG_HSTS_SECONDS, SKILLREG_PASSWORD_ITERATIONS, SKILLREG_OTP_REQUIRED_ROLES, SKILLREG_DATA_KEY_ID,
+SKILLREG_OLD_DATA_KEYS, SKILLREG_KEY_PROVIDER, SKILLREG_RATE_*.
 """
 
 from __future__ import annotations
 
 import os
+from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
+from csp.constants import NONE, SELF
+from django.core.exceptions import ImproperlyConfigured
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 VAR_DIR = Path(os.environ.get("SKILLREG_VAR_DIR", BASE_DIR / "var"))
@@ -25,11 +32,9 @@ def env_bool(name: str, default: bool) -> bool:
 
 
 DEBUG = env_bool("SKILLREG_DEBUG", True)
-SECRET_KEY = os.environ.get(
-    "SKILLREG_SECRET_KEY",
-    # Development-only key; production settings refuse to start without a real one.
-    "dev-insecure-skillreg-key-change-me-0123456789abcdefghijklmnopqrstuvwxyz",
-)
+DEV_SECRET_KEY = "dev-insecure-skillreg-key-change-me-0123456789abcdefghijklmnopqrstuvwxyz"
+# Development-only key; with SKILLREG_DEBUG=0 the settings refuse to start with it (see "Security" below).
+SECRET_KEY = os.environ.get("SKILLREG_SECRET_KEY", DEV_SECRET_KEY)
 ALLOWED_HOSTS = [h for h in os.environ.get("SKILLREG_ALLOWED_HOSTS", "127.0.0.1,localhost").split(",") if h]
 
 INSTALLED_APPS = [
@@ -41,6 +46,12 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django.contrib.humanize",
     "huey.contrib.djhuey",
+    # Serves the API docs' Swagger UI from our own static files (no CDN).
+    "ninja",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
+    "axes",
     "skillreg.core",
     "skillreg.audit",
     "skillreg.regions",
@@ -49,6 +60,8 @@ INSTALLED_APPS = [
     "skillreg.policy",
     "skillreg.workcalendar",
     "skillreg.institutions",
+    "skillreg.certificates",
+    "skillreg.supervision",
     "skillreg.applications",
     "skillreg.deadlines",
     "skillreg.notifications",
@@ -58,15 +71,23 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    # Client address for the audit trail, lockouts and rate limits; refuses oversized bodies before they are read.
+    "skillreg.core.middleware.RequestContextMiddleware",
+    "skillreg.core.middleware.RequestSizeLimitMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    "csp.middleware.CSPMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",
+    # Second factor for staff and admins, forced password changes (first login, 90 days).
+    "skillreg.accounts.middleware.AccountSecurityMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
-    "skillreg.core.middleware.RequestContextMiddleware",
+    # Last, as django-axes asks: turns a lockout into the lockout page.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "config.urls"
@@ -135,17 +156,68 @@ AUTH_USER_MODEL = "accounts.User"
 LOGIN_URL = "accounts:login"
 LOGIN_REDIRECT_URL = "core:home"
 LOGOUT_REDIRECT_URL = "core:home"
+AUTHENTICATION_BACKENDS = [
+    # Refuses a locked-out username+address before the password is even checked (django-axes).
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+# PBKDF2 over HMAC-SM3 (GB/T 32905) for every new or changed password; older hashes still verify and are
+# upgraded at the next login (Django's must_update).
+PASSWORD_HASHERS = [
+    "skillreg.core.hashers.PBKDF2SM3PasswordHasher",
+    "django.contrib.auth.hashers.PBKDF2PasswordHasher",
+    "django.contrib.auth.hashers.PBKDF2SHA1PasswordHasher",
+    "django.contrib.auth.hashers.Argon2PasswordHasher",
+    "django.contrib.auth.hashers.BCryptSHA256PasswordHasher",
+    "django.contrib.auth.hashers.ScryptPasswordHasher",
+]
+# Tests set this low (root conftest.py); production keeps the default (~0.4 s per hash on one core).
+SKILLREG_PASSWORD_ITERATIONS = int(os.environ.get("SKILLREG_PASSWORD_ITERATIONS", 600_000))
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator", "OPTIONS": {"min_length": 8}},
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+    # Upper case, lower case, digits and other characters, all four.
+    {"NAME": "skillreg.accounts.passwords.CharacterClassesValidator", "OPTIONS": {"min_classes": 4}},
+    # None of the last 5 passwords again; also stamps User.password_changed_at.
+    {"NAME": "skillreg.accounts.passwords.PasswordHistoryValidator", "OPTIONS": {"history": 5}},
 ]
+SKILLREG_PASSWORD_MAX_AGE_DAYS = int(os.environ.get("SKILLREG_PASSWORD_MAX_AGE_DAYS", 90))
+# Roles that must pass a TOTP second factor (django-otp); superusers always do.
+SKILLREG_OTP_REQUIRED_ROLES = [
+    r.strip()
+    for r in os.environ.get("SKILLREG_OTP_REQUIRED_ROLES", "staff,admin,security_admin,audit_admin").split(",")
+    if r.strip()
+]
+OTP_TOTP_ISSUER = "skillreg"
+OTP_TOTP_THROTTLE_FACTOR = 1
+SKILLREG_RECOVERY_CODES = 10
+
+# Lockout (django-axes): 5 failures for one username from one address lock that pair for 30 minutes.
+AXES_FAILURE_LIMIT = 5
+AXES_COOLOFF_TIME = timedelta(minutes=30)
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_HANDLER = "axes.handlers.database.AxesDatabaseHandler"
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_TEMPLATE = "accounts/locked_out.html"
+AXES_CLIENT_IP_CALLABLE = "skillreg.core.middleware.client_ip"
+# Logins, failures and lockouts go to the audit trail (accounts.signals); axes keeps only its lock counters,
+# which the security administrator sees on /accounts/security/ — not the system administrator in /sysadmin/.
+AXES_DISABLE_ACCESS_LOG = True
+AXES_ENABLE_ACCESS_FAILURE_LOG = False
+AXES_ENABLE_ADMIN = False
+AXES_VERBOSE = False
+
+# Idle timeout: a session not used for 30 minutes ends (the expiry moves with every request).
 SESSION_COOKIE_AGE = 30 * 60
 SESSION_SAVE_EVERY_REQUEST = True
 SESSION_COOKIE_HTTPONLY = True
-CSRF_COOKIE_HTTPONLY = False
+# Scripts take the CSRF token from <meta name="csrf-token"> (templates/base.html), never from the cookie.
+CSRF_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
+CSRF_COOKIE_SAMESITE = "Lax"
+CSRF_FAILURE_VIEW = "skillreg.core.views.csrf_failure"
 
 # --- i18n -----------------------------------------------------------------------------------
 LANGUAGE_CODE = "zh-hans"
@@ -166,14 +238,38 @@ STORAGES = {
 MEDIA_ROOT = Path(os.environ.get("SKILLREG_MEDIA_ROOT", VAR_DIR / "uploads"))
 MEDIA_URL = "/__no_public_media__/"
 SKILLREG_UPLOAD_MAX_BYTES = int(os.environ.get("SKILLREG_UPLOAD_MAX_BYTES", 20 * 1024 * 1024))
+# A request body larger than this is refused (413) from its Content-Length, before any of it is read; a
+# chunked body without a length is cut off by the upload handler at SKILLREG_UPLOAD_MAX_BYTES.
+SKILLREG_REQUEST_MAX_BYTES = SKILLREG_UPLOAD_MAX_BYTES + 1024 * 1024
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
+DATA_UPLOAD_MAX_NUMBER_FIELDS = 2000
+DATA_UPLOAD_MAX_NUMBER_FILES = 20
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
+FILE_UPLOAD_HANDLERS = [
+    "skillreg.core.uploads.SizeLimitUploadHandler",
+    "django.core.files.uploadhandler.MemoryFileUploadHandler",
+    "django.core.files.uploadhandler.TemporaryFileUploadHandler",
+]
+FILE_UPLOAD_PERMISSIONS = 0o640
+FILE_UPLOAD_DIRECTORY_PERMISSIONS = 0o750
 
 # --- Personal data protection ---------------------------------------------------------------
-# 16-byte SM4 key as hex. The default is for development and tests only.
-SKILLREG_DATA_KEY = os.environ.get("SKILLREG_DATA_KEY", "00112233445566778899aabbccddeeff")
-SKILLREG_INDEX_KEY = os.environ.get("SKILLREG_INDEX_KEY", "ffeeddccbbaa99887766554433221100")
-SKILLREG_AUDIT_KEY = os.environ.get("SKILLREG_AUDIT_KEY", "0f1e2d3c4b5a69788796a5b4c3d2e1f0")
+# 16-byte SM4 keys as hex. The defaults are for development and tests only (refused with SKILLREG_DEBUG=0).
+DEV_KEYS = {
+    "SKILLREG_DATA_KEY": "00112233445566778899aabbccddeeff",
+    "SKILLREG_INDEX_KEY": "ffeeddccbbaa99887766554433221100",
+    "SKILLREG_AUDIT_KEY": "0f1e2d3c4b5a69788796a5b4c3d2e1f0",
+}
+SKILLREG_DATA_KEY = os.environ.get("SKILLREG_DATA_KEY", DEV_KEYS["SKILLREG_DATA_KEY"])
+# Key rotation: give the new key a new id, list the old ones as "id:hex,id:hex", run `manage.py pii rekey`.
+SKILLREG_DATA_KEY_ID = os.environ.get("SKILLREG_DATA_KEY_ID", "k1")
+SKILLREG_OLD_DATA_KEYS = os.environ.get("SKILLREG_OLD_DATA_KEYS", "")
+SKILLREG_INDEX_KEY = os.environ.get("SKILLREG_INDEX_KEY", DEV_KEYS["SKILLREG_INDEX_KEY"])
+SKILLREG_AUDIT_KEY = os.environ.get("SKILLREG_AUDIT_KEY", DEV_KEYS["SKILLREG_AUDIT_KEY"])
+# Where keys come from: a class implementing skillreg.core.crypto.KeyProvider (a certified crypto device's
+# adapter replaces the software provider here).
+SKILLREG_KEY_PROVIDER = os.environ.get("SKILLREG_KEY_PROVIDER", "skillreg.core.crypto.SettingsKeyProvider")
+# Audit records are never deleted (the database refuses DELETE): kept far beyond the 180 days 等保三级 asks.
 
 # --- Documents ------------------------------------------------------------------------------
 # A TrueType font with CJK glyphs, embedded into every PDF. Debian: fonts-wqy-microhei.
@@ -200,11 +296,72 @@ SKILLREG_FILING_REQUIRES_ELIGIBLE = env_bool("SKILLREG_FILING_REQUIRES_ELIGIBLE"
 EMAIL_BACKEND = os.environ.get("SKILLREG_EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
 DEFAULT_FROM_EMAIL = "skillreg@localhost"
 
+# --- Web security ---------------------------------------------------------------------------
+# Content-Security-Policy without 'unsafe-inline': templates carry no inline scripts, styles or handlers
+# (tests/test_web_security.py checks every template).
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF],
+        "style-src": [SELF],
+        "img-src": [SELF, "data:"],
+        "font-src": [SELF],
+        "connect-src": [SELF],
+        "object-src": [NONE],
+        "base-uri": [SELF],
+        "form-action": [SELF],
+        "frame-ancestors": [NONE],
+    }
+}
+X_FRAME_OPTIONS = "DENY"
+SECURE_CONTENT_TYPE_NOSNIFF = True
+SECURE_REFERRER_POLICY = "same-origin"
+SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
+# Rate limits ("count/seconds") per client address, for forms the public can post (skillreg.core.ratelimit).
+SKILLREG_RATE_LIMITS = {
+    "login": os.environ.get("SKILLREG_RATE_LOGIN", "20/60"),
+    "otp": os.environ.get("SKILLREG_RATE_OTP", "10/60"),
+    "certificate_verify": os.environ.get("SKILLREG_RATE_CERTIFICATE_VERIFY", "30/60"),
+    "complaint": os.environ.get("SKILLREG_RATE_COMPLAINT", "5/600"),
+    "register": os.environ.get("SKILLREG_RATE_REGISTER", "10/600"),
+    # Reveals of a full ID number or phone, per user.
+    "reveal": os.environ.get("SKILLREG_RATE_REVEAL", "30/600"),
+}
+# Behind a TLS-terminating proxy that sets X-Forwarded-Proto and X-Forwarded-For (and strips the client's own).
+SKILLREG_BEHIND_TLS_PROXY = env_bool("SKILLREG_BEHIND_TLS_PROXY", False)
+if SKILLREG_BEHIND_TLS_PROXY:
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+if not DEBUG:
+    _configured = {"SKILLREG_SECRET_KEY": SECRET_KEY, **{k: globals()[k] for k in DEV_KEYS}}
+    for _name, _dev in {"SKILLREG_SECRET_KEY": DEV_SECRET_KEY, **DEV_KEYS}.items():
+        if _configured[_name] == _dev:
+            raise ImproperlyConfigured(f"{_name} is the development default; set a real one when SKILLREG_DEBUG=0")
+    SESSION_COOKIE_SECURE = True
+    CSRF_COOKIE_SECURE = True
+    SESSION_COOKIE_NAME = "__Host-sessionid"
+    CSRF_COOKIE_NAME = "__Host-csrftoken"
+    SECURE_SSL_REDIRECT = env_bool("SKILLREG_SSL_REDIRECT", True)
+    SECURE_HSTS_SECONDS = int(os.environ.get("SKILLREG_HSTS_SECONDS", 31_536_000))
+    SECURE_HSTS_INCLUDE_SUBDOMAINS = True
+    SECURE_HSTS_PRELOAD = False
+    # /healthz is probed over plain HTTP by the load balancer inside the network.
+    SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
+    SILENCED_SYSTEM_CHECKS = [
+        # HSTS preload is a public-internet list; a government intranet host must not be submitted to it.
+        "security.W021",
+    ]
+
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": os.environ.get("SKILLREG_LOG_LEVEL", "WARNING")},
+    # Refused requests (CSRF, bad host, oversized bodies, lockouts, rate limits) are logged as warnings.
+    "loggers": {
+        "django.security": {"handlers": ["console"], "level": "WARNING", "propagate": False},
+        "skillreg.security": {"handlers": ["console"], "level": "WARNING", "propagate": False},
+        "axes": {"handlers": ["console"], "level": "WARNING", "propagate": False},
+    },
 }
 
 SKILLREG_SITE_NAME = "技能人才评价机构备案管理系统"

@@ -11,7 +11,10 @@ urlpatterns = [
     path("inbox/", include("skillreg.notifications.urls")),
     path("staff/", include("skillreg.applications.urls_staff")),
     path("directory/", include("skillreg.portal.urls")),
+    path("verify/", include("skillreg.certificates.urls_public")),
+    path("certificates/", include("skillreg.certificates.urls")),
     path("documents/", include("skillreg.documents.urls")),
+    path("audit/", include("skillreg.audit.urls")),
     path("api/v1/", api.urls),
     path("sysadmin/", admin.site.urls),
 ]

@@ -59,6 +59,7 @@ def _mount() -> None:
         ("/policy/", "skillreg.policy.api"),
         ("/applications/", "skillreg.applications.api"),
         ("/directory/", "skillreg.portal.api"),
+        ("/certificates/", "skillreg.certificates.api"),
     ]:
         try:
             mod = import_module(module)

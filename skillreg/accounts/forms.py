@@ -37,3 +37,32 @@ class RegisterForm(forms.Form):
         if data.get("password") and data.get("password") != data.get("password2"):
             self.add_error("password2", "两次输入的密码不一致")
         return data
+
+
+class PasswordChangeForm(forms.Form):
+    old_password = forms.CharField(label="原密码", widget=forms.PasswordInput, strip=False)
+    new_password1 = forms.CharField(
+        label="新密码",
+        widget=forms.PasswordInput,
+        strip=False,
+        help_text="至少 8 位，须同时包含大写字母、小写字母、数字和特殊字符；不能与最近 5 次的密码相同。",
+    )
+    new_password2 = forms.CharField(label="确认新密码", widget=forms.PasswordInput, strip=False)
+
+    def clean(self):  # type: ignore[no-untyped-def]
+        data = super().clean()
+        if data.get("new_password1") and data.get("new_password1") != data.get("new_password2"):
+            self.add_error("new_password2", "两次输入的新密码不一致")
+        return data
+
+
+class TokenForm(forms.Form):
+    token = forms.CharField(
+        label="动态口令或恢复码",
+        max_length=16,
+        widget=forms.TextInput(attrs={"autocomplete": "one-time-code", "inputmode": "numeric", "autofocus": True}),
+    )
+
+
+class UsernameForm(forms.Form):
+    username = forms.CharField(label="用户名", max_length=150)

@@ -1,9 +1,12 @@
 from __future__ import annotations
 
+import uuid
+
+from django.conf import settings
 from django.contrib.auth.models import AbstractUser
 from django.db import models
 
-from skillreg.core.fields import EncryptedTextField
+from skillreg.core.fields import BlindIndexField, EncryptedTextField
 
 
 class AuthorityKind(models.TextChoices):
@@ -38,13 +41,27 @@ class Role(models.TextChoices):
     STAFF = "staff", "经办/审核人员"
     EXPERT = "expert", "评审专家"
     INSPECTOR = "inspector", "检查人员"
+    # 三员分立: the system, security and audit administrators are three different people.
     ADMIN = "admin", "系统管理员"
+    SECURITY_ADMIN = "security_admin", "安全管理员"
+    AUDIT_ADMIN = "audit_admin", "审计管理员"
+
+
+ADMIN_ROLES = (Role.ADMIN, Role.SECURITY_ADMIN, Role.AUDIT_ADMIN)
 
 
 class User(AbstractUser):
+    public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     role = models.CharField("角色", max_length=16, choices=Role.choices, default=Role.INSTITUTION)
     display_name = models.CharField("姓名", max_length=64, blank=True)
     phone = EncryptedTextField("手机号", blank=True, default="")
+    phone_bidx = BlindIndexField(source="phone", purpose="phone")
+    password_changed_at = models.DateTimeField(
+        "密码修改时间", null=True, blank=True, help_text="Stamped by PasswordHistoryValidator whenever it changes"
+    )
+    password_change_required = models.BooleanField(
+        "下次登录须修改密码", default=False, help_text="Set when an administrator sets or resets the password"
+    )
     authority = models.ForeignKey(
         Authority, null=True, blank=True, on_delete=models.PROTECT, related_name="staff", verbose_name="所属机关"
     )
@@ -80,3 +97,17 @@ class User(AbstractUser):
     @property
     def is_institution(self) -> bool:
         return self.role == Role.INSTITUTION
+
+
+class PasswordHistory(models.Model):
+    """Hashes of a user's recent passwords (the current one included), so none of the last 5 is reused."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="password_history")
+    password = models.CharField(max_length=256)
+    created_at = models.DateTimeField()
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.user_id} {self.created_at:%Y-%m-%d}"

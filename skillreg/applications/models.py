@@ -10,7 +10,7 @@ import uuid
 from django.conf import settings
 from django.db import models
 
-from skillreg.core.fields import EncryptedTextField
+from skillreg.core.fields import BlindIndexField, EncryptedTextField
 from skillreg.institutions.models import InstitutionKind
 
 
@@ -101,6 +101,11 @@ class Application(models.Model):
     head_name = models.CharField("机构主要负责人姓名", max_length=64)
     head_phone = EncryptedTextField("主要负责人联系电话", blank=True, default="")
     head_id_number = EncryptedTextField("主要负责人身份证号码", blank=True, default="")
+    # Exact search on the encrypted columns (HMAC-SM3 blind indexes, skillreg.core.fields).
+    legal_rep_phone_bidx = BlindIndexField(source="legal_rep_phone", purpose="phone")
+    legal_rep_id_number_bidx = BlindIndexField(source="legal_rep_id_number", purpose="id_number")
+    head_phone_bidx = BlindIndexField(source="head_phone", purpose="phone")
+    head_id_number_bidx = BlindIndexField(source="head_id_number", purpose="id_number")
     venue_description = models.TextField("场地情况", blank=True)
     coverage_region = models.CharField("鉴定范围：区域", max_length=200, blank=True)
     coverage_industry = models.CharField("鉴定范围：行业", max_length=200, blank=True)
@@ -139,10 +144,12 @@ class Person(models.Model):
         FINANCE = "finance", "财务人员"
         NETWORK = "network", "网络技术人员"
 
+    public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     application = models.ForeignKey(Application, on_delete=models.CASCADE, related_name="people")
     role = models.CharField("类别", max_length=16, choices=Role.choices)
     name = models.CharField("姓名", max_length=64)
     phone = EncryptedTextField("联系电话", blank=True, default="")
+    phone_bidx = BlindIndexField(source="phone", purpose="phone")
     occupation = models.ForeignKey(
         "occupations.Occupation", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )

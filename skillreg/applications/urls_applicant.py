@@ -1,6 +1,7 @@
 from django.urls import path
 
 from . import views_applicant as v
+from . import views_reveal
 from .views_common import material_download
 
 app_name = "apply"
@@ -14,4 +15,5 @@ urlpatterns = [
     path("<uuid:pid>/self-check/", v.application_self_check, name="self_check"),
     path("<uuid:pid>/submit/", v.application_submit, name="submit"),
     path("<uuid:pid>/withdraw/", v.application_withdraw, name="withdraw"),
+    path("<uuid:pid>/reveal/<slug:field>/", views_reveal.applicant_reveal, name="reveal"),
 ]

@@ -12,6 +12,7 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
 from skillreg.core import clock
+from skillreg.deadlines.selectors import case_clocks
 from skillreg.core.errors import DomainError
 from skillreg.institutions.models import InstitutionKind
 
@@ -52,6 +53,9 @@ def worklist(request: HttpRequest) -> HttpResponse:
         kind = ""
     qs = selectors.staff_worklist(request.user, state=state, mine=mine, kind=kind, q=q)
     page = Paginator(qs, 20).get_page(request.GET.get("page"))
+    for a in page:
+        # the nearest open statutory clock of each listed case (issue 4)
+        a.next_clock = next((c for c in sorted(case_clocks(a), key=_due_key) if c.is_open), None)
     params = request.GET.copy()
     params.pop("page", None)
     return render(
@@ -65,6 +69,12 @@ def worklist(request: HttpRequest) -> HttpResponse:
             "querystring": params.urlencode(),
         },
     )
+
+
+def _due_key(c: Any) -> Any:
+    import datetime as dt
+
+    return c.due or dt.date.max
 
 
 def _policy_record(application: Any) -> tuple[dict[str, Any] | None, str]:

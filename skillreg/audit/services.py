@@ -34,7 +34,7 @@ def record_mac(rec: AuditRecord, prev_mac: str) -> str:
         "result": rec.result,
         "rule": rec.rule,
     }
-    return crypto.hmac_sm3(crypto.provider().audit_key(), prev_mac.encode() + _canonical(content))
+    return crypto.audit_mac(prev_mac.encode() + _canonical(content))
 
 
 def audit_record(

@@ -51,6 +51,37 @@ def make_staff(username: str, authority_code: str, password: str = PASSWORD, **e
     return user
 
 
+def make_admin(username: str, role: str, password: str = PASSWORD, **extra: Any) -> Any:
+    """A user of a role without authority or unit: admin, security_admin, audit_admin, inspector."""
+    User = get_user_model()
+    user = User(username=username, role=role, display_name=extra.pop("display_name", username), **extra)
+    user.is_staff = role == "admin"
+    user.set_password(password)
+    user.save()
+    return user
+
+
+def make_otp_device(user: Any, key: str | None = None) -> Any:
+    """A confirmed TOTP device (django-otp) for ``user``; reuses an existing one."""
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    device = TOTPDevice.objects.filter(user=user, confirmed=True).first()
+    if device is None:
+        device = TOTPDevice.objects.create(user=user, name="测试", confirmed=True, **({"key": key} if key else {}))
+    return device
+
+
+def totp_code(device: Any, at: float | None = None) -> str:
+    """The 6-digit code of a TOTP device at ``at`` (default now), as the authenticator app would show it."""
+    import time
+
+    from django_otp.oath import TOTP
+
+    t = TOTP(device.bin_key, step=device.step, t0=device.t0, digits=device.digits)
+    t.time = int(at if at is not None else time.time())
+    return f"{t.token():0{device.digits}d}"
+
+
 def make_expert(username: str, display_name: str = "", password: str = PASSWORD) -> Any:
     User = get_user_model()
     user = User(username=username, role="expert", display_name=display_name or username)

@@ -4,6 +4,7 @@ names outside the web root. Office files are opened as zips to refuse zip bombs.
 from __future__ import annotations
 
 import hashlib
+import logging
 import os
 import secrets
 import unicodedata
@@ -14,8 +15,11 @@ from typing import IO
 
 import filetype
 from django.conf import settings
+from django.core.files.uploadhandler import FileUploadHandler, StopUpload
 
 from .errors import ValidationFailed
+
+logger = logging.getLogger("skillreg.security")
 
 # extension by detected type → allowed display name
 ALLOWED = {
@@ -37,6 +41,26 @@ class StoredFile:
     content_type: str
     size: int
     sha256: str
+
+
+class SizeLimitUploadHandler(FileUploadHandler):
+    """First of FILE_UPLOAD_HANDLERS: stops reading a multipart body once its files exceed
+    SKILLREG_UPLOAD_MAX_BYTES, without reading the rest (a chunked body has no Content-Length for
+    ``RequestSizeLimitMiddleware`` to refuse up front). The partial file is discarded."""
+
+    def handle_raw_input(self, input_data, META, content_length, boundary, encoding=None):  # type: ignore[no-untyped-def]
+        self.total = 0
+        self.limit = settings.SKILLREG_UPLOAD_MAX_BYTES
+
+    def receive_data_chunk(self, raw_data: bytes, start: int) -> bytes:
+        self.total += len(raw_data)
+        if self.total > self.limit:
+            logger.warning("upload stopped after %s bytes (limit %s)", self.total, self.limit)
+            raise StopUpload(connection_reset=True)
+        return raw_data
+
+    def file_complete(self, file_size: int) -> None:
+        return None
 
 
 def sanitise_name(name: str) -> str:
@@ -94,6 +118,10 @@ def store_upload(fileobj: IO[bytes], original_name: str, *, subdir: str) -> Stor
             _check_office_zip(tmp, ext)
         storage_name = f"{subdir}/{secrets.token_hex(16)}.{ext}"
         os.replace(tmp, Path(settings.MEDIA_ROOT) / storage_name)
+    except ValidationFailed as exc:
+        tmp.unlink(missing_ok=True)
+        logger.warning("upload refused: %s %r (%s bytes read)", exc.code, sanitise_name(original_name), size)
+        raise
     except BaseException:
         tmp.unlink(missing_ok=True)
         raise

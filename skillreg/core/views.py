@@ -20,3 +20,10 @@ def healthz(request: HttpRequest) -> JsonResponse:
     with connection.cursor() as cur:
         cur.execute("SELECT 1")
     return JsonResponse({"status": "ok"})
+
+
+def csrf_failure(request: HttpRequest, reason: str = "") -> HttpResponse:
+    """A forged or stale CSRF token: a Chinese page, nothing done (Django logs it to django.security.csrf)."""
+    if request.path.startswith("/api/"):
+        return JsonResponse({"code": "CSRF_FAILED", "message": "请求来源校验失败（CSRF），操作未执行"}, status=403)
+    return render(request, "403_csrf.html", status=403)

@@ -92,11 +92,18 @@ def page(request: pytest.FixtureRequest, browser, live_server, django_db_seriali
     )
     context.set_default_timeout(15_000)
     page = context.new_page()
+    # The Content-Security-Policy has no 'unsafe-inline': anything it blocks is a bug.
+    csp_violations: list[str] = []
+    page.on(
+        "console",
+        lambda msg: csp_violations.append(msg.text) if "Content Security Policy" in msg.text else None,
+    )
     yield page
     call = request.node.stash.get(_reports_key, {}).get("call")
     if call is not None and call.failed:
         _save(page, request.node, "failure")
     context.close()
+    assert not csp_violations, "CSP violations:\n" + "\n".join(csp_violations)
 
 
 @pytest.fixture

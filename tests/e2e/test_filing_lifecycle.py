@@ -15,24 +15,14 @@ from playwright.sync_api import expect
 from pypdf import PdfReader
 
 from skillreg.applications.profile import DERIVED_FACTS
+from skillreg.audit.models import AuditRecord
 from skillreg.core import testing
 from skillreg.policy.samples import full_profile
+from tests.e2e.helpers import login, logout
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
 OCCUPATION = "6-31-01-03"  # 电工
-
-
-def login(page, username: str) -> None:
-    page.goto("/accounts/login/")
-    page.fill("#id_username", username)
-    page.fill("#id_password", testing.PASSWORD)
-    page.click("button[type=submit]")
-    expect(page.locator("header .who")).to_be_visible()
-
-
-def logout(page) -> None:
-    page.click("header form button")
 
 
 def fill_facts(page, facts: dict) -> None:
@@ -165,6 +155,12 @@ def test_apply_supplement_accept_evaluate_file_receipt_directory(page, screensho
     # --- the officer accepts and assigns the technical evaluation ----------------------------
     login(page, "wuxi_officer")
     page.goto(case_url)
+    # personal data is masked; "显示" reveals it once (audited) — CSP allows the external script only
+    phone = page.locator("dd .pii").first
+    expect(phone).to_contain_text("139****0001")
+    phone.locator("button.reveal").click()
+    expect(phone).to_contain_text("13983000001")
+    assert AuditRecord.objects.filter(action="pii.reveal", actor__username="wuxi_officer").count() == 1
     page.click("#btn-accept")
     expect(page.locator("h1 .status")).to_have_text("已受理")
     page.select_option("#assign-form select[name='method']", "site_visit")

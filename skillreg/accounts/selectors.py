@@ -1,0 +1,26 @@
+"""Reads of the accounts app for the security administrator."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.conf import settings
+from django.db.models import QuerySet
+from django.http import Http404
+
+from .models import Role
+
+
+def ensure_security_admin(user: Any) -> None:
+    if getattr(user, "role", "") != Role.SECURITY_ADMIN:
+        raise Http404("页面不存在")
+
+
+def current_lockouts(user: Any) -> QuerySet[Any]:
+    """Username/address pairs at or over the failure limit (django-axes counters), newest first."""
+    from axes.models import AccessAttempt
+
+    ensure_security_admin(user)
+    return AccessAttempt.objects.filter(failures_since_start__gte=settings.AXES_FAILURE_LIMIT).order_by(
+        "-attempt_time"
+    )[:200]

@@ -1,0 +1,156 @@
+"""Who may reach what: one table per app. Each entry maps a URL name to the expected HTTP status per role.
+
+``R(**roles)``: a role's value is one status (the same for its own and the other object) or ``(own, other)``;
+roles not named get ``default`` (404: out of scope is "not found", never "forbidden"); ``anon`` is the
+anonymous visitor (302 = sent to the login page). ``kwargs`` name the URL arguments: a key of the world
+(``app``, ``draft``, ``material``, ``assessment``, ``confirmation``, ``message``, ``code``) or ``=literal``.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from .world import ROLES
+
+
+@dataclass(frozen=True)
+class Route:
+    expect: dict[str, tuple[int, int]]
+    method: str = "GET"
+    kwargs: dict[str, str] = field(default_factory=dict)
+    data: Any = None
+    json: bool = False
+    csrf: bool = True  # a POST without a CSRF token is refused (403); False: no cookie auth, nothing to forge
+
+
+def R(
+    *,
+    method: str = "GET",
+    kwargs: dict[str, str] | None = None,
+    default: int = 404,
+    anon: int = 302,
+    data: Any = None,
+    json: bool = False,
+    csrf: bool = True,
+    **roles: int | tuple[int, int],
+) -> Route:
+    unknown = set(roles) - set(ROLES)
+    if unknown:
+        raise ValueError(f"unknown roles {unknown}")
+    expect: dict[str, tuple[int, int]] = {}
+    for role in ROLES:
+        value = anon if role == "anon" else roles.get(role, default)
+        expect[role] = value if isinstance(value, tuple) else (value, value)
+    return Route(expect, method, kwargs or {}, data, json, csrf)
+
+
+def everyone(status: int, **kw: Any) -> Route:
+    return R(default=status, anon=status, **kw)
+
+
+OTP_ROLES = {"staff": 200, "admin": 200, "security_admin": 200, "audit_admin": 200}
+SIGNED_IN = dict.fromkeys(ROLES[1:], 200)
+APP, DRAFT = {"pid": "app"}, {"pid": "draft"}
+
+CORE = {
+    "core:home": R(anon=200, institution=302, staff=302, expert=302, default=200),
+    "core:healthz": everyone(200),
+}
+
+ACCOUNTS = {
+    "accounts:login": R(anon=200, default=302),
+    "accounts:logout": everyone(302, method="POST"),
+    "accounts:register": everyone(200),
+    "accounts:account": R(**SIGNED_IN),
+    "accounts:password_change": R(**SIGNED_IN),
+    "accounts:otp_verify": R(**OTP_ROLES),
+    "accounts:otp_setup": R(**OTP_ROLES),
+    "accounts:otp_recovery": R(**OTP_ROLES),
+    "accounts:security": R(security_admin=200),
+    "accounts:security_action": R(
+        method="POST", kwargs={"action": "=unlock"}, data={"username": "nobody"}, security_admin=302
+    ),
+}
+
+APPLICANT = {
+    "apply:list": R(institution=200),
+    "apply:new": R(institution=200),
+    "apply:detail": R(kwargs=APP, institution=(200, 404)),
+    "apply:edit": R(kwargs=DRAFT, institution=(200, 404)),
+    "apply:upload": R(method="POST", kwargs=DRAFT, institution=(302, 404)),
+    "apply:material": R(kwargs={"pid": "draft", "mid": "draft_material"}, institution=(200, 404)),
+    "apply:self_check": R(kwargs=DRAFT, institution=(200, 404)),
+    "apply:submit": R(method="POST", kwargs=DRAFT, institution=(302, 404)),
+    "apply:withdraw": R(method="POST", kwargs=APP, institution=(302, 404)),
+    "apply:reveal": R(method="POST", kwargs={**APP, "field": "=head_phone"}, institution=(200, 404)),
+}
+
+STAFF = {
+    "staff:worklist": R(staff=200),
+    "staff:case": R(kwargs=APP, staff=(200, 404)),
+    "staff:act": R(method="POST", kwargs={**APP, "action": "=accept"}, staff=(302, 404)),
+    # one download view for everyone whose scope holds the case (applicant, handling staff, assigned expert)
+    "staff:material": R(
+        kwargs={"pid": "app", "mid": "material"}, institution=(200, 404), staff=(200, 404), expert=(200, 404)
+    ),
+    "staff:reveal": R(method="POST", kwargs={**APP, "field": "=legal_rep_id_number"}, staff=(200, 404)),
+    "staff:my_assessments": R(expert=200),
+    "staff:assessment": R(kwargs={"pk": "assessment"}, expert=(200, 404)),
+}
+
+DEADLINES = {
+    "deadlines:dashboard": R(staff=200),
+    "deadlines:case": R(kwargs=APP, staff=(200, 404)),
+    "deadlines:confirm": R(method="POST", kwargs={"pk": "confirmation"}, staff=(302, 404)),
+    "deadlines:dismiss": R(method="POST", kwargs={"pk": "confirmation"}, staff=(302, 404)),
+}
+
+NOTIFICATIONS = {
+    "notifications:inbox": R(**SIGNED_IN),
+    "notifications:read": R(method="POST", kwargs={"pk": "message"}, **dict.fromkeys(ROLES[1:], (302, 404))),
+    "notifications:read_all": R(method="POST", **dict.fromkeys(ROLES[1:], 302)),
+}
+
+PORTAL = {
+    "portal:directory": everyone(200),
+    "portal:export": everyone(200, kwargs={"fmt": "=csv"}),
+    "portal:institution": everyone(200, kwargs={"code": "code"}),
+}
+
+DOCUMENTS = {
+    # receipts: own unit, staff of the region or above, system admins; everyone else 404 (not a login redirect)
+    "documents:receipt": R(kwargs={"code": "code"}, anon=404, institution=(200, 404), staff=(200, 404), admin=200),
+    "documents:receipt_pdf": R(kwargs={"code": "code"}, anon=404, institution=(200, 404), staff=(200, 404), admin=200),
+}
+
+AUDIT = {
+    "audit:search": R(audit_admin=200),
+    "audit:verify": R(audit_admin=200),
+}
+
+API = {
+    "api:api-root": everyone(404),
+    "api:openapi-json": everyone(200),
+    "api:openapi-view": everyone(200),
+    "api:check_profile": everyone(400, method="POST", data={}, json=True, csrf=False),
+    "api:list_filings": everyone(200),
+    "api:get_filing": everyone(200, kwargs={"code": "code"}),
+}
+
+TABLES: dict[str, dict[str, Route]] = {
+    "core": CORE,
+    "accounts": ACCOUNTS,
+    "applicant": APPLICANT,
+    "staff": STAFF,
+    "deadlines": DEADLINES,
+    "notifications": NOTIFICATIONS,
+    "portal": PORTAL,
+    "documents": DOCUMENTS,
+    "audit": AUDIT,
+    "api": API,
+}
+
+# Django's admin site (/sysadmin/) is for the system administrator only: its many generated URLs are not
+# listed one by one; test_access_matrix checks its index for every role instead.
+ALLOWED_UNLISTED_NAMESPACES = {"admin"}

@@ -1,0 +1,117 @@
+"""The objects the access matrix requests: for each role an object it owns or is assigned ("own") and one it
+must not see ("other"). Built once per module through the real services, rolled back afterwards."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.utils import timezone
+
+from skillreg.applications import services
+from skillreg.core import testing
+
+ROLES = ("anon", "institution", "staff", "expert", "inspector", "admin", "security_admin", "audit_admin")
+
+
+@dataclass
+class World:
+    users: dict[str, Any]
+    own: dict[str, dict[str, Any]] = field(default_factory=dict)  # role → key → value
+    other: dict[str, Any] = field(default_factory=dict)  # key → value (out of every role's scope)
+    pii: list[str] = field(default_factory=list)  # plain personal data that no page may show
+
+    def value(self, role: str, key: str, own: bool) -> Any:
+        """A URL argument: ``=literal`` is used as is; otherwise the role's own object or the other one."""
+        if key.startswith("="):
+            return key[1:]
+        if own:
+            return self.own.get(role, {}).get(key, self.own["_default"][key])
+        return self.other[key]
+
+
+def _under_evaluation(user: Any, officer: Any, expert: Any, **draft: Any) -> Any:
+    application = testing.make_complete_draft(user, **draft)
+    services.application_submit(application=application, actor=user)
+    services.application_accept(application=application, actor=officer)
+    services.assessment_assign(application=application, actor=officer, method="material_check", expert=expert)
+    application.refresh_from_db()
+    return application
+
+
+def build_world() -> World:
+    from skillreg.deadlines.models import Confirmation
+    from skillreg.notifications.models import Message
+    from skillreg.portal.tests.factories import make_filing
+
+    inst = testing.make_institution_user("m_inst_a", region_code="500238", seed=41)
+    inst_b = testing.make_institution_user("m_inst_b", region_code="520100", seed=42)
+    staff = testing.make_staff("m_staff", "hrss-500238")
+    staff_b = testing.make_staff("m_staff_b", "hrss-520000")
+    expert = testing.make_expert("m_expert")
+    expert_b = testing.make_expert("m_expert_b")
+    users = {
+        "institution": inst,
+        "staff": staff,
+        "expert": expert,
+        "inspector": testing.make_admin("m_inspector", "inspector"),
+        "admin": testing.make_admin("m_admin", "admin"),
+        "security_admin": testing.make_admin("m_security", "security_admin"),
+        "audit_admin": testing.make_admin("m_audit", "audit_admin"),
+    }
+    app = _under_evaluation(inst, staff, expert)
+    app_b = _under_evaluation(inst_b, staff_b, expert_b, region_code="520100", kind="employer")
+    draft = testing.make_complete_draft(inst, institution_name="草稿评价中心")
+    draft_b = testing.make_complete_draft(inst_b, region_code="520100", kind="employer")
+    filing = make_filing(unit=inst.unit, region_code="500238")
+    filing_b = make_filing(unit=inst_b.unit, region_code="520100", authority_code="hrss-520000")
+    now = timezone.now()
+    today = timezone.localdate()
+
+    def confirmation(application: Any) -> int:
+        return Confirmation.objects.create(
+            application=application,
+            clock="acceptance_decision",
+            action="deem_accepted",
+            requirement="CQ-10",
+            label="受理决定期限",
+            started_on=today - dt.timedelta(days=10),
+            due_on=today,
+            created_at=now,
+        ).pk
+
+    def message(user: Any) -> int:
+        return Message.objects.create(
+            recipient=user, subject="测试消息", body="正文", dedupe_key=f"matrix:{user.pk}", created_at=now
+        ).pk
+
+    messages = {role: message(user) for role, user in users.items()}
+    common = {
+        "app": app.public_id,
+        "draft": draft.public_id,
+        "material": app.materials.first().pk,
+        "draft_material": draft.materials.first().pk,
+        "assessment": app.assessments.get().pk,
+        "confirmation": confirmation(app),
+        "code": filing.code,
+        "message": messages["institution"],
+    }
+    world = World(users=users)
+    world.own["_default"] = common
+    for role in users:
+        world.own[role] = {"message": messages[role]}
+    world.other = {
+        "app": app_b.public_id,
+        "draft": draft_b.public_id,
+        "material": app_b.materials.first().pk,
+        "draft_material": draft_b.materials.first().pk,
+        "assessment": app_b.assessments.get().pk,
+        "confirmation": confirmation(app_b),
+        "code": filing_b.code,
+        "message": message(inst_b),
+    }
+    for a in (app, app_b, draft, draft_b):
+        world.pii += [a.legal_rep_id_number, a.head_id_number, a.legal_rep_phone, a.head_phone]
+        world.pii += [p.phone for p in a.people.all() if p.phone]
+    return world
