@@ -40,7 +40,17 @@ def staff_worklist(
     if kind:
         qs = qs.filter(institution_kind=kind)
     if q:
-        qs = qs.filter(Q(institution_name__icontains=q) | Q(number__icontains=q) | Q(unit__uscc=q.upper()))
+        match = Q(institution_name__icontains=q) | Q(number__icontains=q) | Q(unit__uscc=q.upper())
+        # An ID number or phone finds its case by exact match on the HMAC-SM3 blind index.
+        from skillreg.core.crypto import blind_index
+
+        if len(q) == 18 or (q[:-1].isdigit() and len(q) >= 15):
+            bidx = blind_index(q, purpose="id_number")
+            match |= Q(legal_rep_id_number_bidx=bidx) | Q(head_id_number_bidx=bidx)
+        elif q.replace("-", "").isdigit() and len(q) >= 7:
+            bidx = blind_index(q, purpose="phone")
+            match |= Q(legal_rep_phone_bidx=bidx) | Q(head_phone_bidx=bidx)
+        qs = qs.filter(match)
     return qs.order_by("submitted_at", "id")
 
 

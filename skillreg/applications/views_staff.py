@@ -12,8 +12,8 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
 from skillreg.core import clock
-from skillreg.deadlines.selectors import case_clocks
 from skillreg.core.errors import DomainError
+from skillreg.deadlines.selectors import case_clocks
 from skillreg.institutions.models import InstitutionKind
 
 from . import selectors, services

@@ -155,3 +155,14 @@ def test_staff_scope_and_stale_form(client, wuxi_institution, wuxi_officer, guiz
 def test_institution_user_cannot_open_staff_pages(client, wuxi_institution):
     client.force_login(wuxi_institution)
     assert client.get(reverse("staff:worklist")).status_code == 404
+
+
+def test_staff_finds_a_case_by_id_number_or_phone_through_the_blind_index(client, wuxi_institution, wuxi_officer):
+    app = testing.make_complete_draft(wuxi_institution)
+    services.application_submit(application=app, actor=wuxi_institution)
+    client.force_login(wuxi_officer)
+    url = reverse("staff:worklist")
+    assert app.number in client.get(url, {"q": app.head_id_number}).content.decode()
+    assert app.number in client.get(url, {"q": app.legal_rep_phone}).content.decode()
+    other = testing.make_id_number("500238", "19970101", 999)
+    assert app.number not in client.get(url, {"q": other}).content.decode()
