@@ -1,0 +1,70 @@
+"""Forms of the certificate pages: shape and field checks only; the services decide."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+
+from skillreg.institutions.models import EvaluationType
+from skillreg.occupations.models import LEVEL_CHOICES
+
+from .models import CertificateStatus, ImportMode
+
+
+class CertificateFilterForm(forms.Form):
+    q = forms.CharField(label="证书编号、证件号码或姓名", required=False, max_length=100)
+    status = forms.ChoiceField(label="状态", required=False, choices=[("", "全部"), *CertificateStatus.choices])
+    occupation = forms.CharField(label="职业编码", required=False, max_length=20)
+    level = forms.TypedChoiceField(
+        label="等级", required=False, coerce=int, empty_value=None, choices=[("", "全部"), *LEVEL_CHOICES]
+    )
+    year = forms.IntegerField(label="发证年份", required=False, min_value=1990, max_value=2100)
+    filing = forms.CharField(label="备案编码", required=False, max_length=13)
+
+
+class UploadForm(forms.Form):
+    file = forms.FileField(label="证书数据文件（xlsx 或 CSV）")
+    mode = forms.ChoiceField(
+        label="导入方式", choices=ImportMode.choices, initial=ImportMode.ALL_OR_NOTHING, widget=forms.RadioSelect
+    )
+
+
+class BatchForm(forms.Form):
+    number = forms.CharField(label="评价计划编号", max_length=40)
+    occupation_code = forms.CharField(label="职业编码", max_length=20)
+    level = forms.TypedChoiceField(label="等级", coerce=int, choices=LEVEL_CHOICES)
+    evaluation_type = forms.ChoiceField(label="评价类型", choices=EvaluationType.choices)
+    starts_on = forms.DateField(label="评价开始日期", widget=forms.DateInput(attrs={"type": "date"}))
+    ends_on = forms.DateField(label="评价结束日期", widget=forms.DateInput(attrs={"type": "date"}))
+    applicants = forms.IntegerField(label="报考人数", min_value=0)
+    passes = forms.IntegerField(label="合格人数", min_value=0)
+
+
+class BatchResultsForm(forms.Form):
+    applicants = forms.IntegerField(label="报考人数", min_value=0)
+    passes = forms.IntegerField(label="合格人数", min_value=0)
+
+
+class RevokeForm(forms.Form):
+    reason = forms.CharField(label="撤销原因", max_length=500, widget=forms.Textarea(attrs={"rows": 3}))
+
+
+class VerifyForm(forms.Form):
+    """Either certificate number or ID number, and always the name."""
+
+    number = forms.CharField(label="证书编号", required=False, max_length=40)
+    id_number = forms.CharField(label="证件号码", required=False, max_length=40)
+    name = forms.CharField(label="姓名", max_length=50)
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        if not (data.get("number") or "").strip() and not (data.get("id_number") or "").strip():
+            raise forms.ValidationError("请填写证书编号或证件号码（二选一），并填写姓名")
+        return data
+
+
+class StatisticsForm(forms.Form):
+    year = forms.IntegerField(label="年度", required=False, min_value=1990, max_value=2100)
+    filing = forms.CharField(label="备案编码", required=False, max_length=13)
+    region = forms.CharField(label="行政区划代码", required=False, max_length=6)

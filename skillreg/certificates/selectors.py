@@ -1,0 +1,153 @@
+"""Data-scoped reads of the certificate registry. Out of scope is a 404, never a 403.
+
+* institution users: their own unit's filings, certificates, batches and imports;
+* staff: filings of their authority's region and every region below it (``region.path`` prefix);
+* system admins: everything; everyone else (experts, the public): nothing here (see ``verification``).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db.models import Q, QuerySet
+from django.http import Http404
+
+from skillreg.core import crypto
+from skillreg.institutions.models import Filing
+
+from . import numbers
+from .models import Certificate, EvaluationBatch, ImportJob
+from .pipeline import HOLDER_ID_PURPOSE
+
+MAX_QUERY = 100
+
+
+def _region_q(user: Any, prefix: str) -> Q:
+    path = user.authority.region.path
+    return Q(**{f"{prefix}region__path": path}) | Q(**{f"{prefix}region__path__startswith": path + "/"})
+
+
+def _filing_scope(user: Any, prefix: str = "") -> Q | None:
+    """The Q that limits filings (through ``prefix``) to the user's scope; ``None`` = no access at all."""
+    if user is None or not user.is_authenticated:
+        return None
+    role = getattr(user, "role", "")
+    if user.is_superuser or role == "admin":
+        return Q()
+    if role == "institution" and user.unit_id:
+        return Q(**{f"{prefix}unit_id": user.unit_id})
+    if role == "staff" and user.authority_id:
+        return _region_q(user, prefix)
+    return None
+
+
+def filings_for(user: Any) -> QuerySet[Filing]:
+    scope = _filing_scope(user)
+    if scope is None:
+        return Filing.objects.none()
+    return Filing.objects.filter(scope).select_related("region", "authority", "unit").order_by("code")
+
+
+def filing_for(user: Any, code: str) -> Filing:
+    filing = filings_for(user).filter(code=(code or "").strip().upper()).first()
+    if filing is None:
+        raise Http404("未找到该评价机构")
+    return filing
+
+
+def default_filing_for(user: Any) -> Filing | None:
+    """An institution user's current filing (the most recent one of the unit)."""
+    if getattr(user, "role", "") != "institution":
+        return None
+    return filings_for(user).order_by("-filed_on", "-id").first()
+
+
+def certificates_for(
+    user: Any,
+    *,
+    filing: Filing | None = None,
+    q: str = "",
+    status: str = "",
+    occupation: str = "",
+    level: int | None = None,
+    year: int | None = None,
+    batch: EvaluationBatch | None = None,
+) -> QuerySet[Certificate]:
+    """Certificates in scope, filtered. ``q`` is a certificate number, an ID number (exact, through the
+    blind index) or a holder name (exact)."""
+    scope = _filing_scope(user, "filing__")
+    if scope is None:
+        return Certificate.objects.none()
+    qs = Certificate.objects.filter(scope)
+    if filing is not None:
+        qs = qs.filter(filing=filing)
+    if batch is not None:
+        qs = qs.filter(batch=batch)
+    q = (q or "").strip()[:MAX_QUERY]
+    if q:
+        n = numbers.normalise(q)
+        if len(n) == numbers.LENGTH and n[0] in numbers.LETTERS:
+            qs = qs.filter(number=n)
+        elif len(n) >= 15 and n[:-1].isdigit():
+            qs = qs.filter(holder_id_index=crypto.blind_index(n, purpose=HOLDER_ID_PURPOSE))
+        else:
+            qs = qs.filter(holder_name=q)
+    if status:
+        qs = qs.filter(status=status)
+    if occupation:
+        qs = qs.filter(occupation__code=occupation)
+    if level:
+        qs = qs.filter(level=level)
+    if year:
+        qs = qs.filter(issue_date__year=year)
+    return qs.select_related("filing", "batch").defer("holder_id").order_by("-issue_date", "number")
+
+
+def certificate_for(user: Any, number: str) -> Certificate:
+    scope = _filing_scope(user, "filing__")
+    if scope is None:
+        raise Http404("未找到该证书")
+    cert = (
+        Certificate.objects.filter(scope, number=numbers.normalise(number))
+        .select_related("filing", "batch", "occupation")
+        .first()
+    )
+    if cert is None:
+        raise Http404("未找到该证书")
+    return cert
+
+
+def batches_for(user: Any, *, filing: Filing | None = None, year: int | None = None) -> QuerySet[EvaluationBatch]:
+    scope = _filing_scope(user, "filing__")
+    if scope is None:
+        return EvaluationBatch.objects.none()
+    qs = EvaluationBatch.objects.filter(scope).select_related("filing", "occupation")
+    if filing is not None:
+        qs = qs.filter(filing=filing)
+    if year:
+        qs = qs.filter(ends_on__year=year)
+    return qs.order_by("-ends_on", "number")
+
+
+def batch_for(user: Any, pk: int) -> EvaluationBatch:
+    batch = batches_for(user).filter(pk=pk).first()
+    if batch is None:
+        raise Http404("未找到该评价计划")
+    return batch
+
+
+def import_jobs_for(user: Any, *, filing: Filing | None = None) -> QuerySet[ImportJob]:
+    scope = _filing_scope(user, "filing__")
+    if scope is None:
+        return ImportJob.objects.none()
+    qs = ImportJob.objects.filter(scope).select_related("filing")
+    if filing is not None:
+        qs = qs.filter(filing=filing)
+    return qs.order_by("-created_at")
+
+
+def import_job_for(user: Any, public_id: Any) -> ImportJob:
+    job = import_jobs_for(user).filter(public_id=public_id).first()
+    if job is None:
+        raise Http404("未找到该导入任务")
+    return job

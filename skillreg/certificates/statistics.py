@@ -1,0 +1,171 @@
+"""Statistics selectors for renewal (GZ-8..10) and annual reports (AH-att3), scoped like ``selectors``.
+
+* ``renewal_counts``: valid certificates each institution issued within its own validity period, in total
+  and per occupation — for one filing, or every filing of a region (and below) in scope;
+* ``evaluation_summary``: applicants, passes and pass rate per evaluation type and level for a year, and
+  occupations ranked by applicants and by passes (batches are counted in the year their evaluation ended).
+
+Revoked certificates do not count: a revoked certificate was not validly issued (docs/decisions.md).
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.db.models import Count, F, Q, Sum
+
+from skillreg.institutions.models import EvaluationType, Filing
+from skillreg.occupations.models import Occupation
+from skillreg.regions.models import Region
+
+from .models import Certificate, CertificateStatus
+from .rows import LEVEL_NAMES
+from .selectors import _filing_scope, batches_for, filings_for
+
+
+@dataclass
+class RenewalCount:
+    filing_id: int
+    code: str
+    name: str
+    kind: str
+    valid_from: Any
+    valid_to: Any
+    total: int = 0
+    per_occupation: dict[str, int] = field(default_factory=dict)  # occupation code → count
+
+    def facts(self) -> dict[str, Any]:
+        """The renewal facts the rule packs read (GZ-8.2, GZ-9.2, GZ-10.2)."""
+        return {
+            "certificates_issued_total": self.total,
+            "scope": {code: {"certificates_issued": n} for code, n in self.per_occupation.items()},
+        }
+
+
+def renewal_counts(user: Any, *, filing: Filing | None = None, region: Region | None = None) -> list[RenewalCount]:
+    """Certificates issued by each filing in scope within [valid_from, valid_to], per occupation."""
+    filings = filings_for(user)
+    if filing is not None:
+        filings = filings.filter(pk=filing.pk)
+    if region is not None:
+        filings = filings.filter(_path_q(region, "region__path"))
+    out = {
+        f.pk: RenewalCount(f.pk, f.code, f.name, f.kind, f.valid_from, f.valid_to)
+        for f in filings.select_related(None).only("id", "code", "name", "kind", "valid_from", "valid_to")
+    }
+    if not out:
+        return []
+    rows = (
+        Certificate.objects.filter(
+            filing_id__in=list(out),
+            status=CertificateStatus.VALID,
+            issue_date__gte=F("filing__valid_from"),
+            issue_date__lte=F("filing__valid_to"),
+        )
+        .values_list("filing_id", "occupation_id")
+        .annotate(n=Count("id"))
+        .order_by()
+    )
+    codes = dict(Occupation.objects.values_list("id", "code"))
+    for filing_id, occupation_id, n in rows:
+        item = out[filing_id]
+        item.total += n
+        code = codes.get(occupation_id, str(occupation_id))
+        item.per_occupation[code] = item.per_occupation.get(code, 0) + n
+    return sorted(out.values(), key=lambda r: r.code)
+
+
+def _path_q(region: Region, lookup: str) -> Q:
+    """That region and every region below it."""
+    return Q(**{lookup: region.path}) | Q(**{f"{lookup}__startswith": region.path + "/"})
+
+
+@dataclass
+class LevelLine:
+    evaluation_type: str
+    level: int
+    applicants: int
+    passes: int
+
+    @property
+    def level_label(self) -> str:
+        return LEVEL_NAMES[self.level]
+
+    @property
+    def evaluation_type_label(self) -> str:
+        return EvaluationType(self.evaluation_type).label
+
+    @property
+    def pass_rate(self) -> float | None:
+        return self.passes / self.applicants if self.applicants else None
+
+
+@dataclass
+class OccupationLine:
+    code: str
+    name: str
+    applicants: int
+    passes: int
+
+
+@dataclass
+class EvaluationSummary:
+    year: int
+    levels: list[LevelLine]
+    by_applicants: list[OccupationLine]
+    by_passes: list[OccupationLine]
+    totals: dict[str, LevelLine]
+
+
+def evaluation_summary(
+    user: Any, *, year: int, filing: Filing | None = None, region: Region | None = None
+) -> EvaluationSummary:
+    """AH-att3 三(一): per evaluation type and level, and occupations ranked (ties by code)."""
+    qs = batches_for(user, filing=filing, year=year)
+    if region is not None:
+        qs = qs.filter(_path_q(region, "filing__region__path"))
+    levels = [
+        LevelLine(t, lv, a or 0, p or 0)
+        for t, lv, a, p in qs.values_list("evaluation_type", "level")
+        .annotate(a=Sum("applicants"), p=Sum("passes"))
+        .order_by("evaluation_type", "-level")
+    ]
+    totals: dict[str, LevelLine] = {}
+    for line in levels:
+        t = totals.setdefault(line.evaluation_type, LevelLine(line.evaluation_type, 0, 0, 0))
+        t.applicants += line.applicants
+        t.passes += line.passes
+    occ: defaultdict[str, list[int]] = defaultdict(lambda: [0, 0])
+    names: dict[str, str] = {}
+    for code, name, a, p in (
+        qs.values_list("occupation__code", "occupation__name").annotate(a=Sum("applicants"), p=Sum("passes")).order_by()
+    ):
+        occ[code][0] += a or 0
+        occ[code][1] += p or 0
+        names[code] = name
+    lines = [OccupationLine(code, names[code], a, p) for code, (a, p) in occ.items()]
+    return EvaluationSummary(
+        year=year,
+        levels=levels,
+        by_applicants=sorted(lines, key=lambda x: (-x.applicants, x.code)),
+        by_passes=sorted(lines, key=lambda x: (-x.passes, x.code)),
+        totals=totals,
+    )
+
+
+def certificates_per_year(user: Any, *, filing: Filing) -> list[tuple[int, int, int]]:
+    """(year, valid, revoked) for one filing in scope — the institution's own overview."""
+    scope = _filing_scope(user, "filing__")
+    if scope is None:
+        return []
+    counts: dict[int, list[int]] = defaultdict(lambda: [0, 0])
+    for day, status, n in (
+        Certificate.objects.filter(scope, filing=filing)
+        .values_list("issue_date__year", "status")
+        .annotate(n=Count("id"))
+        .order_by()
+    ):
+        counts[day][0 if status == CertificateStatus.VALID else 1] += n
+    return [(y, v, r) for y, (v, r) in sorted(counts.items(), reverse=True)]

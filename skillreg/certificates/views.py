@@ -1,0 +1,178 @@
+"""Certificate pages for institutions (their own unit) and staff (their region and below). Thin: parse,
+call a selector or a service, render. Out of scope is a 404."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.http import Http404, HttpRequest, HttpResponse, StreamingHttpResponse
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_POST
+
+from skillreg.core import clock
+from skillreg.core.errors import DomainError
+from skillreg.documents.exports import csv_streaming_response
+from skillreg.institutions.models import Filing
+from skillreg.regions.selectors import region_by_code
+
+from . import selectors, services, statistics
+from .forms import BatchForm, BatchResultsForm, CertificateFilterForm, RevokeForm, StatisticsForm
+from .spreadsheets import EXPORT_HEADERS, export_rows
+from .verification import qr_url
+
+PAGE_SIZE = 50
+
+
+def _member(request: HttpRequest) -> None:
+    if getattr(request.user, "role", "") not in ("institution", "staff", "admin") and not request.user.is_superuser:
+        raise Http404("页面不存在")
+
+
+def current_filing(request: HttpRequest, code: str = "") -> Filing | None:
+    """The filing a page is about: the one named (in scope), else an institution user's own."""
+    code = code or request.GET.get("filing", "")
+    if code:
+        return selectors.filing_for(request.user, code)
+    return selectors.default_filing_for(request.user)
+
+
+def _form_errors(exc: DomainError) -> list[str]:
+    items = exc.details.get("errors") or []
+    return [i.get("message", "") for i in items] or [exc.message]
+
+
+@login_required
+def certificate_list(request: HttpRequest) -> HttpResponse:
+    _member(request)
+    form = CertificateFilterForm(request.GET or None)
+    data: dict[str, Any] = form.cleaned_data if form.is_bound and form.is_valid() else {}
+    filing = current_filing(request, data.get("filing") or "")
+    qs = selectors.certificates_for(
+        request.user,
+        filing=filing,
+        q=data.get("q") or "",
+        status=data.get("status") or "",
+        occupation=data.get("occupation") or "",
+        level=data.get("level"),
+        year=data.get("year"),
+    )
+    page = Paginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "certificates/list.html",
+        {"form": form, "page": page, "filing": filing, "filings": selectors.filings_for(request.user)[:200]},
+    )
+
+
+@login_required
+def certificate_export(request: HttpRequest) -> StreamingHttpResponse:
+    _member(request)
+    form = CertificateFilterForm(request.GET or None)
+    data: dict[str, Any] = form.cleaned_data if form.is_bound and form.is_valid() else {}
+    filing = current_filing(request, data.get("filing") or "")
+    qs = selectors.certificates_for(
+        request.user,
+        filing=filing,
+        q=data.get("q") or "",
+        status=data.get("status") or "",
+        occupation=data.get("occupation") or "",
+        level=data.get("level"),
+        year=data.get("year"),
+    ).select_related("occupation")
+    return csv_streaming_response(
+        f"证书清单-{clock.today():%Y%m%d}.csv", EXPORT_HEADERS, export_rows(qs.iterator(2000))
+    )
+
+
+@login_required
+def certificate_detail(request: HttpRequest, number: str) -> HttpResponse:
+    _member(request)
+    cert = selectors.certificate_for(request.user, number)
+    return render(
+        request,
+        "certificates/detail.html",
+        {"cert": cert, "qr_url": request.build_absolute_uri(qr_url(cert.number)), "revoke_form": RevokeForm()},
+    )
+
+
+@login_required
+@require_POST
+def certificate_revoke(request: HttpRequest, number: str) -> HttpResponse:
+    _member(request)
+    cert = selectors.certificate_for(request.user, number)
+    form = RevokeForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, "请填写撤销原因（不超过500字）")
+        return redirect("certificates:detail", number=cert.number)
+    try:
+        services.certificate_revoke(certificate=cert, reason=form.cleaned_data["reason"], actor=request.user)
+    except DomainError as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(request, f"证书 {cert.number} 已撤销，公开查询将显示“已撤销”。")
+    return redirect("certificates:detail", number=cert.number)
+
+
+@login_required
+def batch_list(request: HttpRequest) -> HttpResponse:
+    _member(request)
+    filing = current_filing(request)
+    errors: list[str] = []
+    form = BatchForm(request.POST or None)
+    if request.method == "POST":
+        if filing is None or getattr(request.user, "role", "") != "institution":
+            raise Http404("页面不存在")
+        if form.is_valid():
+            try:
+                batch = services.batch_create(filing=filing, actor=request.user, **form.cleaned_data)
+            except DomainError as exc:
+                errors = _form_errors(exc)
+            else:
+                messages.success(request, f"评价计划 {batch.number} 已登记。")
+                return redirect("certificates:batches")
+    batches = selectors.batches_for(request.user, filing=filing)
+    page = Paginator(batches, PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(
+        request, "certificates/batches.html", {"form": form, "page": page, "filing": filing, "errors": errors}
+    )
+
+
+@login_required
+def batch_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    _member(request)
+    batch = selectors.batch_for(request.user, pk)
+    form = BatchResultsForm(request.POST or None, initial={"applicants": batch.applicants, "passes": batch.passes})
+    if request.method == "POST":
+        if form.is_valid():
+            try:
+                services.batch_record_results(batch=batch, actor=request.user, **form.cleaned_data)
+            except DomainError as exc:
+                messages.error(request, exc.message)
+            else:
+                messages.success(request, "报考和合格人数已更新。")
+            return redirect("certificates:batch", pk=batch.pk)
+    certs = selectors.certificates_for(request.user, batch=batch)
+    page = Paginator(certs, PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(request, "certificates/batch.html", {"batch": batch, "form": form, "page": page})
+
+
+@login_required
+def statistics_page(request: HttpRequest) -> HttpResponse:
+    _member(request)
+    form = StatisticsForm(request.GET or None)
+    data: dict[str, Any] = form.cleaned_data if form.is_bound and form.is_valid() else {}
+    year = data.get("year") or clock.today().year - 1
+    filing = current_filing(request, data.get("filing") or "")
+    region = region_by_code(data["region"]) if data.get("region") else None
+    if data.get("region") and region is None:
+        raise Http404("未找到该地区")
+    renewal = statistics.renewal_counts(request.user, filing=filing, region=region)
+    summary = statistics.evaluation_summary(request.user, year=year, filing=filing, region=region)
+    return render(
+        request,
+        "certificates/statistics.html",
+        {"form": form, "year": year, "filing": filing, "region": region, "renewal": renewal[:500], "summary": summary},
+    )

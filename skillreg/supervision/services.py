@@ -1,0 +1,105 @@
+"""Writes of supervision: ordering and closing a rectification (CQ-30). One transaction + audit record each."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from django.db import IntegrityError, transaction
+
+from skillreg.audit.services import audit_record
+from skillreg.core import clock
+from skillreg.core.errors import PermissionDeniedError, TransitionNotAllowed, ValidationFailed
+from skillreg.institutions.models import Filing, FilingStatus
+
+from .models import Rectification
+
+
+def _check_supervisor(actor: Any, filing: Filing) -> None:
+    """Only staff of the filing's region or a region above it (CQ-4 "谁备案，谁监管", data scope)."""
+    authority = getattr(actor, "authority", None)
+    if getattr(actor, "role", "") != "staff" or authority is None:
+        raise PermissionDeniedError("仅监管部门工作人员可以责令或结束整改", code="RECTIFICATION_NOT_ALLOWED")
+    path = authority.region.path
+    if not (filing.region.path == path or filing.region.path.startswith(path + "/")):
+        raise PermissionDeniedError("该机构不在本机关监管范围内", code="RECTIFICATION_NOT_ALLOWED")
+
+
+def rectification_order(*, filing: Filing, reason: str, actor: Any, ordered_on: dt.date | None = None) -> Rectification:
+    """Order ``filing`` to rectify from ``ordered_on`` (default today): status becomes ``rectifying``."""
+    today = clock.today()
+    ordered_on = ordered_on or today
+    if not (reason or "").strip():
+        raise ValidationFailed("请填写责令整改的原因", code="RECTIFICATION_REASON_REQUIRED", field="reason")
+    if ordered_on > today:
+        raise ValidationFailed("责令整改日期不能晚于今天", code="RECTIFICATION_DATE_IN_FUTURE", field="ordered_on")
+    _check_supervisor(actor, filing)
+    try:
+        with transaction.atomic():
+            locked = Filing.objects.select_for_update().get(pk=filing.pk)
+            if locked.status != FilingStatus.ACTIVE:
+                raise TransitionNotAllowed(
+                    f"机构当前状态为“{locked.get_status_display()}”，只能对有效状态的机构责令整改",
+                    code="RECTIFICATION_NOT_ACTIVE",
+                )
+            rectification = Rectification.objects.create(
+                filing=locked,
+                ordered_on=ordered_on,
+                reason=reason.strip(),
+                ordered_by=actor,
+                ordered_at=clock.now(),
+            )
+            locked.status = FilingStatus.RECTIFYING
+            locked.save(update_fields=["status"])
+            audit_record(
+                actor=actor,
+                action="rectification.order",
+                obj=rectification,
+                summary=f"责令 {locked.name}（{locked.code}）整改，自 {ordered_on:%Y-%m-%d} 起",
+                before={"status": FilingStatus.ACTIVE},
+                after={"status": FilingStatus.RECTIFYING, "ordered_on": ordered_on, "reason": reason.strip()},
+                rule="CQ-30",
+            )
+    except IntegrityError:
+        raise TransitionNotAllowed("该机构已有未结束的整改", code="RECTIFICATION_ALREADY_OPEN") from None
+    filing.status = FilingStatus.RECTIFYING
+    return rectification
+
+
+def rectification_close(
+    *, rectification: Rectification, actor: Any, ends_on: dt.date | None = None, note: str = ""
+) -> Rectification:
+    """Close an open rectification on ``ends_on`` (default today, inclusive): status returns to ``active``
+    unless the filing left ``rectifying`` meanwhile (e.g. it expired)."""
+    today = clock.today()
+    ends_on = ends_on or today
+    if ends_on > today:
+        raise ValidationFailed("整改结束日期不能晚于今天", code="RECTIFICATION_DATE_IN_FUTURE", field="ends_on")
+    if ends_on < rectification.ordered_on:
+        raise ValidationFailed("整改结束日期不能早于责令整改日期", code="RECTIFICATION_DATES_INVALID", field="ends_on")
+    _check_supervisor(actor, rectification.filing)
+    with transaction.atomic():
+        locked = Rectification.objects.select_for_update().select_related("filing").get(pk=rectification.pk)
+        if locked.closed_at is not None:
+            raise TransitionNotAllowed("该整改已结束", code="RECTIFICATION_ALREADY_CLOSED")
+        filing = Filing.objects.select_for_update().get(pk=locked.filing_id)
+        before = filing.status
+        locked.ends_on = ends_on
+        locked.closed_at = clock.now()
+        locked.closed_by = actor
+        locked.close_note = note.strip()
+        locked.save(update_fields=["ends_on", "closed_at", "closed_by", "close_note"])
+        if filing.status == FilingStatus.RECTIFYING:
+            filing.status = FilingStatus.ACTIVE
+            filing.save(update_fields=["status"])
+        audit_record(
+            actor=actor,
+            action="rectification.close",
+            obj=locked,
+            summary=f"{filing.name}（{filing.code}）整改结束于 {ends_on:%Y-%m-%d}",
+            before={"status": before},
+            after={"status": filing.status, "ends_on": ends_on, "note": note.strip()},
+            rule="CQ-30",
+        )
+    rectification.refresh_from_db()
+    return locked
