@@ -59,8 +59,12 @@ def detect_format(head: bytes) -> str:
 
 
 def open_source(path: Path) -> Source:
-    with open(path, "rb") as fh:
-        head = fh.read(SNIFF_BYTES)
+    try:
+        with open(path, "rb") as fh:
+            head = fh.read(SNIFF_BYTES)
+    except FileNotFoundError:
+        # e.g. the job already ran (its upload is deleted when it ends) or media was not restored with the database
+        raise FileUnreadable("IMPORT_FILE_GONE", "上传的文件已不存在，请重新上传") from None
     if not head:
         raise FileUnreadable("IMPORT_FILE_EMPTY", "文件为空")
     fmt = detect_format(head)

@@ -86,6 +86,56 @@ def build_world() -> World:
             recipient=user, subject="测试消息", body="正文", dedupe_key=f"matrix:{user.pk}", created_at=now
         ).pk
 
+    def certificates_of(filing: Any, user: Any) -> dict[str, Any]:
+        """An evaluation batch, one certificate and one import job of ``filing`` (issue 6)."""
+        import io
+
+        from skillreg.certificates import numbers
+        from skillreg.certificates.imports import import_job_create
+        from skillreg.certificates.models import Certificate
+        from skillreg.certificates.services import batch_create
+        from skillreg.occupations.models import Occupation
+
+        batch = batch_create(
+            filing=filing,
+            actor=user,
+            number="PJ-M-1",
+            occupation_code="4-10-01-05",
+            level=4,
+            starts_on=dt.date(2026, 3, 2),
+            ends_on=dt.date(2026, 3, 6),
+            applicants=10,
+            passes=8,
+        )
+        holder = testing.make_id_number("500238", "19980101", 321 if filing.code.startswith("S0238") else 654)
+        cert = Certificate(
+            number=numbers.compose(filing.code, 2026, 4, 1),
+            filing=filing,
+            batch=batch,
+            holder_name="张三",
+            holder_id=holder,
+            holder_id_masked=holder[:6] + "********" + holder[-4:],
+            occupation=Occupation.objects.get(code="4-10-01-05"),
+            occupation_name="养老护理员",
+            level=4,
+            issue_date=dt.date(2026, 3, 10),
+            created_at=timezone.now(),
+        )
+        cert.save()
+        from pathlib import Path
+
+        from django.conf import settings
+
+        Path(settings.MEDIA_ROOT, "cert-imports").mkdir(parents=True, exist_ok=True)
+        job = import_job_create(
+            filing=filing, actor=user, fileobj=io.BytesIO("证书编号\n".encode()), name="m.csv", mode="valid_only"
+        )
+        world_pii.append(holder)
+        return {"certificate": cert.number, "batch": batch.pk, "import": job.public_id}
+
+    world_pii: list[str] = []
+    certs = certificates_of(filing, inst)
+    certs_b = certificates_of(filing_b, inst_b)
     messages = {role: message(user) for role, user in users.items()}
     common = {
         "app": app.public_id,
@@ -96,6 +146,7 @@ def build_world() -> World:
         "confirmation": confirmation(app),
         "code": filing.code,
         "message": messages["institution"],
+        **certs,
     }
     world = World(users=users)
     world.own["_default"] = common
@@ -110,8 +161,10 @@ def build_world() -> World:
         "confirmation": confirmation(app_b),
         "code": filing_b.code,
         "message": message(inst_b),
+        **certs_b,
     }
     for a in (app, app_b, draft, draft_b):
         world.pii += [a.legal_rep_id_number, a.head_id_number, a.legal_rep_phone, a.head_phone]
         world.pii += [p.phone for p in a.people.all() if p.phone]
+    world.pii += world_pii
     return world
