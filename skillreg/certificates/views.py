@@ -44,8 +44,8 @@ def _form_errors(exc: DomainError) -> list[str]:
     return [i.get("message", "") for i in items] or [exc.message]
 
 
-@login_required
-def certificate_list(request: HttpRequest) -> HttpResponse:
+def _filtered(request: HttpRequest) -> tuple[Any, Any, Any]:
+    """The filter form, the chosen filing and the scoped certificates — shared by the list and its export."""
     _member(request)
     form = CertificateFilterForm(request.GET or None)
     data: dict[str, Any] = form.cleaned_data if form.is_bound and form.is_valid() else {}
@@ -59,6 +59,12 @@ def certificate_list(request: HttpRequest) -> HttpResponse:
         level=data.get("level"),
         year=data.get("year"),
     )
+    return form, filing, qs
+
+
+@login_required
+def certificate_list(request: HttpRequest) -> HttpResponse:
+    form, filing, qs = _filtered(request)
     page = Paginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
     return render(
         request,
@@ -69,19 +75,8 @@ def certificate_list(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def certificate_export(request: HttpRequest) -> StreamingHttpResponse:
-    _member(request)
-    form = CertificateFilterForm(request.GET or None)
-    data: dict[str, Any] = form.cleaned_data if form.is_bound and form.is_valid() else {}
-    filing = current_filing(request, data.get("filing") or "")
-    qs = selectors.certificates_for(
-        request.user,
-        filing=filing,
-        q=data.get("q") or "",
-        status=data.get("status") or "",
-        occupation=data.get("occupation") or "",
-        level=data.get("level"),
-        year=data.get("year"),
-    ).select_related("occupation")
+    _form, _filing, qs = _filtered(request)
+    qs = qs.select_related("occupation")
     return csv_streaming_response(
         f"证书清单-{clock.today():%Y%m%d}.csv", EXPORT_HEADERS, export_rows(qs.iterator(2000))
     )
