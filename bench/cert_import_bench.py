@@ -166,6 +166,8 @@ def _child(db: str, what: str, info: dict[str, Any]) -> dict[str, Any]:
         "seconds": round(seconds, 2),
         "rows_per_s": round(created / seconds),
         "peak_rss_mb": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024),
+        # the writer process of a parallel import (its own interpreter)
+        "peak_rss_writer_mb": round(resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024),
         "rss_before_mb": round(rss_before / 1024),
     }
 
