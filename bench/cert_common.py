@@ -59,22 +59,7 @@ def fresh_database(db: str) -> None:
     else:
         for suffix in ("", "-wal", "-shm"):
             Path(str(SQLITE_PATH) + suffix).unlink(missing_ok=True)
-    subprocess.run([sys.executable, "-c", _MIGRATE], check=True, env=os.environ.copy(), cwd=ROOT)
-
-
-# Migrate; on PostgreSQL, run the audit trigger DDL without parameters (its PL/pgSQL contains "%", which
-# psycopg reads as a placeholder when Django passes an empty parameter tuple). Bench databases only.
-_MIGRATE = """
-import django
-django.setup()
-from django.core.management import call_command
-try:
-    import skillreg.audit.db as audit_db
-    audit_db._run = lambda editor, statements: [editor.execute(sql, None) for sql in statements]
-except ImportError:
-    pass
-call_command("migrate", verbosity=0)
-"""
+    subprocess.run([sys.executable, str(ROOT / "manage.py"), "migrate", "-v0"], check=True, env=os.environ.copy())
 
 
 def machine() -> str:

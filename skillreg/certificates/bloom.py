@@ -7,7 +7,6 @@ may be duplicates instead of all 2,000 — the database stays the authority for 
 
 from __future__ import annotations
 
-import hashlib
 from collections.abc import Iterable
 
 HASHES = 7
@@ -21,8 +20,10 @@ class Bloom:
 
     @staticmethod
     def _pair(key: str) -> tuple[int, int]:
-        digest = hashlib.blake2b(key.encode(), digest_size=16).digest()
-        return int.from_bytes(digest[:8], "little"), int.from_bytes(digest[8:], "little") | 1
+        # Python's own string hash (SipHash, 64 bits, keyed per process): computed in C and cached on the string.
+        # A filter lives in one process, so the per-process key does no harm; a collision only costs a lookup.
+        h = hash(key) & 0xFFFF_FFFF_FFFF_FFFF
+        return h & 0xFFFF_FFFF, (h >> 32) | 1
 
     def add(self, key: str) -> None:
         h1, h2 = self._pair(key)
