@@ -42,7 +42,8 @@ def configure(db: str) -> None:
     os.environ.setdefault("SKILLREG_INDEX_KEY", "0918273645546372819aabbccddeeff0")
     os.environ.setdefault("SKILLREG_AUDIT_KEY", "5566778899aabbccddeeff0011223344")
     if db == "postgres":
-        os.environ["DATABASE_URL"] = f"postgres://postgres@127.0.0.1:5432/{PG_NAME}"
+        host = os.environ.get("CERTBENCH_PG_HOST", "127.0.0.1:5432")  # or %2Fvar%2Frun%2Fpostgresql (Unix socket)
+        os.environ["DATABASE_URL"] = f"postgres://postgres@{host}/{PG_NAME}"
     else:
         os.environ.pop("DATABASE_URL", None)
         os.environ["SKILLREG_SQLITE_PATH"] = str(SQLITE_PATH)

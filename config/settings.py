@@ -110,6 +110,9 @@ TEMPLATES = [
 ]
 
 # --- Database -------------------------------------------------------------------------------
+# Public hot lookups (certificate verification) as prepared statements on PostgreSQL (skillreg.core.db). Turn off
+# behind a connection pooler in transaction mode that cannot keep prepared statements (PgBouncer < 1.21).
+SKILLREG_DB_PREPARED_STATEMENTS = env_bool("SKILLREG_DB_PREPARED_STATEMENTS", True)
 DATABASE_URL = os.environ.get("DATABASE_URL", "")
 if DATABASE_URL:
     DATABASES = {"default": dj_database_url.parse(DATABASE_URL, conn_max_age=60)}
@@ -143,7 +146,12 @@ if REDIS_URL:
         "immediate": False,
     }
 else:
-    CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+    # The rate-limit windows live here. Django's default of 300 entries would cull them (a third at a time, on
+    # every insert once full) as soon as a few hundred addresses or queried numbers are counted at once,
+    # which costs time on every public request and forgets counters; 100,000 entries are a few tens of MB.
+    CACHES = {
+        "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "OPTIONS": {"MAX_ENTRIES": 100_000}}
+    }
     HUEY = {
         "huey_class": "huey.SqliteHuey",
         "name": "skillreg",

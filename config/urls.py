@@ -4,6 +4,8 @@ from django.urls import include, path
 from skillreg.api import api
 
 urlpatterns = [
+    # First: the public API (certificate verification) is the busiest path, and resolving stops at the first match.
+    path("api/v1/", api.urls),
     path("", include("skillreg.core.urls")),
     path("accounts/", include("skillreg.accounts.urls")),
     path("apply/", include("skillreg.applications.urls_applicant")),
@@ -15,6 +17,5 @@ urlpatterns = [
     path("certificates/", include("skillreg.certificates.urls")),
     path("documents/", include("skillreg.documents.urls")),
     path("audit/", include("skillreg.audit.urls")),
-    path("api/v1/", api.urls),
     path("sysadmin/", admin.site.urls),
 ]

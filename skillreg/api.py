@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, HttpError
 from ninja.errors import ValidationError as NinjaValidationError
@@ -46,10 +46,32 @@ def auth_error(request: HttpRequest, exc: AuthenticationError) -> HttpResponse:
 
 @api.exception_handler(HttpError)
 def http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
-    codes = {404: "NOT_FOUND", 403: "PERMISSION_DENIED", 405: "METHOD_NOT_ALLOWED"}
-    return api.create_response(
-        request, {"code": codes.get(exc.status_code, "HTTP_ERROR"), "message": str(exc)}, status=exc.status_code
-    )
+    """django-ninja's own HTTP errors, with a stable code and a Chinese message (its texts are English)."""
+    code, default = _HTTP_ERRORS.get(exc.status_code, ("HTTP_ERROR", "请求失败"))
+    text = str(exc)
+    for english, chinese in _NINJA_MESSAGES.items():
+        if text.startswith(english):  # with DEBUG, ninja appends the parser's exception
+            text = chinese
+    return api.create_response(request, {"code": code, "message": text or default}, status=exc.status_code)
+
+
+@api.exception_handler(Http404)
+def not_found(request: HttpRequest, exc: Http404) -> HttpResponse:
+    """A view's ``Http404`` (data scoping hides what is out of scope) in the API's error shape."""
+    return api.create_response(request, {"code": "NOT_FOUND", "message": "未找到"}, status=404)
+
+
+_HTTP_ERRORS = {
+    400: ("BAD_REQUEST", "请求不合法"),
+    401: ("NOT_AUTHENTICATED", "请先登录"),
+    403: ("PERMISSION_DENIED", "无权进行此操作"),
+    404: ("NOT_FOUND", "未找到"),
+    405: ("METHOD_NOT_ALLOWED", "不支持该请求方法"),
+}
+_NINJA_MESSAGES = {
+    "Cannot parse request body": "请求体无法解析：请发送合法的 JSON",
+    "CSRF check Failed": "CSRF 校验失败：请刷新页面后重试",
+}
 
 
 def _mount() -> None:

@@ -20,12 +20,12 @@ from typing import Any
 
 from django.conf import settings
 from django.core import signing
-from django.db import connection
 from django.urls import reverse
 
 from skillreg.core import crypto
+from skillreg.core.db import hot_query
 from skillreg.core.errors import DomainError
-from skillreg.core.ratelimit import hit
+from skillreg.core.ratelimit import hit_many
 from skillreg.institutions.models import Filing
 from skillreg.occupations.models import Occupation
 
@@ -98,6 +98,10 @@ def _norm_name(name: str) -> bytes:
     return "".join(unicodedata.normalize("NFKC", name or "").split()).upper().encode()
 
 
+_ID_TYPE_LABELS = {str(k): str(v) for k, v in IdType.choices}
+_STATUS_LABELS = {str(k): str(v) for k, v in CertificateStatus.choices}
+
+
 def _answer(row: tuple) -> Answer:
     d = dict(zip(_FIELDS, row, strict=True))
     issue, revoked = d["issue_date"], d["revoked_on"]
@@ -105,7 +109,7 @@ def _answer(row: tuple) -> Answer:
         number=d["number"],
         holder=mask_name(d["holder_name"]),
         holder_id=d["holder_id_masked"],
-        id_type=IdType(d["id_type"]).label,
+        id_type=_ID_TYPE_LABELS.get(d["id_type"], ""),
         occupation_code=d["occupation__code"],
         occupation_name=d["occupation_name"],
         work_type=d["work_type"],
@@ -115,7 +119,7 @@ def _answer(row: tuple) -> Answer:
         filing_code=d["filing__code"],
         issue_date=dt.date.fromisoformat(issue) if isinstance(issue, str) else issue,
         status=d["status"],
-        status_label=CertificateStatus(d["status"]).label,
+        status_label=_STATUS_LABELS.get(d["status"], ""),
         revoked_on=dt.date.fromisoformat(revoked) if isinstance(revoked, str) else revoked,
     )
 
@@ -124,7 +128,8 @@ def _lookup(column: str, value: str, limit: int) -> list[tuple]:
     """One indexed query (``number`` or ``holder_id_index``) joined to the filing and the occupation.
 
     Hand-written SQL on purpose: this is the public hot path, and compiling the equivalent ORM query costs
-    more than running it (docs/performance.md). Table and column names come from the models."""
+    more than running it; on PostgreSQL it is a prepared statement (``core.db.hot_query``). Table and column
+    names come from the models."""
     c, f, o = (m._meta.db_table for m in (Certificate, Filing, Occupation))
     sql = _SQL.get(column)
     if sql is None:
@@ -134,9 +139,7 @@ def _lookup(column: str, value: str, limit: int) -> list[tuple]:
             f"SELECT {cols} FROM {c} c JOIN {f} f ON f.id = c.filing_id JOIN {o} o ON o.id = c.occupation_id "  # noqa: S608
             f"WHERE c.{column} = %s LIMIT {int(limit)}"
         )
-    with connection.cursor() as cursor:
-        cursor.execute(sql, [value])
-        return cursor.fetchall()
+    return hot_query(sql, [value])
 
 
 _SQL: dict[str, str] = {}
@@ -201,7 +204,6 @@ def check_rate(ip: str, target: str = "") -> None:
     if target:
         key = crypto.blind_index(target, purpose="verify.rate")[:32]
         limits.append(("certificate_verify_target", key, _rate("certificate_verify_target", "20/86400")))
-    for scope, key, rate in limits:
-        allowed, retry_after = hit(scope, key, rate)
-        if not allowed:
-            raise RateLimited(f"查询过于频繁，请 {retry_after} 秒后再试。", retry_after=retry_after)
+    allowed, retry_after = hit_many(limits)
+    if not allowed:
+        raise RateLimited(f"查询过于频繁，请 {retry_after} 秒后再试。", retry_after=retry_after)

@@ -17,11 +17,13 @@ from __future__ import annotations
 import functools
 import logging
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from typing import Any
 
 from django.conf import settings
-from django.core.cache import cache
+from django.core.cache import caches
+from django.core.cache.backends.base import BaseCache
+from django.core.cache.backends.redis import RedisCache
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.template.loader import render_to_string
 
@@ -39,19 +41,56 @@ def rate_for(scope: str) -> str:
     return settings.SKILLREG_RATE_LIMITS.get(scope, "60/60")
 
 
+def _window(scope: str, key: str, rate: str, now: float) -> tuple[str, int, int, int]:
+    """(cache key, allowed count, window seconds, seconds until the window ends)."""
+    count, seconds = parse_rate(rate)
+    return f"rl:{scope}:{key}:{int(now // seconds)}", count, seconds, int(seconds - (now % seconds)) + 1
+
+
+def _count(cache: BaseCache, cache_key: str, seconds: int) -> int:
+    # Increment first: one cache operation for every request but the first of a window (the hot path of
+    # public endpoints). A missing key is created with add(), which only one of two racing requests wins;
+    # the loser increments the winner's key.
+    try:
+        return int(cache.incr(cache_key))
+    except ValueError:
+        if cache.add(cache_key, 1, timeout=seconds + 1):
+            return 1
+        try:
+            return int(cache.incr(cache_key))
+        except ValueError:  # expired in between: start again
+            cache.set(cache_key, 1, timeout=seconds + 1)
+            return 1
+
+
 def hit(scope: str, key: str, rate: str) -> tuple[bool, int]:
     """Count one request; (allowed, seconds until the window ends)."""
-    count, seconds = parse_rate(rate)
+    return hit_many([(scope, key, rate)])
+
+
+def hit_many(windows: Sequence[tuple[str, str, str]]) -> tuple[bool, int]:
+    """Count one request in each of several ``(scope, key, rate)`` windows; (allowed by all of them, seconds
+    until the last refusing window ends — or the first window's end when all allow).
+
+    Every window is counted, refused or not. On Redis this is one round trip: INCR and EXPIRE NX per window in
+    one pipeline (Django's RedisCache stores integers as plain Redis integers, so the keys are the cache's own
+    and ``cache.clear()`` resets them); on other caches one ``incr`` (or ``add``) per window."""
+    cache = caches["default"]  # once, not through the proxy at each call
     now = time.time()
-    window = int(now // seconds)
-    cache_key = f"rl:{scope}:{key}:{window}"
-    cache.add(cache_key, 0, timeout=seconds + 1)
-    try:
-        n = cache.incr(cache_key)
-    except ValueError:  # expired between add and incr
-        cache.set(cache_key, 1, timeout=seconds + 1)
-        n = 1
-    return n <= count, int(seconds - (now % seconds)) + 1
+    specs = [_window(scope, key, rate, now) for scope, key, rate in windows]
+    if isinstance(cache, RedisCache):
+        # RedisCache has no public pipeline; its client (``_cache``) is the documented way to reach redis-py.
+        client = cache._cache.get_client(write=True)
+        pipe = client.pipeline(transaction=False)
+        for cache_key, _, seconds, _ in specs:
+            raw = cache.make_and_validate_key(cache_key)
+            pipe.incr(raw)
+            pipe.expire(raw, seconds + 1, nx=True)
+        counts = [int(n) for n in pipe.execute()[0::2]]
+    else:
+        counts = [_count(cache, cache_key, seconds) for cache_key, _, seconds, _ in specs]
+    refused = [retry for (_, allowed, _, retry), n in zip(specs, counts, strict=True) if n > allowed]
+    return (False, max(refused)) if refused else (True, specs[0][3])
 
 
 def too_many(request: HttpRequest, retry_after: int) -> HttpResponse:

@@ -142,3 +142,37 @@ def test_the_form_needs_a_number_or_an_id(client):
 )
 def test_mask_name(name, masked):
     assert mask_name(name) == masked
+
+
+def test_verify_answer_matches_schema(client, cert):
+    """The API returns its JSON without django-ninja's response validation (hot path), so check it here against
+    the documented schema, found and not found."""
+    from skillreg.certificates.api import VerifyOut
+
+    url = "/api/v1/certificates/verify"
+    for name in ("张三丰", "李四"):
+        body = client.post(url, {"number": cert.number, "name": name}, content_type="application/json").json()
+        assert VerifyOut.model_validate(body).model_dump(mode="json") == body
+    found = client.post(url, {"id_number": cert.row["id_number"], "name": "张三丰"}, content_type="application/json")
+    answer = found.json()["certificates"][0]
+    assert answer["issue_date"] == str(cert.issue_date) and answer["revoked_on"] is None and answer["level"] == 4
+
+
+@pytest.mark.parametrize(
+    ("body", "status", "code", "field"),
+    [
+        ("not json", 400, "BAD_REQUEST", None),
+        ("", 422, "INVALID_REQUEST", ""),
+        ('{"number": "S0103500000022430012"}', 422, "INVALID_REQUEST", "name"),
+        ('{"number": 5, "name": "张三"}', 422, "INVALID_REQUEST", "number"),
+        ('{"number": "' + "1" * 41 + '", "name": "张三"}', 422, "INVALID_REQUEST", "number"),
+        ('{"name": "张三"}', 422, "VERIFY_INPUT_REQUIRED", None),
+    ],
+)
+def test_bad_api_input_gets_a_code_and_a_chinese_message(client, db, body, status, code, field):
+    response = client.post("/api/v1/certificates/verify", body, content_type="application/json")
+    answer = response.json()
+    assert response.status_code == status and answer["code"] == code
+    assert any("\u4e00" <= ch <= "\u9fff" for ch in answer["message"]), answer["message"]
+    if field is not None:
+        assert answer["field"] == field
