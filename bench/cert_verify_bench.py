@@ -14,8 +14,9 @@ PostgreSQL only (database ``skillreg_certverify``). Steps:
    ciphertexts bound to their numbers — the load test queries those;
 3. ``http``: waitress (bench/cert_wsgi.py, SKILLREG_DEBUG=0) on 127.0.0.1, wrk on loopback, bounded in time:
    POST /bench/ping (trivial JSON view, same middleware) vs POST /api/v1/certificates/verify by number + name
-   and by ID + name (10 % wrong names), each saturated (max throughput, p50/p99), then at half the maximum
-   throughput (wrk ``delay()`` per connection) for p50/p99;
+   and by ID + name (10 % wrong names), each saturated (max throughput, p50/p99; ``--rounds`` interleaved
+   rounds, the median round counts), then at half the maximum throughput (wrk ``delay()`` per connection) for
+   p50/p99;
 4. ``stats``: ``statistics.renewal_counts`` for one institution and for the whole of Chongqing vs the same
    figures by hand-written SQL (median of 7 warm runs each).
 """
