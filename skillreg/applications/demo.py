@@ -313,9 +313,14 @@ def demo_loaded() -> bool:
 
 def load_demo() -> list[tuple[str, str, str]]:
     """Load the demo (once). Returns (username, role, description) of the demo logins."""
+    from skillreg.certificates.demo import demo_certificates_loaded, load_demo_certificates
+
     if not demo_loaded():
         with transaction.atomic():  # all or nothing: a failed load leaves no half demo behind
             _load()
+    if not demo_certificates_loaded():  # also for a demo loaded before the certificate registry existed
+        with transaction.atomic():
+            load_demo_certificates([c.unit for c in CASES if c.state == State.FILED])
     return _logins()
 
 

@@ -1,6 +1,7 @@
 from django.core.management.base import BaseCommand
 
 from skillreg.applications.demo import DEMO_PASSWORD, demo_loaded, load_demo
+from skillreg.certificates.demo import verification_samples
 
 
 class Command(BaseCommand):
@@ -14,3 +15,8 @@ class Command(BaseCommand):
         width = max(len(u) for u, _r, _d in logins)
         for username, role, desc in logins:
             self.stdout.write(f"  {username.ljust(width)}  {role}  {desc}")
+        samples = verification_samples()
+        if samples:
+            self.stdout.write("证书公开查询示例（/verify/，无需登录；证书编号 + 姓名）：")
+            for number, name, status in samples:
+                self.stdout.write(f"  {number}  {name}  {status}")
