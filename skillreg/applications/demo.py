@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, cast
 
 from django.contrib.auth import get_user_model
 from django.db import transaction
@@ -344,7 +344,7 @@ def _load() -> None:
                 applicant_address=f"{unit_user.unit.region.full_name}演示路{i}号",
                 institution_address=f"{unit_user.unit.region.full_name}演示路{i}号",
                 coverage_region=unit_user.unit.region.name,
-                **dict(case.extra),
+                **cast("dict[str, Any]", dict(case.extra)),
             ),
         )
         for kind in ("basic_info", "work_plan", "assets", "credit_report", "experience", "pledge"):

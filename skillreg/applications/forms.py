@@ -5,7 +5,7 @@ Forms only parse and present; the services validate the domain rules and write.
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, cast
 
 from django import forms
 
@@ -80,7 +80,7 @@ class PersonForm(forms.Form):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["occupation_code"].choices = occupation_choices()
+        cast(forms.ChoiceField, self.fields["occupation_code"]).choices = occupation_choices()
 
 
 class EquipmentForm(forms.Form):
@@ -100,7 +100,7 @@ class ScopeForm(forms.Form):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["occupation_code"].choices = occupation_choices()
+        cast(forms.ChoiceField, self.fields["occupation_code"]).choices = occupation_choices()
         for name, label in LINE_FACTS:
             self.fields[name] = (
                 forms.FloatField(label=label, min_value=0, required=False)
@@ -280,7 +280,7 @@ class SupplementRequestForm(SubmitForm):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["items"].choices = [(k.label, k.label) for k in MaterialKind]
+        cast(forms.MultipleChoiceField, self.fields["items"]).choices = [(k.label, k.label) for k in MaterialKind]
 
     def all_items(self) -> list[str]:
         extra = [line.strip() for line in self.cleaned_data.get("other_items", "").splitlines() if line.strip()]
@@ -302,7 +302,7 @@ class AssignForm(SubmitForm):
 
     def __init__(self, *args: Any, experts: list[tuple[str, str]] = (), **kwargs: Any) -> None:  # type: ignore[assignment]
         super().__init__(*args, **kwargs)
-        self.fields["expert"].choices = [("", "（请选择）"), *experts]
+        cast(forms.ChoiceField, self.fields["expert"]).choices = [("", "（请选择）"), *experts]
 
 
 class PublicityForm(SubmitForm):

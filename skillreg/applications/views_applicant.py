@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import uuid
-from typing import Any
+from typing import TYPE_CHECKING, Any, cast
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -33,6 +33,9 @@ from .models import Application, MaterialKind, State
 from .services.drafts import EDITABLE_STATES, missing_items
 from .views_common import flash_error, form_errors_from
 from .workflow import allowed_actions
+
+if TYPE_CHECKING:
+    from skillreg.accounts.models import Authority
 
 
 def _institution_only(request: HttpRequest) -> None:
@@ -267,9 +270,8 @@ def application_submit(request: HttpRequest, pid: Any) -> HttpResponse:
                 version=version,
                 accept_missing_materials=request.POST.get("accept_missing_materials") == "1",
             )
-            messages.success(
-                request, f"申请已提交，申请编号 {application.number}，受理机关：{application.authority.name}。"
-            )
+            authority = cast("Authority", application.authority)  # set by application_submit
+            messages.success(request, f"申请已提交，申请编号 {application.number}，受理机关：{authority.name}。")
     except DomainError as exc:
         flash_error(request, exc)
     return redirect("apply:detail", pid=application.public_id)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any, cast
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -32,6 +32,9 @@ from .models import MaterialKind, State
 from .views_common import flash_error
 from .workflow import allowed_actions
 
+if TYPE_CHECKING:
+    from skillreg.accounts.models import Authority, User
+
 
 def _staff_only(request: HttpRequest) -> None:
     if getattr(request.user, "role", "") != "staff":
@@ -53,6 +56,7 @@ def worklist(request: HttpRequest) -> HttpResponse:
         kind = ""
     qs = selectors.staff_worklist(request.user, state=state, mine=mine, kind=kind, q=q)
     page = Paginator(qs, 20).get_page(request.GET.get("page"))
+    a: Any  # each listed case also carries ``next_clock`` for the template
     for a in page:
         # the nearest open statutory clock of each listed case (issue 4)
         a.next_clock = next((c for c in sorted(case_clocks(a), key=_due_key) if c.is_open), None)
@@ -88,7 +92,7 @@ def _policy_record(application: Any) -> tuple[dict[str, Any] | None, str]:
 def case_detail(request: HttpRequest, pid: Any) -> HttpResponse:
     _staff_only(request)
     application = selectors.application_for_staff(request.user, pid)
-    handling = application.authority_id == request.user.authority_id
+    handling = application.authority_id == cast("User", request.user).authority_id  # login_required
     actions = {t.action for t in allowed_actions(application.state, "staff")} if handling else set()
     record, record_error = _policy_record(application) if application.state != State.DRAFT else (None, "")
     steps = (application.route or {}).get("steps", [])
@@ -147,13 +151,13 @@ def case_action(request: HttpRequest, pid: Any, action: str) -> HttpResponse:
     p = request.POST
     try:
         if action == "request_supplement":
-            form = SupplementRequestForm(p)
-            form.is_valid()
+            supplement_form = SupplementRequestForm(p)
+            supplement_form.is_valid()
             services.supplement_request(
                 application=application,
                 actor=user,
-                items=form.all_items(),
-                note=form.cleaned_data.get("note", ""),
+                items=supplement_form.all_items(),
+                note=supplement_form.cleaned_data.get("note", ""),
                 version=version,
             )
             messages.success(request, "已一次性告知申请人需补正的全部材料。")
@@ -161,9 +165,9 @@ def case_action(request: HttpRequest, pid: Any, action: str) -> HttpResponse:
             services.application_accept(application=application, actor=user, version=version)
             messages.success(request, "已受理。请安排技术评估。")
         elif action in {"refuse_acceptance", "refuse", "file"}:
-            form = ReasonedDecisionForm(p)
-            form.is_valid()
-            reasons, basis = form.cleaned_data.get("reasons", ""), form.cleaned_data.get("basis", "")
+            decision_form = ReasonedDecisionForm(p)
+            decision_form.is_valid()
+            reasons, basis = decision_form.cleaned_data.get("reasons", ""), decision_form.cleaned_data.get("basis", "")
             if action == "refuse_acceptance":
                 services.application_refuse_acceptance(
                     application=application, actor=user, reasons=reasons, basis=basis, version=version
@@ -194,32 +198,36 @@ def case_action(request: HttpRequest, pid: Any, action: str) -> HttpResponse:
                 )
                 messages.success(request, f"已予以备案，备案编码 {application.filing.code}。")
         elif action == "assign_assessment":
-            form = AssignForm(p, experts=selectors.expert_choices())
-            if not form.is_valid():
+            assign_form = AssignForm(p, experts=selectors.expert_choices())
+            if not assign_form.is_valid():
                 messages.error(request, "请选择评估方式和评审专家。")
             else:
-                expert = selectors.expert_by_id(form.cleaned_data["expert"])
+                expert = selectors.expert_by_id(assign_form.cleaned_data["expert"])
                 services.assessment_assign(
                     application=application,
                     actor=user,
-                    method=form.cleaned_data["method"],
+                    method=assign_form.cleaned_data["method"],
                     expert=expert,
                     version=version,
                 )
                 messages.success(request, "已安排技术评估。")
         elif action == "forward":
-            form = ForwardForm(p)
-            form.is_valid()
+            forward_form = ForwardForm(p)
+            forward_form.is_valid()
             services.application_forward(
-                application=application, actor=user, opinion=form.cleaned_data.get("opinion", ""), version=version
+                application=application,
+                actor=user,
+                opinion=forward_form.cleaned_data.get("opinion", ""),
+                version=version,
             )
-            messages.success(request, f"已审核通过并报送 {application.authority.name}。")
+            authority = cast("Authority", application.authority)  # set by application_forward
+            messages.success(request, f"已审核通过并报送 {authority.name}。")
         elif action == "start_publicity":
-            form = PublicityForm(p)
-            if not form.is_valid():
+            publicity_form = PublicityForm(p)
+            if not publicity_form.is_valid():
                 messages.error(request, "请填写公示起止日期和公示内容。")
             else:
-                d = form.cleaned_data
+                d = publicity_form.cleaned_data
                 services.publicity_start(
                     application=application,
                     actor=user,
@@ -230,10 +238,13 @@ def case_action(request: HttpRequest, pid: Any, action: str) -> HttpResponse:
                 )
                 messages.success(request, "已发布公示。")
         elif action == "close_publicity":
-            form = PublicityCloseForm(p)
-            form.is_valid()
+            close_form = PublicityCloseForm(p)
+            close_form.is_valid()
             services.publicity_close(
-                application=application, actor=user, objections=form.cleaned_data.get("objections", ""), version=version
+                application=application,
+                actor=user,
+                objections=close_form.cleaned_data.get("objections", ""),
+                version=version,
             )
             messages.success(request, "公示已结束。")
         else:

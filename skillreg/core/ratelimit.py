@@ -80,7 +80,7 @@ def hit_many(windows: Sequence[tuple[str, str, str]]) -> tuple[bool, int]:
     specs = [_window(scope, key, rate, now) for scope, key, rate in windows]
     if isinstance(cache, RedisCache):
         # RedisCache has no public pipeline; its client (``_cache``) is the documented way to reach redis-py.
-        client = cache._cache.get_client(write=True)
+        client = cache._cache.get_client(write=True)  # type: ignore[attr-defined]  # private, not in django-stubs
         pipe = client.pipeline(transaction=False)
         for cache_key, _, seconds, _ in specs:
             raw = cache.make_and_validate_key(cache_key)

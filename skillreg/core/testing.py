@@ -161,7 +161,7 @@ def draft_payload(
         "pledge_accepted": True,
     }
     base.update(data)
-    people = [
+    people: list[dict[str, Any]] = [
         {"role": "finance", "name": "赵财务", "certificate_code": "KJ-001"},
         {"role": "finance", "name": "孙会计", "certificate_code": "KJ-002"},
         {"role": "manager", "name": "钱管理", "phone": "13800138003"},

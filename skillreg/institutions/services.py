@@ -65,7 +65,7 @@ def unit_register(
         validate_password(password, User(username=username))
     except DjangoValidationError as exc:
         errors.append(ValidationFailed("；".join(exc.messages), code="PASSWORD_WEAK", field="password"))
-    if errors:
+    if errors or region is None:  # region is None only with an error recorded above
         raise ValidationFailed(
             "注册信息有误，请按提示修改", code="REGISTRATION_INVALID", errors=[e.as_dict() for e in errors]
         )

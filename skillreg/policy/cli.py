@@ -16,13 +16,13 @@ import datetime as dt
 import json
 import sys
 from pathlib import Path
-from typing import Any, TextIO
+from typing import Any, TextIO, cast
 
 from .engine import check
 from .errors import PolicyError, ProfileError
 from .lint import lint
-from .loader import REPO_ROOT, default_packset
-from .schema import iter_leaves
+from .loader import REPO_ROOT, LoadedPack, default_packset
+from .schema import TimeLimit, iter_leaves
 from .simulate import iter_profiles, simulate
 
 MARK = {"pass": "✔", "fail": "✘", "missing": "？", "needs_review": "☐"}
@@ -151,7 +151,7 @@ def cmd_explain(args: argparse.Namespace, out: TextIO) -> int:
 
 def cmd_list(args: argparse.Namespace, out: TextIO) -> int:
     comp = default_packset().compose(args.region, parse_date(args.on))
-    data = {
+    data: dict[str, Any] = {
         "region": comp.region,
         "region_path": list(comp.path),
         "on": comp.on.isoformat(),
@@ -173,7 +173,7 @@ def cmd_list(args: argparse.Namespace, out: TextIO) -> int:
         "time_limits": {
             k: {"length": v.length, "unit": v.unit, "pack": lp.id}
             for s in ("time_limits", "validity", "exit")
-            for k, (v, lp) in comp.keyed[s].items()
+            for k, (v, lp) in cast("dict[str, tuple[TimeLimit, LoadedPack]]", comp.keyed[s]).items()
         },
         "windows": {
             k: v.model_dump(mode="json", include={"recurrence", "start", "end", "due", "report_years"})

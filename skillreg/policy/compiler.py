@@ -13,12 +13,12 @@ import datetime as dt
 import json
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, cast
 
 from .facts import UNITS
 from .loader import Composition
 from .profile import fact_catalog
-from .schema import AllOf, AnyOf, Condition, Leaf, iter_leaves
+from .schema import AllOf, AnyOf, Condition, Leaf, Op, iter_leaves
 
 PASS, FAIL, MISSING = 0, 1, 2
 STATUS = ("pass", "fail", "missing")
@@ -114,9 +114,9 @@ def _compile_leaf(leaf: Leaf, params: dict[str, Any]) -> CheckFn:
 
         return fn_in
 
-    op = leaf.op
+    op = cast(Op, leaf.op)  # is / includes / in were None, so the schema guarantees op
     if op == "days_before":
-        days = dt.timedelta(days=int(params[leaf.param].value))
+        days = dt.timedelta(days=int(params[cast(str, leaf.param)].value))
 
         def fn_days(ctx: tuple, sink: list | None) -> int:
             v = ctx[idx].get(name)
@@ -136,7 +136,7 @@ def _compile_leaf(leaf: Leaf, params: dict[str, Any]) -> CheckFn:
             return base + step * ctx[0]["extra_occupations"]
 
     else:
-        const = params[leaf.param].value
+        const = params[cast(str, leaf.param)].value  # the schema requires param when op has no linear
 
         def required_of(ctx: tuple) -> float:
             return const
@@ -146,7 +146,7 @@ def _compile_leaf(leaf: Leaf, params: dict[str, Any]) -> CheckFn:
         ">": lambda a, b: a > b,
         "<=": lambda a, b: a <= b,
         "<": lambda a, b: a < b,
-    }[op]  # type: ignore[index]
+    }[op]
 
     if leaf.linear is None and op == ">=":  # the common case, kept lean
 

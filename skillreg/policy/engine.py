@@ -22,7 +22,7 @@ from .compiler import FAIL, MISSING, PASS, STATUS, CompiledRule, compile_check, 
 from .errors import ProfileError
 from .loader import Composition, PackSet, default_packset
 from .parsing import parse_profile
-from .profile import Profile
+from .profile import Profile, ScopeLine
 
 ENGINE_VERSION = "1"
 REVIEW = 3
@@ -43,7 +43,9 @@ _TYPE_LABELS = {
 }
 
 
-def contexts(profile: Profile, on: dt.date) -> tuple[dict, list[tuple[int, Any, dict, dict]]]:
+def contexts(
+    profile: Profile, on: dt.date
+) -> tuple[dict[str, Any], list[tuple[int, ScopeLine, dict[str, Any], dict[int, dict[str, Any]], str, list[int]]]]:
     inst = dict(profile.facts.__dict__)
     count = len(profile.scope)
     inst["occupation_count"] = count
@@ -340,7 +342,7 @@ def check(
     )
     inst, lines = contexts(profile, on)
     counts = [0, 0, 0, 0]
-    results = []
+    results: list[dict[str, Any]] = []
     append = results.append
     subjects: dict[tuple[int, int | None], dict[str, Any]] = {}
     for rule in rules:

@@ -58,7 +58,7 @@ def _unknown_fact_message(name: str, loc: tuple[Any, ...]) -> str:
 
 
 def translate(exc: ValidationError) -> ProfileError:
-    details = []
+    details: list[dict[str, Any]] = []
     for err in exc.errors():
         loc = err["loc"]
         field = _loc(loc)

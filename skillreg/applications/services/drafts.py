@@ -141,14 +141,14 @@ def application_save_draft(
     pii: dict[str, str] = {}
     for name, (_label, kind_) in PII_FIELDS.items():
         current = getattr(application, name, "") if application else ""
-        value = _pii_value(current, data.get(name), kind_)
-        if value is None:
+        posted = _pii_value(current, data.get(name), kind_)
+        if posted is None:
             continue
         try:
             pii[name] = (
-                clean_id_number(value, field=name, today=clock.today())
+                clean_id_number(posted, field=name, today=clock.today())
                 if kind_ == "id"
-                else clean_phone(value, field=name)
+                else clean_phone(posted, field=name)
             )
         except ValidationFailed as exc:
             errs.catch(exc, name)
@@ -170,7 +170,7 @@ def application_save_draft(
     now = clock.now()
     with transaction.atomic():
         created = application is None
-        if created:
+        if application is None:
             application = Application(unit=actor.unit, created_by=actor, created_at=now)
             if public_id is not None and not Application.objects.filter(public_id=public_id).exists():
                 application.public_id = public_id
