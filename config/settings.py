@@ -1,6 +1,8 @@
 """skillreg settings: one module, configured by environment variables.
 
 DATABASE_URL   unset → SQLite (WAL) at var/skillreg.sqlite3; set → e.g. postgres://user@host/db
+SKILLREG_DB_PREPARED_STATEMENTS  default 1: public hot lookups as prepared statements on PostgreSQL (0 behind
+               a transaction-mode connection pooler)
 REDIS_URL      unset → huey on a SQLite queue; set → huey on Redis, Django cache on Redis
 SKILLREG_SECRET_KEY, SKILLREG_DEBUG, SKILLREG_ALLOWED_HOSTS, SKILLREG_DATA_KEY (hex, 16 bytes for SM4)
 Security (issue 5; docs/security.md lists every variable): SKILLREG_DEBUG=0 turns on secure cookies, HSTS and
