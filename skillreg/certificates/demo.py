@@ -54,13 +54,14 @@ def load_demo_certificates(institution_usernames: list[str]) -> None:
             applicants=PER_BATCH + 2,
             passes=PER_BATCH,
         )
-        division = filing.region.code if len(filing.region.code) == 6 else "500238"
         items = [
             {
                 "number": "",  # allocated by the registry
                 "holder_name": HOLDERS[(n * PER_BATCH + i) % len(HOLDERS)],
                 "id_type": "居民身份证",
-                "id_number": testing.make_id_number(division, f"{1998 + i % 7}0{1 + i % 9}15", 100 + n * 10 + i),
+                "id_number": testing.make_id_number(
+                    filing.region.code, f"{1998 + i % 7}0{1 + i % 9}15", 100 + n * 10 + i
+                ),
                 "occupation_code": scope.occupation.code,
                 "occupation_name": scope.occupation.name,
                 "work_type": "",
