@@ -8,11 +8,11 @@ from django.conf import settings
 from django.db.models import QuerySet
 from django.http import Http404
 
-from .models import Role
+from skillreg.accounts.scope import is_security_admin
 
 
 def ensure_security_admin(user: Any) -> None:
-    if getattr(user, "role", "") != Role.SECURITY_ADMIN:
+    if not is_security_admin(user):
         raise Http404("页面不存在")
 
 

@@ -14,10 +14,11 @@ from django.db import transaction
 from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
+from skillreg.accounts.scope import is_security_admin
 from skillreg.audit.services import audit_record
 from skillreg.core.errors import NotFound, PermissionDeniedError, ValidationFailed
 
-from .models import ADMIN_ROLES, Role
+from .models import ADMIN_ROLES
 
 RECOVERY_ALPHABET = "abcdefghjkmnpqrstuvwxyz23456789"
 
@@ -127,7 +128,7 @@ def recovery_codes_regenerate(*, user: Any) -> list[str]:
 
 
 def _ensure_security_admin(actor: Any) -> None:
-    if getattr(actor, "role", "") != Role.SECURITY_ADMIN:
+    if not is_security_admin(actor):
         raise PermissionDeniedError("只有安全管理员可以执行此操作", code="NOT_SECURITY_ADMIN")
 
 

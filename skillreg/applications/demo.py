@@ -13,6 +13,7 @@ from typing import Any, cast
 from django.contrib.auth import get_user_model
 from django.db import transaction
 
+from skillreg.accounts.scope import Role
 from skillreg.audit.services import audit_record
 from skillreg.core import clock, testing
 
@@ -197,13 +198,13 @@ def _user(u: DemoUser) -> Any:
     existing = User.objects.filter(username=u.username).first()
     if existing:
         return existing
-    if u.role == "staff":
+    if u.role == Role.STAFF:
         return testing.make_staff(u.username, u.authority, password=DEMO_PASSWORD, display_name=u.display)
     return testing.make_expert(u.username, u.display, password=DEMO_PASSWORD)
 
 
 def _officer(application: Application) -> Any:
-    return get_user_model().objects.filter(role="staff", authority=application.authority).first()
+    return get_user_model().objects.filter(role=Role.STAFF, authority=application.authority).first()
 
 
 def _confirm_all(application: Application) -> list[dict[str, Any]]:
@@ -358,7 +359,7 @@ def _load() -> None:
         _advance(application, case.state, unit_user, experts)
     User = get_user_model()
     admin = User.objects.filter(username="sysadmin").first() or User(
-        username="sysadmin", role="admin", display_name="系统管理员", is_staff=True, is_superuser=True
+        username="sysadmin", role=Role.ADMIN, display_name="系统管理员", is_staff=True, is_superuser=True
     )
     admin.set_password(DEMO_PASSWORD)
     admin.save()

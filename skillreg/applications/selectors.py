@@ -8,6 +8,8 @@ from django.contrib.auth import get_user_model
 from django.db.models import Q, QuerySet
 from django.http import Http404
 
+from skillreg.accounts.scope import Role, is_expert, is_institution, is_staff_member, region_q
+
 from .models import Application, Assessment, Material, State
 
 
@@ -16,17 +18,16 @@ def _base() -> QuerySet[Application]:
 
 
 def applications_for_applicant(user: Any) -> QuerySet[Application]:
-    if getattr(user, "role", "") != "institution" or not user.unit_id:
+    if not is_institution(user) or not user.unit_id:
         return Application.objects.none()
     return _base().filter(unit_id=user.unit_id)
 
 
 def staff_scope(user: Any) -> QuerySet[Application]:
     """Cases of the staff member's region and the regions below it; drafts are the applicant's own."""
-    if getattr(user, "role", "") != "staff" or not user.authority_id:
+    if not is_staff_member(user) or not user.authority_id:
         return Application.objects.none()
-    path = user.authority.region.path
-    return _base().exclude(state=State.DRAFT).filter(Q(region__path=path) | Q(region__path__startswith=path + "/"))
+    return _base().exclude(state=State.DRAFT).filter(region_q(user))
 
 
 def staff_worklist(
@@ -70,13 +71,13 @@ def application_for_staff(user: Any, public_id: Any) -> Application:
 
 
 def application_for_expert(user: Any, public_id: Any) -> Application:
-    if getattr(user, "role", "") != "expert":
+    if not is_expert(user):
         raise Http404("未找到该申请")
     return _get(_base().filter(assessments__expert=user).distinct(), public_id)
 
 
 def assessments_for_expert(user: Any) -> QuerySet[Assessment]:
-    if getattr(user, "role", "") != "expert":
+    if not is_expert(user):
         return Assessment.objects.none()
     return Assessment.objects.filter(expert=user).select_related("application", "application__region")
 
@@ -89,12 +90,11 @@ def assessment_for_expert(user: Any, pk: int) -> Assessment:
 
 
 def application_for_user(user: Any, public_id: Any) -> Application:
-    role = getattr(user, "role", "")
-    if role == "institution":
+    if is_institution(user):
         return application_for_applicant(user, public_id)
-    if role == "staff":
+    if is_staff_member(user):
         return application_for_staff(user, public_id)
-    if role == "expert":
+    if is_expert(user):
         return application_for_expert(user, public_id)
     raise Http404("未找到该申请")
 
@@ -108,13 +108,13 @@ def material_for_user(user: Any, public_id: Any, pk: int) -> Material:
 
 
 def expert_choices() -> list[tuple[str, str]]:
-    experts = get_user_model().objects.filter(role="expert", is_active=True).order_by("display_name", "username")
+    experts = get_user_model().objects.filter(role=Role.EXPERT, is_active=True).order_by("display_name", "username")
     return [(str(u.pk), u.display_name or u.get_username()) for u in experts]
 
 
 def expert_by_id(pk: Any) -> Any:
     try:
-        return get_user_model().objects.get(pk=int(pk), role="expert", is_active=True)
+        return get_user_model().objects.get(pk=int(pk), role=Role.EXPERT, is_active=True)
     except (ValueError, TypeError, get_user_model().DoesNotExist):
         return None
 

@@ -11,6 +11,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
+from skillreg.accounts.scope import is_institution
 from skillreg.core import clock
 from skillreg.core.crypto import mask_id_number, mask_phone
 from skillreg.core.errors import DomainError
@@ -41,7 +42,7 @@ if TYPE_CHECKING:
 def _institution_only(request: HttpRequest) -> None:
     from django.http import Http404
 
-    if getattr(request.user, "role", "") != "institution":
+    if not is_institution(request.user):
         raise Http404("页面不存在")
 
 

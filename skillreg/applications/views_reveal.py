@@ -14,6 +14,7 @@ from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, JsonResponse
 from django.views.decorators.http import require_POST
 
+from skillreg.accounts.scope import is_institution, is_staff_member
 from skillreg.core.errors import DomainError
 from skillreg.core.pii import pii_reveal
 from skillreg.core.ratelimit import ratelimit
@@ -54,7 +55,7 @@ def _reveal(request: HttpRequest, application: Application, field: str) -> JsonR
 @require_POST
 @ratelimit("reveal", key="user")
 def applicant_reveal(request: HttpRequest, pid: Any, field: str) -> JsonResponse:
-    if getattr(request.user, "role", "") != "institution":
+    if not is_institution(request.user):
         raise Http404("页面不存在")
     return _reveal(request, selectors.application_for_applicant(request.user, pid), field)
 
@@ -64,7 +65,7 @@ def applicant_reveal(request: HttpRequest, pid: Any, field: str) -> JsonResponse
 @ratelimit("reveal", key="user")
 def staff_reveal(request: HttpRequest, pid: Any, field: str) -> JsonResponse:
     user: Any = request.user
-    if getattr(user, "role", "") != "staff":
+    if not is_staff_member(user):
         raise Http404("页面不存在")
     application = selectors.application_for_staff(user, pid)
     if application.authority_id != user.authority_id:

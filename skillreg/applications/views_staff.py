@@ -11,6 +11,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
+from skillreg.accounts.scope import is_expert, is_staff_member
 from skillreg.core import clock
 from skillreg.core.errors import DomainError
 from skillreg.deadlines.selectors import case_clocks
@@ -37,7 +38,7 @@ if TYPE_CHECKING:
 
 
 def _staff_only(request: HttpRequest) -> None:
-    if getattr(request.user, "role", "") != "staff":
+    if not is_staff_member(request.user):
         raise Http404("页面不存在")
 
 
@@ -256,7 +257,7 @@ def case_action(request: HttpRequest, pid: Any, action: str) -> HttpResponse:
 
 @login_required
 def my_assessments(request: HttpRequest) -> HttpResponse:
-    if getattr(request.user, "role", "") != "expert":
+    if not is_expert(request.user):
         raise Http404("页面不存在")
     return render(
         request, "applications/expert_list.html", {"assessments": selectors.assessments_for_expert(request.user)}

@@ -8,12 +8,14 @@ from typing import Any
 from django.db.models import Q, QuerySet
 from django.http import Http404
 
+from skillreg.accounts.scope import is_audit_admin
+
 from .models import AuditRecord
 
 
 def ensure_audit_admin(user: Any) -> None:
     """Only the audit administrator reads the trail; everyone else gets 404 (no existence leak)."""
-    if getattr(user, "role", "") != "audit_admin":
+    if not is_audit_admin(user):
         raise Http404("页面不存在")
 
 

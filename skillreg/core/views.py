@@ -2,16 +2,17 @@ from django.db import connection
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 
+from skillreg.accounts.scope import is_expert, is_institution, is_staff_member
+
 
 def home(request: HttpRequest) -> HttpResponse:
     user = request.user
     if user.is_authenticated:
-        role = getattr(user, "role", "")
-        if role == "staff":
+        if is_staff_member(user):
             return redirect("staff:worklist")
-        if role == "institution":
+        if is_institution(user):
             return redirect("apply:list")
-        if role == "expert":
+        if is_expert(user):
             return redirect("staff:my_assessments")
     return render(request, "core/home.html")
 

@@ -19,6 +19,7 @@ from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.urls import NoReverseMatch, reverse
 
+from skillreg.accounts.scope import Role
 from skillreg.applications.models import Application
 from skillreg.institutions.models import Filing
 from skillreg.notifications.services import Notice
@@ -80,8 +81,8 @@ def case_reminders(clocks: Iterable[RunningClock], *, today: dt.date, cache: Due
             "pk", "public_id", "number", "institution_name", "authority_id", "unit_id"
         )
     }
-    staff = _users("staff", "authority_id", {a["authority_id"] for a in apps.values()})
-    institution = _users("institution", "unit_id", {a["unit_id"] for a in apps.values()})
+    staff = _users(Role.STAFF, "authority_id", {a["authority_id"] for a in apps.values()})
+    institution = _users(Role.INSTITUTION, "unit_id", {a["unit_id"] for a in apps.values()})
     notices: list[Notice] = []
     for (app_id, due), rcs in due_soon.items():
         app = apps[app_id]
@@ -125,7 +126,7 @@ def renewal_reminders(*, today: dt.date, resolver: LimitResolver, cache: DueCach
     if not candidates:
         return []
     renewals = renewals_by_unit({c[1] for c in candidates})
-    users = _users("institution", "unit_id", {c[1] for c in candidates})
+    users = _users(Role.INSTITUTION, "unit_id", {c[1] for c in candidates})
     notices = []
     for pk, unit_id, name, code, filed_on, valid_to, limit, due, mark in candidates:
         if renewal_outcome(filed_on, valid_to, renewals.get(unit_id, []))[0] in ("pending", "renewed"):
@@ -155,7 +156,7 @@ def report_window_reminders(*, today: dt.date) -> list[Notice]:
             pending += [(obligation, pk, unit_id, name) for pk, unit_id, name in filings]
     if not pending:
         return []
-    users = _users("institution", "unit_id", {p[2] for p in pending})
+    users = _users(Role.INSTITUTION, "unit_id", {p[2] for p in pending})
     notices = []
     for ob, pk, unit_id, name in pending:
         w = ob.window

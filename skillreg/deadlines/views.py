@@ -10,6 +10,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
+from skillreg.accounts.scope import is_staff_member
 from skillreg.applications.selectors import application_for_staff
 from skillreg.core.errors import DomainError
 
@@ -18,7 +19,7 @@ from .clocks import OUTCOME_LABELS
 
 
 def _staff_only(request: HttpRequest) -> None:
-    if getattr(request.user, "role", "") != "staff":
+    if not is_staff_member(request.user):
         raise Http404("页面不存在")
 
 

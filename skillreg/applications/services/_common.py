@@ -7,6 +7,7 @@ from typing import Any
 
 from django.db import transaction
 
+from skillreg.accounts.scope import is_institution, is_staff_member
 from skillreg.audit.services import audit_record
 from skillreg.core import clock
 from skillreg.core.errors import ConcurrentChange, PermissionDeniedError
@@ -16,14 +17,12 @@ from ..workflow import Transition, check_transition
 
 
 def ensure_applicant(application: Application, actor: Any) -> None:
-    if not (getattr(actor, "role", "") == "institution" and actor.unit_id == application.unit_id):
+    if not (is_institution(actor) and actor.unit_id == application.unit_id):
         raise PermissionDeniedError("只有本单位的机构用户可以办理此申请", code="NOT_APPLICANT")
 
 
 def ensure_handling_staff(application: Application, actor: Any) -> None:
-    if not (
-        getattr(actor, "role", "") == "staff" and actor.authority_id and actor.authority_id == application.authority_id
-    ):
+    if not (is_staff_member(actor) and actor.authority_id and actor.authority_id == application.authority_id):
         raise PermissionDeniedError("此申请当前不由您所在的机关办理", code="NOT_HANDLING_AUTHORITY")
 
 
@@ -70,7 +69,7 @@ def transition(
         from_state=old_state,
         to_state=new_state,
         actor=actor if getattr(actor, "is_authenticated", False) else None,
-        authority=getattr(actor, "authority", None) if getattr(actor, "role", "") == "staff" else None,
+        authority=getattr(actor, "authority", None) if is_staff_member(actor) else None,
         at=clock.now(),
         reason=reason,
         basis=basis,

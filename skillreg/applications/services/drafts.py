@@ -7,6 +7,7 @@ from typing import IO, Any
 from django.db import transaction
 from pydantic import ValidationError as PydanticValidationError
 
+from skillreg.accounts.scope import is_institution
 from skillreg.audit.services import audit_record
 from skillreg.core import clock
 from skillreg.core.crypto import mask_id_number, mask_phone
@@ -106,7 +107,7 @@ def application_save_draft(
         # The same new-draft form posted twice saves one draft, not two.
         application = Application.objects.filter(public_id=public_id, unit_id=getattr(actor, "unit_id", None)).first()
     if application is None:
-        if getattr(actor, "role", "") != "institution" or not actor.unit_id:
+        if not is_institution(actor) or not actor.unit_id:
             raise ValidationFailed("只有机构用户可以填写备案申请", code="NOT_APPLICANT")
     else:
         ensure_applicant(application, actor)

@@ -8,6 +8,7 @@ from typing import Any
 from django.conf import settings
 from django.db import transaction
 
+from skillreg.accounts.scope import is_expert
 from skillreg.audit.services import audit_record
 from skillreg.core import clock
 from skillreg.core.errors import PermissionDeniedError, TransitionNotAllowed, ValidationFailed
@@ -104,7 +105,7 @@ def assessment_assign(
     """Assign a technical-evaluation task (材料验核 / 专家论证 / 现场考察, CQ-11) to an expert."""
     if method not in Assessment.Method.values:
         raise ValidationFailed("请选择评估方式", code="ASSESSMENT_METHOD_INVALID", field="method")
-    if getattr(expert, "role", "") != "expert" or not expert.is_active:
+    if not is_expert(expert) or not expert.is_active:
         raise ValidationFailed("所选人员不是评审专家", code="NOT_AN_EXPERT", field="expert")
     if application.assessments.filter(method=method, expert=expert).exists():
         raise ValidationFailed("该专家已承担此项评估", code="ASSESSMENT_DUPLICATE", field="expert")
