@@ -19,6 +19,7 @@ from ninja.errors import ValidationError as NinjaValidationError
 from ninja.security import django_auth
 from pydantic import Field
 
+from skillreg.accounts.scope import is_institution
 from skillreg.core.errors import NotFound, ValidationFailed
 from skillreg.core.middleware import client_ip
 
@@ -91,7 +92,7 @@ def _filing(request: HttpRequest, code: str) -> Any:
     "/report", auth=django_auth, response={200: ReportOut, 404: ErrorOut, 422: ErrorOut}, summary="证书数据批量上报"
 )
 def report(request: HttpRequest, payload: ReportIn) -> dict[str, Any]:
-    if getattr(request.user, "role", "") != "institution":
+    if not is_institution(request.user):
         raise NotFound("未找到该评价机构", code="FILING_NOT_FOUND")
     filing = _filing(request, payload.filing)
     items = [i.dict() for i in payload.items]

@@ -2,7 +2,8 @@
 
 * institution users: their own unit's filings, certificates, batches and imports;
 * staff: filings of their authority's region and every region below it (``region.path`` prefix);
-* system admins: everything; everyone else (experts, the public): nothing here (see ``verification``).
+* everyone else — experts, the public, system/security/audit administrators and superusers — nothing here
+  (issue 12 item 2; the public reads ``verification``). The scope itself is ``accounts.scope.case_scope_q``.
 """
 
 from __future__ import annotations
@@ -12,6 +13,7 @@ from typing import Any
 from django.db.models import Q, QuerySet
 from django.http import Http404
 
+from skillreg.accounts import scope
 from skillreg.core import crypto
 from skillreg.institutions.models import Filing
 
@@ -22,30 +24,16 @@ from .pipeline import HOLDER_ID_PURPOSE
 MAX_QUERY = 100
 
 
-def _region_q(user: Any, prefix: str) -> Q:
-    path = user.authority.region.path
-    return Q(**{f"{prefix}region__path": path}) | Q(**{f"{prefix}region__path__startswith": path + "/"})
-
-
-def _filing_scope(user: Any, prefix: str = "") -> Q | None:
+def filing_scope(user: Any, prefix: str = "") -> Q | None:
     """The Q that limits filings (through ``prefix``) to the user's scope; ``None`` = no access at all."""
-    if user is None or not user.is_authenticated:
-        return None
-    role = getattr(user, "role", "")
-    if user.is_superuser or role == "admin":
-        return Q()
-    if role == "institution" and user.unit_id:
-        return Q(**{f"{prefix}unit_id": user.unit_id})
-    if role == "staff" and user.authority_id:
-        return _region_q(user, prefix)
-    return None
+    return scope.case_scope_q(user, prefix)
 
 
 def filings_for(user: Any) -> QuerySet[Filing]:
-    scope = _filing_scope(user)
-    if scope is None:
+    limit = filing_scope(user)
+    if limit is None:
         return Filing.objects.none()
-    return Filing.objects.filter(scope).select_related("region", "authority", "unit").order_by("code")
+    return Filing.objects.filter(limit).select_related("region", "authority", "unit").order_by("code")
 
 
 def filing_for(user: Any, code: str) -> Filing:
@@ -57,7 +45,7 @@ def filing_for(user: Any, code: str) -> Filing:
 
 def default_filing_for(user: Any) -> Filing | None:
     """An institution user's current filing (the most recent one of the unit)."""
-    if getattr(user, "role", "") != "institution":
+    if not scope.is_institution(user):
         return None
     return filings_for(user).order_by("-filed_on", "-id").first()
 
@@ -75,10 +63,10 @@ def certificates_for(
 ) -> QuerySet[Certificate]:
     """Certificates in scope, filtered. ``q`` is a certificate number, an ID number (exact, through the
     blind index) or a holder name (exact)."""
-    scope = _filing_scope(user, "filing__")
-    if scope is None:
+    limit = filing_scope(user, "filing__")
+    if limit is None:
         return Certificate.objects.none()
-    qs = Certificate.objects.filter(scope)
+    qs = Certificate.objects.filter(limit)
     if filing is not None:
         qs = qs.filter(filing=filing)
     if batch is not None:
@@ -104,11 +92,11 @@ def certificates_for(
 
 
 def certificate_for(user: Any, number: str) -> Certificate:
-    scope = _filing_scope(user, "filing__")
-    if scope is None:
+    limit = filing_scope(user, "filing__")
+    if limit is None:
         raise Http404("未找到该证书")
     cert = (
-        Certificate.objects.filter(scope, number=numbers.normalise(number))
+        Certificate.objects.filter(limit, number=numbers.normalise(number))
         .select_related("filing", "batch", "occupation")
         .first()
     )
@@ -118,10 +106,10 @@ def certificate_for(user: Any, number: str) -> Certificate:
 
 
 def batches_for(user: Any, *, filing: Filing | None = None, year: int | None = None) -> QuerySet[EvaluationBatch]:
-    scope = _filing_scope(user, "filing__")
-    if scope is None:
+    limit = filing_scope(user, "filing__")
+    if limit is None:
         return EvaluationBatch.objects.none()
-    qs = EvaluationBatch.objects.filter(scope).select_related("filing", "occupation")
+    qs = EvaluationBatch.objects.filter(limit).select_related("filing", "occupation")
     if filing is not None:
         qs = qs.filter(filing=filing)
     if year:
@@ -137,10 +125,10 @@ def batch_for(user: Any, pk: int) -> EvaluationBatch:
 
 
 def import_jobs_for(user: Any, *, filing: Filing | None = None) -> QuerySet[ImportJob]:
-    scope = _filing_scope(user, "filing__")
-    if scope is None:
+    limit = filing_scope(user, "filing__")
+    if limit is None:
         return ImportJob.objects.none()
-    qs = ImportJob.objects.filter(scope).select_related("filing")
+    qs = ImportJob.objects.filter(limit).select_related("filing")
     if filing is not None:
         qs = qs.filter(filing=filing)
     return qs.order_by("-created_at")

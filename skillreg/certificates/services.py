@@ -11,6 +11,7 @@ from typing import Any
 
 from django.db import IntegrityError, transaction
 
+from skillreg.accounts import scope
 from skillreg.audit.services import audit_record
 from skillreg.core import clock
 from skillreg.core.errors import PermissionDeniedError, TransitionNotAllowed, ValidationFailed
@@ -27,15 +28,11 @@ def check_actor_for_filing(actor: Any, filing: Filing) -> None:
     system (command line)."""
     if isinstance(actor, str):
         return
-    role = getattr(actor, "role", "")
-    if role == "institution" and actor.unit_id == filing.unit_id:
+    if scope.is_institution(actor) and actor.unit_id == filing.unit_id:
         return
-    if role == "staff" and actor.authority_id:
-        path = actor.authority.region.path
-        if filing.region.path == path or filing.region.path.startswith(path + "/"):
-            return
-    if getattr(actor, "is_superuser", False):
+    if scope.supervises(actor, filing):
         return
+    # Administrators and superusers write no certificate data (issue 12 item 2).
     raise PermissionDeniedError("无权为该评价机构办理此事项", code="CERT_NOT_ALLOWED")
 
 

@@ -14,15 +14,16 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.db.models import Count, F, Q, Sum
+from django.db.models import Count, F, Sum
 
+from skillreg.accounts.scope import region_q
 from skillreg.institutions.models import EvaluationType, Filing
 from skillreg.occupations.models import Occupation
 from skillreg.regions.models import Region
 
 from .models import Certificate, CertificateStatus
 from .rows import LEVEL_NAMES
-from .selectors import _filing_scope, batches_for, filings_for
+from .selectors import batches_for, filing_scope, filings_for
 
 
 @dataclass
@@ -50,7 +51,7 @@ def renewal_counts(user: Any, *, filing: Filing | None = None, region: Region | 
     if filing is not None:
         filings = filings.filter(pk=filing.pk)
     if region is not None:
-        filings = filings.filter(_path_q(region, "region__path"))
+        filings = filings.filter(region_q(region, "region"))
     out = {
         f.pk: RenewalCount(f.pk, f.code, f.name, f.kind, f.valid_from, f.valid_to)
         for f in filings.select_related(None).only("id", "code", "name", "kind", "valid_from", "valid_to")
@@ -75,11 +76,6 @@ def renewal_counts(user: Any, *, filing: Filing | None = None, region: Region | 
         code = codes.get(occupation_id, str(occupation_id))
         item.per_occupation[code] = item.per_occupation.get(code, 0) + n
     return sorted(out.values(), key=lambda r: r.code)
-
-
-def _path_q(region: Region, lookup: str) -> Q:
-    """That region and every region below it."""
-    return Q(**{lookup: region.path}) | Q(**{f"{lookup}__startswith": region.path + "/"})
 
 
 @dataclass
@@ -125,7 +121,7 @@ def evaluation_summary(
     """AH-att3 三(一): per evaluation type and level, and occupations ranked (ties by code)."""
     qs = batches_for(user, filing=filing, year=year)
     if region is not None:
-        qs = qs.filter(_path_q(region, "filing__region__path"))
+        qs = qs.filter(region_q(region, "filing__region"))
     levels = [
         LevelLine(t, lv, a or 0, p or 0)
         for t, lv, a, p in qs.values_list("evaluation_type", "level")
@@ -157,12 +153,12 @@ def evaluation_summary(
 
 def certificates_per_year(user: Any, *, filing: Filing) -> list[tuple[int, int, int]]:
     """(year, valid, revoked) for one filing in scope — the institution's own overview."""
-    scope = _filing_scope(user, "filing__")
-    if scope is None:
+    limit = filing_scope(user, "filing__")
+    if limit is None:
         return []
     counts: dict[int, list[int]] = defaultdict(lambda: [0, 0])
     for day, status, n in (
-        Certificate.objects.filter(scope, filing=filing)
+        Certificate.objects.filter(limit, filing=filing)
         .values_list("issue_date__year", "status")
         .annotate(n=Count("id"))
         .order_by()

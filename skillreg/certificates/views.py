@@ -12,6 +12,7 @@ from django.http import Http404, HttpRequest, HttpResponse, StreamingHttpRespons
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
+from skillreg.accounts.scope import is_institution, is_staff_member
 from skillreg.core import clock
 from skillreg.core.errors import DomainError
 from skillreg.documents.exports import csv_streaming_response
@@ -27,7 +28,7 @@ PAGE_SIZE = 50
 
 
 def _member(request: HttpRequest) -> None:
-    if getattr(request.user, "role", "") not in ("institution", "staff", "admin") and not request.user.is_superuser:
+    if not (is_institution(request.user) or is_staff_member(request.user)):
         raise Http404("页面不存在")
 
 
@@ -118,7 +119,7 @@ def batch_list(request: HttpRequest) -> HttpResponse:
     errors: list[str] = []
     form = BatchForm(request.POST or None)
     if request.method == "POST":
-        if filing is None or getattr(request.user, "role", "") != "institution":
+        if filing is None or not is_institution(request.user):
             raise Http404("页面不存在")
         if form.is_valid():
             try:

@@ -12,6 +12,7 @@ from django.http import FileResponse, Http404, HttpRequest, HttpResponse, JsonRe
 from django.shortcuts import redirect, render
 from django.utils.http import content_disposition_header
 
+from skillreg.accounts.scope import is_institution
 from skillreg.core.errors import DomainError
 from skillreg.documents.exports import CSV_CONTENT_TYPE, XLSX_CONTENT_TYPE
 
@@ -45,7 +46,7 @@ def import_list(request: HttpRequest) -> HttpResponse:
     filing = current_filing(request)
     form = UploadForm()
     if request.method == "POST":
-        if filing is None or getattr(request.user, "role", "") != "institution":
+        if filing is None or not is_institution(request.user):
             raise Http404("页面不存在")
         form = UploadForm(request.POST, request.FILES)
         if form.is_valid():

@@ -1,20 +1,22 @@
 """Receipts (回执) of filings, as an HTML page and as a PDF.
 
 A receipt holds only public data, but it is served to whom it concerns: the institution's own users, staff
-whose region covers the filing, and admins (``institutions.selectors.receipt_filing_for``). Anyone else,
-anonymous visitors included, gets 404 rather than a login redirect, so a URL never reveals that a code exists;
-the public finds the same facts in the directory.
+whose region covers the filing (``institutions.selectors.receipt_filing_for``). Anyone else gets 404 rather
+than a login redirect — administrators and superusers (issue 12 item 2: they hold no case data) and anonymous
+visitors included — so a URL never reveals that a code exists; the public finds the same facts in the directory.
 """
 
 from __future__ import annotations
 
 import logging
+from typing import Any
 from urllib.parse import quote
 
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.views.decorators.http import require_GET
 
+from skillreg.accounts.scope import has_case_data, is_system_admin
 from skillreg.institutions.selectors import receipt_filing_for
 
 from .errors import FontMissing
@@ -28,9 +30,16 @@ def _inline_disposition(filename: str, ascii_fallback: str) -> str:
     return f"inline; filename=\"{ascii_fallback}\"; filename*=UTF-8''{quote(filename)}"
 
 
+def _receipt_filing(request: HttpRequest, code: str) -> Any:
+    # receipt_filing_for still lets admins through (institutions/ is being rewritten); refuse them here.
+    if not has_case_data(request.user):
+        raise Http404("未找到该备案回执")
+    return receipt_filing_for(request.user, code)
+
+
 @require_GET
 def receipt(request: HttpRequest, code: str) -> HttpResponse:
-    filing = receipt_filing_for(request.user, code)
+    filing = _receipt_filing(request, code)
     context = {
         "filing": filing,
         "receipt": receipt_data(filing),
@@ -43,14 +52,14 @@ def receipt(request: HttpRequest, code: str) -> HttpResponse:
 
 @require_GET
 def receipt_pdf(request: HttpRequest, code: str) -> HttpResponse:
-    filing = receipt_filing_for(request.user, code)
+    filing = _receipt_filing(request, code)
     data = receipt_data(filing)
     try:
         pdf = render_receipt_pdf(data)
     except FontMissing as exc:
         logger.error("receipt PDF not rendered: %s", exc.message)
         user = request.user
-        is_admin = user.is_superuser or getattr(user, "role", "") == "admin"
+        is_admin = is_system_admin(user)
         message = exc.message if is_admin else "服务器缺少生成PDF所需的中文字体，暂时无法生成PDF回执。"
         return render(request, "documents/unavailable.html", {"message": message, "filing": filing}, status=503)
     response = HttpResponse(pdf, content_type="application/pdf")

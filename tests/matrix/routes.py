@@ -119,9 +119,10 @@ PORTAL = {
 }
 
 DOCUMENTS = {
-    # receipts: own unit, staff of the region or above, system admins; everyone else 404 (not a login redirect)
-    "documents:receipt": R(kwargs={"code": "code"}, anon=404, institution=(200, 404), staff=(200, 404), admin=200),
-    "documents:receipt_pdf": R(kwargs={"code": "code"}, anon=404, institution=(200, 404), staff=(200, 404), admin=200),
+    # receipts: own unit, staff of the region or above; everyone else 404, not a login redirect (system
+    # admins and superusers included: they hold no case data, issue 12 item 2)
+    "documents:receipt": R(kwargs={"code": "code"}, anon=404, institution=(200, 404), staff=(200, 404)),
+    "documents:receipt_pdf": R(kwargs={"code": "code"}, anon=404, institution=(200, 404), staff=(200, 404)),
 }
 
 AUDIT = {
@@ -140,22 +141,23 @@ API = {
 
 CERT, BATCH, JOB = {"number": "certificate"}, {"pk": "batch"}, {"public_id": "import"}
 CERTIFICATES = {
-    "certificates:list": R(institution=200, staff=200, admin=200),
-    "certificates:export": R(institution=200, staff=200, admin=200),
-    "certificates:detail": R(kwargs=CERT, institution=(200, 404), staff=(200, 404), admin=200),
+    # system admins (and superusers) hold no certificate data: 404 everywhere (issue 12 item 2)
+    "certificates:list": R(institution=200, staff=200),
+    "certificates:export": R(institution=200, staff=200),
+    "certificates:detail": R(kwargs=CERT, institution=(200, 404), staff=(200, 404)),
     # the issuing institution may revoke its own certificates (谁发证，谁负责), staff of the region too
     "certificates:revoke": R(
-        method="POST", kwargs=CERT, data={"reason": "核查"}, institution=(302, 404), staff=(302, 404), admin=302
+        method="POST", kwargs=CERT, data={"reason": "核查"}, institution=(302, 404), staff=(302, 404)
     ),
-    "certificates:batches": R(institution=200, staff=200, admin=200),
-    "certificates:batch": R(kwargs=BATCH, institution=(200, 404), staff=(200, 404), admin=200),
-    "certificates:statistics": R(institution=200, staff=200, admin=200),
-    "certificates:template": R(kwargs={"fmt": "=xlsx"}, institution=200, staff=200, admin=200),
-    "certificates:imports": R(institution=200, staff=200, admin=200),
-    "certificates:import": R(kwargs=JOB, institution=(200, 404), staff=(200, 404), admin=200),
-    "certificates:import_progress": R(kwargs=JOB, institution=(200, 404), staff=(200, 404), admin=200),
-    "certificates:import_errors": R(kwargs=JOB, institution=(404, 404), staff=(404, 404), admin=404),
-    "certificates:import_start": R(method="POST", kwargs=JOB, institution=(302, 404), staff=(302, 404), admin=302),
+    "certificates:batches": R(institution=200, staff=200),
+    "certificates:batch": R(kwargs=BATCH, institution=(200, 404), staff=(200, 404)),
+    "certificates:statistics": R(institution=200, staff=200),
+    "certificates:template": R(kwargs={"fmt": "=xlsx"}, institution=200, staff=200),
+    "certificates:imports": R(institution=200, staff=200),
+    "certificates:import": R(kwargs=JOB, institution=(200, 404), staff=(200, 404)),
+    "certificates:import_progress": R(kwargs=JOB, institution=(200, 404), staff=(200, 404)),
+    "certificates:import_errors": R(kwargs=JOB, institution=(404, 404), staff=(404, 404)),
+    "certificates:import_start": R(method="POST", kwargs=JOB, institution=(302, 404), staff=(302, 404)),
     "verify:verify": everyone(200),
     # a forged token gets the same uniform "no such certificate" page as any miss (no enumeration)
     "verify:token": everyone(200, kwargs={"token": "=bad-token"}),
@@ -163,7 +165,7 @@ CERTIFICATES = {
     "api:report": R(method="POST", data={}, json=True, csrf=False, anon=401, default=422),
     "api:verify": everyone(422, method="POST", data={}, json=True, csrf=False),
     "api:check_number": everyone(200, kwargs={"number": "=Y000050000001264000001"}),
-    "api:detail": R(kwargs=CERT, anon=401, institution=(200, 404), staff=(200, 404), admin=200),
+    "api:detail": R(kwargs=CERT, anon=401, institution=(200, 404), staff=(200, 404)),
     "api:revoke": R(method="POST", kwargs=CERT, data={}, json=True, csrf=False, anon=401, default=422),
 }
 

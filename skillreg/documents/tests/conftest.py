@@ -6,7 +6,7 @@
 - ``wuxi_staff``: staff of the 巫溪县 bureau (500238), the filing authority — sees it.
 - ``guizhou_staff``: staff of the Guizhou provincial department (520000) — must see nothing of Chongqing (404).
 - ``huainan_staff``: staff of 淮南市 (340400) — sees nothing of Chongqing (404).
-- ``sysadmin_user``: a system admin — sees every receipt.
+- ``sysadmin_user``: a system admin — sees no receipt (admins hold no case data, issue 12 item 2).
 - ``expert_user``: an expert — receipts are not among an expert's assignments (404).
 """
 
