@@ -1,6 +1,7 @@
 """/sysadmin/ for the system administrator (三员分立: users, authorities; no audit trail, no case decisions).
 
-- Only the ``admin`` role (and superusers) may enter; everyone else is sent to the login page, and sign-in
+- Only the ``admin`` role (and superusers) may enter; anonymous visitors are sent to the login page, signed-in
+  users of other roles get 403 (no redirect loop), and sign-in
   goes through the one login page (lockout, second factor, password age) instead of the admin's own.
 - Every change made here is written to the audit trail in the same transaction (``AuditedModelAdmin``).
 - A password the administrator sets must be changed by its owner at the next login.
@@ -14,6 +15,7 @@ from typing import Any
 
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
+from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse
@@ -23,6 +25,7 @@ from django.utils.http import urlencode
 from django_otp.plugins.otp_static.models import StaticDevice
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
+from skillreg.accounts.scope import is_system_admin
 from skillreg.audit.services import audit_record
 from skillreg.core import crypto
 
@@ -31,10 +34,14 @@ from .models import Authority, User
 
 def _has_permission(request: HttpRequest) -> bool:
     user: Any = request.user
-    return bool(user.is_active and user.is_staff and (user.is_superuser or getattr(user, "role", "") == "admin"))
+    return bool(user.is_active and user.is_staff and is_system_admin(user))
 
 
 def _login(request: HttpRequest, extra_context: Any = None) -> HttpResponse:
+    if request.user.is_authenticated:
+        # Signed in but not the system administrator (an audit admin, say): the login page would send them
+        # straight back here, and so on for ever (ERR_TOO_MANY_REDIRECTS, issue 11 item 8). Say no instead.
+        raise PermissionDenied("无权进入系统管理")
     next_url = request.GET.get("next") or reverse("admin:index")
     return redirect(f"{reverse('accounts:login')}?{urlencode({'next': next_url})}")
 
