@@ -23,6 +23,11 @@ def pytest_configure(config: pytest.Config) -> None:
     from django.conf import settings
 
     settings.SKILLREG_PASSWORD_ITERATIONS = int(os.environ["SKILLREG_PASSWORD_ITERATIONS"])
+    # Tests run without collectstatic: the plain storage instead of the manifest one (config/settings.py).
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+    }
 
 
 @pytest.fixture(autouse=True, scope="session")

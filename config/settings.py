@@ -9,6 +9,9 @@ Security (issue 5; docs/security.md lists every variable): SKILLREG_DEBUG=0 turn
 the HTTPS redirect and refuses the development keys; SKILLREG_BEHIND_TLS_PROXY, SKILLREG_SSL_REDIRECT,
 SKILLREG_HSTS_SECONDS, SKILLREG_PASSWORD_ITERATIONS, SKILLREG_OTP_REQUIRED_ROLES, SKILLREG_DATA_KEY_ID,
 SKILLREG_OLD_DATA_KEYS, SKILLREG_KEY_PROVIDER, SKILLREG_RATE_*.
+SKILLREG_LOCAL_DEMO  set by scripts/run for a loopback address only: DEBUG off (Chinese error pages, real
+               static files) with the development keys over plain http on 127.0.0.1; ignored when
+               SKILLREG_ENV=production.
 """
 
 from __future__ import annotations
@@ -245,7 +248,9 @@ STATIC_ROOT = BASE_DIR / "staticfiles"
 STATICFILES_DIRS = [BASE_DIR / "static"]
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
-    "staticfiles": {"BACKEND": "whitenoise.storage.CompressedStaticFilesStorage"},
+    # Hashed names + a manifest (staticfiles.json) written by collectstatic, served by whitenoise with far-future
+    # caching. The test configuration uses the plain storage (root conftest.py): no collectstatic there.
+    "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
 }
 # Uploaded materials live outside the web root and are served only through scoped views.
 MEDIA_ROOT = Path(os.environ.get("SKILLREG_MEDIA_ROOT", VAR_DIR / "uploads"))
@@ -344,7 +349,10 @@ SKILLREG_RATE_LIMITS = {
 SKILLREG_BEHIND_TLS_PROXY = env_bool("SKILLREG_BEHIND_TLS_PROXY", False)
 if SKILLREG_BEHIND_TLS_PROXY:
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
-if not DEBUG:
+# The local demo (scripts/run on 127.0.0.1): DEBUG off so people see what production shows, but the development
+# keys and plain http on the loopback address (issue 11 item 7). Never in production.
+SKILLREG_LOCAL_DEMO = env_bool("SKILLREG_LOCAL_DEMO", False) and os.environ.get("SKILLREG_ENV", "") != "production"
+if not DEBUG and not SKILLREG_LOCAL_DEMO:
     _configured = {"SKILLREG_SECRET_KEY": SECRET_KEY, **{k: globals()[k] for k in DEV_KEYS}}
     for _name, _dev in {"SKILLREG_SECRET_KEY": DEV_SECRET_KEY, **DEV_KEYS}.items():
         if _configured[_name] == _dev:
