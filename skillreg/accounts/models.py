@@ -92,11 +92,15 @@ class User(AbstractUser):
 
     @property
     def is_staff_member(self) -> bool:
-        return self.role == Role.STAFF
+        from .scope import is_staff_member
+
+        return is_staff_member(self)
 
     @property
     def is_institution(self) -> bool:
-        return self.role == Role.INSTITUTION
+        from .scope import is_institution
+
+        return is_institution(self)
 
 
 class PasswordHistory(models.Model):

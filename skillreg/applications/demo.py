@@ -198,7 +198,7 @@ def _user(u: DemoUser) -> Any:
     existing = User.objects.filter(username=u.username).first()
     if existing:
         return existing
-    if u.role == Role.STAFF:
+    if u.authority:  # staff; experts have none
         return testing.make_staff(u.username, u.authority, password=DEMO_PASSWORD, display_name=u.display)
     return testing.make_expert(u.username, u.display, password=DEMO_PASSWORD)
 

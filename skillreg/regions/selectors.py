@@ -1,6 +1,8 @@
 from __future__ import annotations
 
-from django.db.models import Q, QuerySet
+from django.db.models import QuerySet
+
+from skillreg.accounts.scope import region_q
 
 from .models import Region
 
@@ -11,7 +13,7 @@ def region_by_code(code: str) -> Region | None:
 
 def regions_under(region: Region) -> QuerySet[Region]:
     """The region itself and every region below it."""
-    return Region.objects.filter(Q(path=region.path) | Q(path__startswith=region.path + "/"))
+    return Region.objects.filter(region_q(region, ""))
 
 
 def region_choices() -> list[tuple[str, str]]:
