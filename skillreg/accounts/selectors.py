@@ -5,10 +5,16 @@ from __future__ import annotations
 from typing import Any
 
 from django.conf import settings
+from django.contrib.auth import get_user_model
 from django.db.models import QuerySet
 from django.http import Http404
 
 from skillreg.accounts.scope import is_security_admin
+
+
+def user_by_username(username: str) -> Any:
+    """The user of that name (or ``None``) — for commands acting in a named person's name."""
+    return get_user_model().objects.filter(username=username).first()
 
 
 def ensure_security_admin(user: Any) -> None:

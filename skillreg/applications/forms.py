@@ -10,7 +10,8 @@ from typing import Any, cast
 from django import forms
 
 from skillreg.institutions.models import EvaluationType, InstitutionKind
-from skillreg.occupations.models import LEVEL_CHOICES, Occupation
+from skillreg.occupations.models import LEVEL_CHOICES
+from skillreg.occupations.selectors import occupations_search
 from skillreg.policy.profile import fact_catalog
 
 from .models import Assessment, CoverageArea, MaterialKind, Ownership, Person
@@ -31,7 +32,7 @@ LEVEL_FACT_NAMES = {"question_bank_theory_items", "question_bank_skill_items"}
 
 
 def occupation_choices() -> list[tuple[str, str]]:
-    return [("", "（请选择职业）")] + [(o.code, f"{o.code} {o.name}") for o in Occupation.objects.filter(active=True)]
+    return [("", "（请选择职业）")] + [(o.code, f"{o.code} {o.name}") for o in occupations_search(active_only=True)]
 
 
 class ApplicationForm(forms.Form):

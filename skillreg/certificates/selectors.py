@@ -29,6 +29,11 @@ def filing_scope(user: Any, prefix: str = "") -> Q | None:
     return scope.case_scope_q(user, prefix)
 
 
+def filing_by_code(code: str) -> Filing | None:
+    """Any filing by its code, unscoped: for the command line, which acts as the system."""
+    return Filing.objects.filter(code=numbers.normalise(code or "")).select_related("region", "unit").first()
+
+
 def filings_for(user: Any) -> QuerySet[Filing]:
     limit = filing_scope(user)
     if limit is None:

@@ -13,7 +13,7 @@ from typing import Any
 from django.db import IntegrityError, transaction
 
 from skillreg.applications.models import Application
-from skillreg.applications.services._common import ensure_handling_staff, transition
+from skillreg.applications.services import ensure_handling_staff, transition
 from skillreg.applications.workflow import TRANSITIONS
 from skillreg.audit.services import audit_record
 from skillreg.core import clock

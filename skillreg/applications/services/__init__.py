@@ -3,6 +3,7 @@
 Every service takes ``actor``, runs in one transaction and writes the audit record in it.
 """
 
+from ._common import ensure_handling_staff, transition
 from .drafts import application_save_draft, application_submit, material_upload, supplement_complete
 from .review import (
     application_accept,
@@ -29,9 +30,11 @@ __all__ = [
     "application_withdraw",
     "assessment_assign",
     "assessment_submit",
+    "ensure_handling_staff",
     "material_upload",
     "publicity_close",
     "publicity_start",
     "supplement_complete",
     "supplement_request",
+    "transition",
 ]

@@ -23,8 +23,8 @@ from skillreg.certificates import numbers
 from skillreg.certificates.imports import import_job_create, import_job_run
 from skillreg.certificates.models import ImportMode, ImportStatus
 from skillreg.certificates.pipeline import Totals
+from skillreg.certificates.selectors import filing_by_code
 from skillreg.core.errors import DomainError
-from skillreg.institutions.models import Filing
 
 
 class Command(BaseCommand):
@@ -75,7 +75,7 @@ class Command(BaseCommand):
         path = Path(options["file"])
         if not path.is_file():
             raise CommandError(f"文件不存在：{path}", returncode=2)
-        filing = Filing.objects.filter(code=numbers.normalise(options["institution"])).first()
+        filing = filing_by_code(options["institution"])
         if filing is None:
             raise CommandError(f"未找到备案编码为 {options['institution']} 的评价机构", returncode=2)
         actor = f"cli:{getpass.getuser()}"

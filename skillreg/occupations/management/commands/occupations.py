@@ -10,9 +10,9 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
+from skillreg.accounts.selectors import user_by_username
 from skillreg.core.errors import DomainError
 from skillreg.occupations.catalogue import CatalogueError, read_file
 from skillreg.occupations.models import LEVEL_NAMES
@@ -43,7 +43,7 @@ class Command(BaseCommand):
             raise CommandError(f"找不到文件：{file}")
         actor: Any = None
         if username:
-            actor = get_user_model().objects.filter(username=username).first()
+            actor = user_by_username(username)
             if actor is None:
                 raise CommandError(f"用户“{username}”不存在")
         try:

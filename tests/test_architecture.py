@@ -1,0 +1,380 @@
+"""The architecture rules of DESIGN.md as tests that fail (issue 11, "the structure checks itself").
+
+1. The pure cores (``policy``, ``workcalendar``'s date arithmetic, the pure parts of ``deadlines``) import nothing
+   of Django or its ecosystem — a deny-list of packages, checked on the source and by importing them.
+2. Views, forms, API handlers and management commands reach the ORM only through selectors and services:
+   no ``Model.objects``, ``_base_manager``, ``.save()``, ``.delete()``, ``.create()``.
+3. A status field is written only by its state machine: ``x.status = …`` / ``x.state = …`` and
+   ``.update(status=…)`` & co. appear only in the modules registered below as a state's one writer.
+4. No private (``_name``) imports across apps.
+5. Nothing writes the region-path predicate or a role comparison by hand: ``skillreg.accounts.scope`` does.
+
+Each rule is an AST scan of ``skillreg/``; each also runs on a small bad example so that it is known to fail.
+``PENDING_REWRITE`` lists code in areas being rewritten on another branch (issue 10): the lead empties it at
+merge. Do not add to it — fix the code instead.
+"""
+
+from __future__ import annotations
+
+import ast
+import os
+import subprocess
+import sys
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+SRC = ROOT / "skillreg"
+
+# -- what is pure ---------------------------------------------------------------------------------------------
+# Every module of these packages is pure unless listed as a Django adapter (so a new module is pure by default).
+PURE_PACKAGES = {
+    "policy": {"apps.py", "api.py"},
+    "workcalendar": {"apps.py", "models.py", "selectors.py", "services.py"},
+}
+# In deadlines only these are pure (the rest are models, the sweep, views); core/errors.py is shared by all.
+PURE_MODULES = {"deadlines/clocks.py", "deadlines/limits.py", "core/errors.py"}
+# Packages a pure module must not import, directly or through another module.
+DENY = (
+    "django",
+    "ninja",
+    "huey",
+    "whitenoise",
+    "axes",
+    "csp",
+    "django_otp",
+    "dj_database_url",
+    "psycopg",
+    "psycopg2",
+    "redis",
+    "waitress",
+)
+
+# -- the one writer of each status ------------------------------------------------------------------------------
+STATUS_WRITERS = {
+    "applications/services/_common.py": "Application.state — transition()",
+    "certificates/services.py": "Certificate.status — certificate_revoke()",
+    "certificates/imports.py": "ImportJob.status — the import job's queued/running/done/failed machine",
+    "deadlines/services.py": "Confirmation.status — confirm / dismiss of an automatic outcome",
+}
+# Modules whose ``.status`` is an in-memory value (a dataclass or a dict), not a model field.
+NOT_A_MODEL_STATUS = {
+    "deadlines/clocks.py": "RunningClock is a dataclass computed from the case's events",
+    "deadlines/selectors.py": "the validity clock shown on the dashboard (a RunningClock)",
+    "policy/engine.py": "the decision record is a dict",
+}
+
+# -- exceptions the lead removes at merge (issue 10 rewrites these areas on another branch) -------------------
+PENDING_REWRITE = {
+    "status": {
+        "supervision/services.py": "Filing.status written outside a filing state machine (issue 10)",
+        "deadlines/exits.py": "Filing.status on automatic exit (issue 10)",
+    },
+    "hand_scope": {
+        "institutions/selectors.py": "receipt_filing_for / staff filings: region path and role checks (issue 10)",
+        "supervision/services.py": "the staff region check of rectification (issue 10)",
+        "deadlines/exits.py": "the staff check of an ordered exit (issue 10)",
+    },
+}
+
+EDGE_WRITES = {"save", "delete", "create", "bulk_create", "bulk_update", "get_or_create", "update_or_create"}
+ROLE_NAMES = {"institution", "staff", "expert", "inspector", "admin", "security_admin", "audit_admin"}
+
+
+def _rel(path: Path) -> str:
+    return path.relative_to(SRC).as_posix()
+
+
+def _sources() -> Iterator[Path]:
+    for path in sorted(SRC.rglob("*.py")):
+        parts = path.relative_to(SRC).parts
+        if "tests" in parts or "migrations" in parts:
+            continue
+        yield path
+
+
+def _is_pure(rel: str) -> bool:
+    if rel in PURE_MODULES:
+        return True
+    app, _, rest = rel.partition("/")
+    if app not in PURE_PACKAGES or "/" in rest:  # management/ and other subpackages are adapters
+        return False
+    return rest not in PURE_PACKAGES[app]
+
+
+def _module_file(module: str) -> str | None:
+    """skillreg.a.b → "a/b.py" or "a/b/__init__.py" (relative to skillreg/), if it exists."""
+    parts = module.split(".")[1:]
+    for candidate in ("/".join(parts) + ".py", "/".join([*parts, "__init__.py"])):
+        if (SRC / candidate).exists():
+            return candidate
+    return None
+
+
+def _imports(tree: ast.AST, rel: str) -> Iterator[tuple[int, str, list[str]]]:
+    """(line, absolute module, imported names) of every import in the module."""
+    package = ["skillreg", *rel.split("/")[:-1]]
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Import):
+            for alias in node.names:
+                yield node.lineno, alias.name, []
+        elif isinstance(node, ast.ImportFrom):
+            if node.level:
+                base = package[: len(package) - node.level + 1]
+                module = ".".join([*base, *([node.module] if node.module else [])])
+            else:
+                module = node.module or ""
+            yield node.lineno, module, [a.name for a in node.names]
+
+
+# -- the checkers (each returns "file:line message" strings) ------------------------------------------------
+
+
+def check_pure(rel: str, tree: ast.AST) -> list[str]:
+    if not _is_pure(rel):
+        return []
+    out = []
+    for line, module, names in _imports(tree, rel):
+        top = module.split(".")[0]
+        if top in DENY:
+            out.append(f"{rel}:{line} imports {module} (pure core)")
+        elif top == "skillreg":
+            targets = [f"{module}.{n}" for n in names] if names else [module]
+            for target in targets:
+                file = _module_file(target) or _module_file(module)
+                if file and file.endswith("__init__.py") and file.count("/") == 1:
+                    continue  # the package itself (skillreg/<app>/__init__.py holds no code)
+                if file and not _is_pure(file):
+                    out.append(f"{rel}:{line} imports {target}, which is not pure")
+    return out
+
+
+def _is_edge(rel: str) -> bool:
+    name = rel.rsplit("/", 1)[-1]
+    return (
+        name.startswith("views")
+        or name in {"forms.py", "api.py"}
+        or "/management/commands/" in rel
+        or "/templatetags/" in rel
+    )
+
+
+def check_edge_orm(rel: str, tree: ast.AST) -> list[str]:
+    if not _is_edge(rel):
+        return []
+    out = []
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Attribute) and node.attr in {"objects", "_base_manager", "_default_manager"}:
+            out.append(f"{rel}:{node.lineno} {ast.unparse(node)} (use a selector or a service)")
+        if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and node.func.attr in EDGE_WRITES:
+            out.append(f"{rel}:{node.lineno} {ast.unparse(node.func)}() (writes go through a service)")
+    return out
+
+
+def check_status_writes(rel: str, tree: ast.AST, allowed: set[str]) -> list[str]:
+    if rel in allowed:
+        return []
+    out = []
+    for node in ast.walk(tree):
+        targets: list[ast.expr] = []
+        if isinstance(node, ast.Assign):
+            targets = list(node.targets)
+        elif isinstance(node, (ast.AugAssign, ast.AnnAssign)):
+            targets = [node.target]
+        for t in targets:
+            if isinstance(t, ast.Attribute) and t.attr in {"status", "state"}:
+                out.append(f"{rel}:{node.lineno} assigns {ast.unparse(t)}")
+        if (
+            isinstance(node, ast.Call)
+            and isinstance(node.func, ast.Attribute)
+            and node.func.attr in {"update", "create", "bulk_update", "update_or_create", "get_or_create"}
+            and any(k.arg in {"status", "state"} for k in node.keywords)
+        ):
+            out.append(f"{rel}:{node.lineno} {ast.unparse(node.func)}(status/state=…)")
+        if (
+            isinstance(node, ast.Call)
+            and isinstance(node.func, ast.Name)
+            and node.func.id == "setattr"
+            and len(node.args) >= 2
+            and isinstance(node.args[1], ast.Constant)
+            and node.args[1].value in {"status", "state"}
+        ):
+            out.append(f"{rel}:{node.lineno} setattr(…, {node.args[1].value!r})")
+    return out
+
+
+def check_private_imports(rel: str, tree: ast.AST) -> list[str]:
+    app = rel.split("/")[0]
+    out = []
+    for line, module, names in _imports(tree, rel):
+        parts = module.split(".")
+        if parts[0] != "skillreg" or len(parts) < 2 or parts[1] == app:
+            continue
+        private = [p for p in parts[2:] if p.startswith("_") and p != "__init__"]
+        private += [n for n in names if n.startswith("_")]
+        if private:
+            out.append(f"{rel}:{line} imports {module} {private} from another app")
+    return out
+
+
+def _is_role_attr(node: ast.expr) -> bool:
+    if isinstance(node, ast.Attribute) and node.attr == "role":
+        return True
+    return (
+        isinstance(node, ast.Call)
+        and isinstance(node.func, ast.Name)
+        and node.func.id == "getattr"
+        and len(node.args) >= 2
+        and isinstance(node.args[1], ast.Constant)
+        and node.args[1].value == "role"
+    )
+
+
+def _is_role_value(node: ast.expr) -> bool:
+    if isinstance(node, ast.Constant) and node.value in ROLE_NAMES:
+        return True
+    if isinstance(node, (ast.Tuple, ast.List, ast.Set)):
+        return any(_is_role_value(e) for e in node.elts)
+    # Role.STAFF (the user Role) — not Person.Role.EXAMINER (a person's function in an application)
+    return isinstance(node, ast.Attribute) and isinstance(node.value, ast.Name) and node.value.id == "Role"
+
+
+def check_hand_scope(rel: str, tree: ast.AST) -> list[str]:
+    if rel == "accounts/scope.py":
+        return []
+    out = []
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Compare):
+            sides = [node.left, *node.comparators]
+            if any(_is_role_attr(s) for s in sides) and any(_is_role_value(s) for s in sides):
+                out.append(f"{rel}:{node.lineno} compares a role by hand: {ast.unparse(node)[:80]}")
+        if isinstance(node, ast.keyword) and node.arg and node.arg.endswith("path__startswith"):
+            out.append(f"{rel}:{node.value.lineno} writes the region-path predicate by hand ({node.arg})")
+        if (
+            isinstance(node, ast.Call)
+            and isinstance(node.func, ast.Attribute)
+            and node.func.attr == "startswith"
+            and isinstance(node.func.value, ast.Attribute)
+            and node.func.value.attr == "path"
+            and isinstance(node.func.value.value, ast.Attribute)
+            and node.func.value.value.attr == "region"
+        ):
+            out.append(f"{rel}:{node.lineno} tests a region path by hand: {ast.unparse(node)[:80]}")
+    return out
+
+
+def _scan(check, **kw) -> list[str]:  # type: ignore[no-untyped-def]
+    out = []
+    for path in _sources():
+        out.extend(check(_rel(path), ast.parse(path.read_text(), str(path)), **kw))
+    return out
+
+
+def _allowed(rule: str) -> set[str]:
+    return set(PENDING_REWRITE.get(rule, {}))
+
+
+# -- the rules on the code base --------------------------------------------------------------------------------
+
+
+def test_pure_cores_import_no_django():
+    problems = _scan(check_pure)
+    assert not problems, "Pure cores must not import Django (DESIGN.md):\n" + "\n".join(problems)
+
+
+def test_pure_cores_import_without_django_at_run_time():
+    """Importing every pure module loads none of the denied packages, even transitively."""
+    modules = [
+        "skillreg." + _rel(p)[:-3].replace("/", ".").removesuffix(".__init__")
+        for p in _sources()
+        if _is_pure(_rel(p)) and not _rel(p).endswith("__init__.py")
+    ]
+    assert len(modules) > 10, modules
+    code = (
+        "import importlib, sys\n"
+        f"for m in {modules!r}: importlib.import_module(m)\n"
+        f"bad = sorted(n for n in sys.modules if n.split('.')[0] in {DENY!r})\n"
+        "print('\\n'.join(bad))\n"
+    )
+    env = {k: v for k, v in os.environ.items() if k != "DJANGO_SETTINGS_MODULE"}
+    done = subprocess.run([sys.executable, "-c", code], cwd=ROOT, env=env, capture_output=True, text=True, timeout=120)
+    assert done.returncode == 0, done.stderr
+    assert not done.stdout.strip(), "pure modules pulled in: " + done.stdout
+
+
+def test_views_forms_and_commands_reach_the_orm_only_through_selectors_and_services():
+    problems = _scan(check_edge_orm)
+    assert not problems, "\n".join(problems)
+
+
+def test_a_status_is_written_only_by_its_state_machine():
+    allowed = set(STATUS_WRITERS) | set(NOT_A_MODEL_STATUS) | _allowed("status")
+    problems = _scan(check_status_writes, allowed=allowed)
+    assert not problems, (
+        "A status/state written outside its state machine (register the one writer in STATUS_WRITERS only "
+        "if this module *is* that machine):\n" + "\n".join(problems)
+    )
+
+
+def test_no_private_imports_across_apps():
+    problems = _scan(check_private_imports)
+    assert not problems, "\n".join(problems)
+
+
+def test_roles_and_region_scope_only_through_the_scope_module():
+    allowed = _allowed("hand_scope")
+    problems = [p for p in _scan(check_hand_scope) if p.split(":")[0] not in allowed]
+    assert not problems, "Use skillreg.accounts.scope (is_staff_member, region_q, …):\n" + "\n".join(problems)
+
+
+def test_the_exception_lists_name_existing_files_that_still_need_them():
+    """An exception that is no longer needed must go (so the lists only shrink)."""
+    checks = {"status": lambda rel, tree: check_status_writes(rel, tree, set()), "hand_scope": check_hand_scope}
+    for rule, files in PENDING_REWRITE.items():
+        for rel in files:
+            path = SRC / rel
+            assert path.exists(), f"{rule}: {rel} no longer exists"
+            assert checks[rule](rel, ast.parse(path.read_text())), f"{rule}: {rel} is clean now; remove it"
+    for rel in {**STATUS_WRITERS, **NOT_A_MODEL_STATUS}:
+        assert (SRC / rel).exists(), rel
+
+
+# -- each rule fails on a bad example --------------------------------------------------------------------------
+
+BAD = {
+    "pure": ("policy/new_rule.py", "from django.db import models\nfrom skillreg.policy.api import router\n"),
+    "pure_ok": ("policy/new_rule.py", "import yaml\nfrom skillreg.policy.schema import Pack\nfrom . import engine\n"),
+    "edge": ("reports/views.py", "def v(r):\n    Report.objects.filter()\n    report.save()\n"),
+    "status": ("reports/views.py", "report.status = 'filed'\nReport.objects.filter().update(state='x')\n"),
+    "private": ("reports/services.py", "from skillreg.applications.services._common import transition\n"),
+    "private_name": ("reports/services.py", "from skillreg.core.fields import _Sealed\n"),
+    "role": ("reports/views.py", "if user.role == 'staff': pass\nif getattr(u, 'role', '') != Role.ADMIN: pass\n"),
+    "path": ("reports/selectors.py", "qs.filter(region__path__startswith=p)\nf.region.path.startswith(p)\n"),
+    "person_role": ("applications/profile.py", "x = [p for p in people if p.role == Person.Role.EXAMINER]\n"),
+}
+
+
+@pytest.mark.parametrize(
+    ("case", "check", "expected"),
+    [
+        ("pure", check_pure, 2),
+        ("pure_ok", check_pure, 0),
+        ("edge", check_edge_orm, 2),
+        ("private", check_private_imports, 1),
+        ("private_name", check_private_imports, 1),
+        ("role", check_hand_scope, 2),
+        ("path", check_hand_scope, 2),
+        ("person_role", check_hand_scope, 0),
+    ],
+)
+def test_each_rule_catches_its_bad_example(case, check, expected):
+    rel, source = BAD[case]
+    assert len(check(rel, ast.parse(source))) == expected
+
+
+def test_the_status_rule_catches_its_bad_example():
+    rel, source = BAD["status"]
+    assert len(check_status_writes(rel, ast.parse(source), set())) == 2
+    assert check_status_writes(rel, ast.parse(source), {rel}) == []
