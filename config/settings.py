@@ -110,6 +110,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "skillreg.core.context_processors.site",
+                "skillreg.accounts.context_processors.roles",
             ],
         },
     },

@@ -329,6 +329,25 @@ def test_roles_and_region_scope_only_through_the_scope_module():
     assert not problems, "Use skillreg.accounts.scope (is_staff_member, region_q, …):\n" + "\n".join(problems)
 
 
+TEMPLATE_ROLE = __import__("re").compile(r"user\.role\s*[!=]=|user\.is_superuser")
+
+
+def check_template_roles(name: str, text: str) -> list[str]:
+    return [
+        f"{name}:{n} {line.strip()[:80]} (use user_is.staff, user_is.institution, …)"
+        for n, line in enumerate(text.splitlines(), 1)
+        if TEMPLATE_ROLE.search(line)
+    ]
+
+
+def test_templates_use_the_role_flags_not_the_role_field():
+    templates = [*ROOT.glob("templates/**/*.html"), *SRC.glob("*/templates/**/*.html")]
+    assert len(templates) > 20
+    problems = [p for t in templates for p in check_template_roles(str(t.relative_to(ROOT)), t.read_text())]
+    assert not problems, "\n".join(problems)
+    assert check_template_roles("x.html", '{% if user.role == "staff" %}{% endif %}')
+
+
 def test_the_exception_lists_name_existing_files_that_still_need_them():
     """An exception that is no longer needed must go (so the lists only shrink)."""
     checks = {"status": lambda rel, tree: check_status_writes(rel, tree, set()), "hand_scope": check_hand_scope}

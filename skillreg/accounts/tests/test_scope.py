@@ -73,3 +73,21 @@ def test_case_scope_q(wuxi_institution, wuxi_officer, guizhou_officer):
     assert qs.filter(scope.case_scope_q(wuxi_institution)).exists()
     assert qs.filter(scope.case_scope_q(wuxi_officer)).exists()
     assert not qs.filter(scope.case_scope_q(guizhou_officer)).exists()
+
+
+@pytest.mark.parametrize(
+    ("who", "shown", "hidden"),
+    [
+        ("wuxi_institution", "我的申请", "待办工作"),
+        ("wuxi_officer", "待办工作", "我的申请"),
+        ("expert", "评估任务", "待办工作"),
+        ("sysadmin", "系统管理", "证书管理"),
+        ("audit_admin", "审计记录", "系统管理"),
+        ("security_admin", "安全管理", "审计记录"),
+    ],
+)
+def test_the_navigation_follows_the_role_flags(client, request, who, shown, hidden):
+    client.force_login(request.getfixturevalue(who))
+    html = client.get("/directory/").content.decode()
+    nav = html[html.index('class="main-nav"') : html.index("</nav>")]
+    assert shown in nav and hidden not in nav
