@@ -76,6 +76,7 @@ def _post_form(client, **overrides):
     return client.post(reverse("apply:new"), data)
 
 
+@pytest.mark.req("AH-att2")
 def test_applicant_saves_a_draft_and_sees_every_missing_item(client, wuxi_institution):
     client.force_login(wuxi_institution)
     r = _post_form(client)

@@ -37,6 +37,7 @@ def _confirm_all(application):
     return [{"key": r["key"], "checked": True, "comment": "已核查"} for r in record["checklist"]]
 
 
+@pytest.mark.req("CQ-8", "CQ-9", "CQ-10")
 def test_cq10_submit_incomplete_lists_every_missing_item_and_changes_nothing(wuxi_institution):
     app = testing.make_complete_draft(
         wuxi_institution, skip_materials=("credit_report", "pledge"), pledge_accepted=False
@@ -54,6 +55,7 @@ def test_cq10_submit_incomplete_lists_every_missing_item_and_changes_nothing(wux
     assert AuditRecord.objects.count() == before
 
 
+@pytest.mark.req("CQ-6", "CQ-15")
 def test_cq6_wuxi_county_social_org_is_routed_to_the_county(wuxi_institution):
     app = testing.make_complete_draft(wuxi_institution, kind="social_org", coverage_area="county")
     services.application_submit(application=app, actor=wuxi_institution)
@@ -64,6 +66,7 @@ def test_cq6_wuxi_county_social_org_is_routed_to_the_county(wuxi_institution):
     assert re.match(r"^BA50\d{4}\d{7}$", app.number)
 
 
+@pytest.mark.req("CQ-3", "CQ-6")
 def test_cq6_city_wide_social_org_and_central_employer_go_to_the_city_centre(wuxi_institution):
     a = testing.make_complete_draft(wuxi_institution, kind="social_org", coverage_area="city_wide")
     services.application_submit(application=a, actor=wuxi_institution)
@@ -76,6 +79,7 @@ def test_cq6_city_wide_social_org_and_central_employer_go_to_the_city_centre(wux
     assert c.authority.code == "hrss-500238"
 
 
+@pytest.mark.req("CQ-10", "CQ-11")
 def test_full_lifecycle_supplement_accept_evaluate_publicise_file(wuxi_institution, wuxi_officer, expert):
     app = testing.make_complete_draft(wuxi_institution)
     with time_machine.travel(dt.datetime(2026, 3, 2, 9, 0, tzinfo=dt.UTC)):
@@ -145,6 +149,7 @@ def test_full_lifecycle_supplement_accept_evaluate_publicise_file(wuxi_instituti
     assert verify_chain().ok
 
 
+@pytest.mark.req("CQ-12")
 def test_filing_codes_are_sequential_per_province_and_never_reused(
     wuxi_institution, cq_centre_officer, wuxi_officer, expert
 ):
@@ -191,6 +196,7 @@ def test_transition_not_allowed_from_current_state_changes_nothing(wuxi_institut
     assert app.state == State.DRAFT
 
 
+@pytest.mark.req("CQ-10", "CQ-11")
 def test_refusals_require_reasons_and_basis(wuxi_institution, wuxi_officer):
     app = testing.make_complete_draft(wuxi_institution)
     services.application_submit(application=app, actor=wuxi_institution)
@@ -221,6 +227,7 @@ def test_institution_cannot_reach_another_units_application(wuxi_institution, ot
         services.application_submit(application=app, actor=other_institution)
 
 
+@pytest.mark.req("HN-1")
 def test_hn1_huainan_county_initial_review_city_review_province_approval(
     huainan_institution, huainan_county_officer, huainan_city_officer, anhui_officer, expert
 ):
@@ -246,6 +253,7 @@ def test_hn1_huainan_county_initial_review_city_review_province_approval(
     assert app.decisions.filter(outcome="forwarded").count() == 2
 
 
+@pytest.mark.req("AH-2")
 def test_ah2_technician_levels_are_copied_to_the_province(db):
     from skillreg.applications.routing import route_for
 
@@ -283,6 +291,7 @@ def test_expert_sees_only_assigned_cases(wuxi_institution, wuxi_officer, expert)
         services.assessment_submit(assessment=task, actor=intruder, opinion="x", recommendation="approve")
 
 
+@pytest.mark.req("WX-4")
 def test_wx4_filing_refused_by_the_system_when_a_threshold_fails(wuxi_institution, wuxi_officer, expert):
     app = testing.make_complete_draft(
         wuxi_institution, kind="employer", ownership="local", facts={"office_area_m2": 199}
@@ -316,6 +325,7 @@ def test_unconfirmed_checklist_items_block_filing(wuxi_institution, wuxi_officer
     assert app.state == State.UNDER_EVALUATION
 
 
+@pytest.mark.req("CQ-10")
 def test_cq10_applicant_may_knowingly_submit_with_a_material_missing(wuxi_institution, wuxi_officer):
     app = testing.make_complete_draft(wuxi_institution, skip_materials=("credit_report",))
     with pytest.raises(ValidationFailed) as exc:

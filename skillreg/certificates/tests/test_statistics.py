@@ -95,6 +95,7 @@ def renewal(user, **kw):
     return [(r.code, r.total, r.per_occupation) for r in statistics.renewal_counts(user, **kw)]
 
 
+@pytest.mark.req("GZ-8", "GZ-9", "GZ-10")
 def test_renewal_counts_in_the_validity_period(
     data, wuxi_institution, wuxi_officer, cq_centre_officer, guizhou_officer
 ):
@@ -114,6 +115,7 @@ def test_renewal_counts_in_the_validity_period(
     assert facts == {"certificates_issued_total": 2, "scope": {"6-31-01-03": {"certificates_issued": 2}}}
 
 
+@pytest.mark.req("AH-att3")
 def test_annual_evaluation_summary_of_one_institution(data, wuxi_institution):
     s = statistics.evaluation_summary(wuxi_institution, year=2025)
     # 2025 batches of A: A3 养老 L5 80/60, A4 养老 L4 20/20, A2 电工 L3 30/12 (A5 and PJ-2026-001 end in 2026).
@@ -127,6 +129,7 @@ def test_annual_evaluation_summary_of_one_institution(data, wuxi_institution):
     assert [(o.code, o.passes) for o in s.by_passes] == [("4-10-01-05", 80), ("6-31-01-03", 12)]
 
 
+@pytest.mark.req("AH-att3")
 def test_annual_evaluation_summary_of_a_region(data, cq_centre_officer, guizhou_officer):
     s = statistics.evaluation_summary(cq_centre_officer, year=2025)
     # + B1 电工 L4 100/70: L4 = 20+100 / 20+70; 电工 = 30+100 applicants, 12+70 passes.

@@ -22,6 +22,7 @@ def report(filing, user, rows):
     return [(r["status"], [e["code"] for e in r["errors"]]) for r in results]
 
 
+@pytest.mark.req("CQ-30")
 def test_certificates_around_a_rectification(cert_filing, batch, wuxi_institution, wuxi_officer):
     with at(dt.date(2026, 4, 1)):
         r = rectification_order(filing=cert_filing, reason="考评员不足", actor=wuxi_officer)
@@ -37,6 +38,7 @@ def test_certificates_around_a_rectification(cert_filing, batch, wuxi_institutio
     ]
 
 
+@pytest.mark.req("CQ-30")
 def test_an_open_rectification_blocks_certificates_from_its_first_day(
     cert_filing, batch, wuxi_institution, wuxi_officer
 ):
@@ -45,6 +47,7 @@ def test_an_open_rectification_blocks_certificates_from_its_first_day(
     assert report(cert_filing, wuxi_institution, rows) == [("created", []), ("invalid", ["CERT_DURING_RECTIFICATION"])]
 
 
+@pytest.mark.req("CQ-4", "CQ-30")
 def test_a_batch_cannot_be_registered_in_a_rectification_or_outside_validity(
     cert_filing, wuxi_institution, wuxi_officer
 ):
@@ -108,6 +111,7 @@ def test_a_cancelled_filing_reports_only_earlier_certificates(cert_filing, batch
     assert report(cert_filing, wuxi_institution, rows) == [("created", []), ("invalid", ["FILING_NOT_ACTIVE"])]
 
 
+@pytest.mark.req("CQ-4")
 def test_occupation_outside_the_filed_scope(cert_filing, batch, wuxi_institution):
     rows = [good_row(cert_filing, 1, occupation_code="4-01-06-01", occupation_name="电子商务师")]
     assert report(cert_filing, wuxi_institution, rows) == [("invalid", ["OCCUPATION_OUT_OF_SCOPE", "BATCH_MISMATCH"])]

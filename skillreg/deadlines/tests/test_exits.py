@@ -21,6 +21,7 @@ pytestmark = pytest.mark.django_db
 D = dt.date
 
 
+@pytest.mark.req("GZ-14")
 def test_guizhou_expiry_without_renewal_terminates_automatically_with_15_day_wrapup(gz_institution, gz_officer):
     filing = file_on(gz_institution, gz_officer, D(2023, 9, 17))
     assert filing.valid_to == D(2026, 9, 16)
@@ -42,6 +43,7 @@ def test_guizhou_expiry_without_renewal_terminates_automatically_with_15_day_wra
     assert FilingExit.objects.count() == 1 and AuditRecord.objects.filter(action="filing.expire").count() == 1
 
 
+@pytest.mark.req("CQ-14")
 def test_chongqing_expiry_has_no_wrapup_rule_and_names_cq14(wuxi_institution, wuxi_officer):
     filing = file_on(wuxi_institution, wuxi_officer, D(2023, 3, 1))
     assert sweep_on(D(2026, 3, 1)).expired == [filing.pk]
@@ -84,6 +86,7 @@ def test_a_renewal_submitted_after_expiry_does_not_count(wuxi_institution, wuxi_
     assert sweep_on(D(2026, 3, 3)).expired == [filing.pk]
 
 
+@pytest.mark.req("GZ-13", "CQ-31")
 def test_voluntary_exit_needs_30_days_notice_in_guizhou(gz_institution, gz_officer, wuxi_officer):
     filing = file_on(gz_institution, gz_officer, D(2026, 3, 2))
     with pytest.raises(PermissionDeniedError):

@@ -32,6 +32,7 @@ def sms(settings):
     return RecordingGateway.sent
 
 
+@pytest.mark.req("CQ-14")
 def test_renewal_reminders_60_and_30_days_before_the_cq14_deadline(wuxi_institution, wuxi_officer):
     filing = file_on(wuxi_institution, wuxi_officer, D(2024, 1, 1))  # valid to 31 Dec 2026
     # Renewal by 31 Dec − 30 days = Tue 1 Dec 2026; reminders from 2 Oct and 1 Nov.
@@ -56,6 +57,7 @@ def test_a_late_sweep_sends_only_the_latest_renewal_reminder(wuxi_institution, w
     assert "30 天" in Message.objects.get().subject
 
 
+@pytest.mark.req("AH-4.2")
 def test_anhui_report_window_1_to_10_march(hefei_institution, hefei_officer):
     file_on(hefei_institution, hefei_officer, D(2025, 6, 1))
     assert sweep_on(D(2026, 2, 28)).reminders == 0
@@ -66,6 +68,7 @@ def test_anhui_report_window_1_to_10_march(hefei_institution, hefei_officer):
     assert "2025年度" in message.subject and "2026-03-01 至 2026-03-10" in message.body and "AH-4.2" in message.body
 
 
+@pytest.mark.req("HN-2")
 def test_huainan_windows_by_end_of_march_and_the_one_off_2023_2024_window(huainan_institution, huainan_city_officer):
     file_on(huainan_institution, huainan_city_officer, D(2024, 6, 3))
     # Before the Huainan notice took effect, the Anhui 1–10 March window applied in Huainan too.
@@ -79,6 +82,7 @@ def test_huainan_windows_by_end_of_march_and_the_one_off_2023_2024_window(huaina
     assert "2026-03-31" in Message.objects.get(subject__contains="2025年度").body
 
 
+@pytest.mark.req("CQ-10")
 def test_supplement_deadline_reminds_the_institution_and_delivers_email_and_sms_once(
     wuxi_institution, wuxi_officer, sms, django_capture_on_commit_callbacks
 ):

@@ -34,6 +34,7 @@ def test_url_names(db):
     assert reverse("documents:receipt_pdf", args=["S023850000001"]) == "/documents/receipt/S023850000001.pdf"
 
 
+@pytest.mark.req("CQ-12")
 def test_receipt_pdf_content_and_embedded_font(client, filing, own_user):
     client.force_login(own_user)
     response = client.get(f"/documents/receipt/{filing.code}.pdf")
@@ -111,6 +112,7 @@ def test_font_missing_page_is_503_with_message(client, filing, own_user, setting
     assert "/usr/share/fonts" not in html  # server paths only for admins
 
 
+@pytest.mark.req("CQ-12")
 def test_receipt_html_page(client, filing, own_user):
     client.force_login(own_user)
     response = client.get(f"/documents/receipt/{filing.code}/")

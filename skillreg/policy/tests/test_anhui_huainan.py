@@ -12,6 +12,7 @@ from .helpers import judge, outcome, profile, results, set_level, set_line
 
 
 @pytest.mark.parametrize(("own", "expected"), [(4, "fail"), (5, "pass")])
+@pytest.mark.req("AH-att1-4")
 def test_AH_att1_4_own_certified_examiners_per_occupation_and_level(own, expected):
     data = set_level(profile("anhui", "employer"), 1, 3, own_certified_examiners=own)
     record = judge(data)
@@ -22,6 +23,7 @@ def test_AH_att1_4_own_certified_examiners_per_occupation_and_level(own, expecte
     assert len(results(record, "AH-att1-4.examiners")) == 6  # 2 occupations x 3 levels
 
 
+@pytest.mark.req("AH-att1-4")
 def test_AH_att1_4_missing_level_facts_are_missing_not_assumed():
     data = profile("anhui", "employer")
     data["scope"][0]["level_facts"] = [lf for lf in data["scope"][0]["level_facts"] if lf["level"] != 5]
@@ -36,6 +38,7 @@ def test_AH_att1_4_missing_level_facts_are_missing_not_assumed():
     ("area", "seats", "exp_area", "exp_seats"),
     [(59, 30, "fail", "pass"), (60, 29, "pass", "fail"), (60, 30, "pass", "pass")],
 )
+@pytest.mark.req("AH-att1-3.2")
 def test_AH_att1_3_2_theory_venue_60_m2_and_30_seats_per_occupation(area, seats, exp_area, exp_seats):
     data = set_line(profile("anhui", "school"), 0, theory_room_area_m2=area, theory_room_seats=seats)
     record = judge(data)
@@ -47,12 +50,14 @@ def test_AH_att1_3_2_theory_venue_60_m2_and_30_seats_per_occupation(area, seats,
     ("widely", "stations", "expected"),
     [(True, 9, "fail"), (True, 10, "pass"), (False, 0, "pass"), (None, 9, "missing"), (None, 10, "pass")],
 )
+@pytest.mark.req("AH-att1-3.3")
 def test_AH_att1_3_3_ten_workstations_for_widely_practised(widely, stations, expected):
     data = set_line(profile("anhui", "social_org"), 0, widely_practised=widely, skill_workstations=stations)
     assert outcome(judge(data), "AH-att1-3.3.workstations", index=0)["outcome"] == expected
 
 
 @pytest.mark.parametrize(("area", "expected"), [(49, "fail"), (50, "pass")])
+@pytest.mark.req("AH-att1-3.1")
 def test_AH_att1_3_1_office_50_m2(area, expected):
     assert outcome(judge(profile("anhui", "employer", office_area_m2=area)), "AH-att1-3.1.area")["outcome"] == expected
 
@@ -61,11 +66,13 @@ def test_AH_att1_3_1_office_50_m2(area, expected):
     ("owned", "years", "expected"),
     [(False, 2.9, "fail"), (False, 3, "pass"), (True, None, "pass"), (None, None, "missing")],
 )
+@pytest.mark.req("AH-att1-3")
 def test_AH_att1_3_tenure_own_or_3_years(owned, years, expected):
     data = profile("anhui", "employer", premises_owned=owned, tenure_years=years)
     assert outcome(judge(data), "AH-att1-3.tenure")["outcome"] == expected
 
 
+@pytest.mark.req("AH-4.1")
 def test_AH_4_1_several_types_filed_once_special_ability_without_levels():
     data = profile("anhui", "social_org", lines=2)
     data["evaluation_types"] = ["skill_level", "special_ability"]
@@ -77,6 +84,7 @@ def test_AH_4_1_several_types_filed_once_special_ability_without_levels():
     assert [r["id"] for r in record["routing"]] == ["AH-2.skill_level", "AH-3.special_ability"]
 
 
+@pytest.mark.req("AH-2")
 def test_AH_2_levels_1_and_2_copied_to_province():
     record = judge(profile("anhui", "employer", levels=(3, 2)))
     cc = [r for r in record["routing"] if r["id"] == "AH-2.skill_level.cc"]
@@ -99,6 +107,7 @@ def test_qualification_type_not_covered_in_chongqing_is_an_error():
 
 
 @pytest.mark.parametrize(("examiners", "expected"), [(4, "fail"), (5, "pass")])
+@pytest.mark.req("HN-1")
 def test_HN_1_five_examiners_per_filed_occupation(examiners, expected):
     data = set_line(profile("huainan", "employer"), 0, examiners=examiners)
     r = outcome(judge(data), "HN-1.examiners", index=0)
@@ -106,6 +115,7 @@ def test_HN_1_five_examiners_per_filed_occupation(examiners, expected):
 
 
 @pytest.mark.parametrize(("certified", "expected"), [(4, "fail"), (5, "pass")])
+@pytest.mark.req("HN-att1-4")
 def test_HN_att1_4_certified_holders_per_level_supersede_AH_own_rule(certified, expected):
     data = set_level(profile("huainan", "school"), 0, 5, own_certified_examiners=0, certified_examiners=certified)
     record = judge(data)
@@ -117,6 +127,7 @@ def test_HN_att1_4_certified_holders_per_level_supersede_AH_own_rule(certified, 
     assert outcome(judge(data), "AH-att1-4.examiners", index=0, level=5)["outcome"] == "fail"
 
 
+@pytest.mark.req("HN-2")
 def test_HN_2_annual_report_window_overrides_AH_and_backlog_deadline():
     record = judge(profile("huainan", "employer"), on=dt.date(2025, 6, 1))
     windows = {w["id"]: w for w in record["windows"]}
@@ -140,6 +151,7 @@ def test_HN_not_used_before_its_date(on, packs):
         assert outcome(record, "AH-att1-4.examiners", index=0, level=5)["outcome"] == "pass"
 
 
+@pytest.mark.req("HN-1")
 def test_HN_1_routing_county_city_province():
     route = {r["id"]: r for r in judge(profile("huainan", "social_org"))["routing"]}["HN-1.path"]
     assert route["steps"] == ["区县人社部门初审", "市人社部门审核备案", "报省人力资源社会保障厅审批"]

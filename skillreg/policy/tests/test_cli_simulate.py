@@ -6,6 +6,7 @@ import io
 import json
 from pathlib import Path
 
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -124,6 +125,7 @@ def test_quick_verdict_matches_full_record():
 
 @settings(max_examples=60, deadline=None)
 @given(area=st.floats(min_value=0, max_value=1000, allow_nan=False), lines=st.integers(min_value=1, max_value=4))
+@pytest.mark.req("WX-4.3")
 def test_WX_4_3_property_required_area(area, lines):
     data = profile("wuxi", "employer", lines=lines, skill_venue_area_m2=area)
     r = outcome(judge(data), "WX-4.3.area")

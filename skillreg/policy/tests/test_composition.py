@@ -58,6 +58,7 @@ def test_CQ_WX_conditions_add_up_in_wuxi():
     assert outcome(record, "CQ-7.2.b")["outcome"] == outcome(record, "WX-5.2")["outcome"] == "fail"
 
 
+@pytest.mark.req("CQ-10")
 def test_CQ_10_most_specific_region_parameter_wins(tmp_path: Path):
     text = WX.read_text(encoding="utf-8").replace(
         "parameters:\n",
@@ -159,6 +160,7 @@ def test_judgment_items_are_never_auto_decided(juris):
     assert record["verdict"] == "needs_review"
 
 
+@pytest.mark.req("CQ-10", "CQ-11", "CQ-14")
 def test_CQ_10_11_14_time_limits_and_validity():
     record = judge(profile("wuxi", "employer"))
     limits = {t["id"]: t for t in record["time_limits"]}
@@ -173,6 +175,7 @@ def test_CQ_10_11_14_time_limits_and_validity():
 
 
 @pytest.mark.parametrize(("valid_until", "expected"), [(dt.date(2026, 12, 1), "pass"), (dt.date(2026, 11, 30), "fail")])
+@pytest.mark.req("CQ-14")
 def test_CQ_14_renewal_at_least_30_days_before_expiry(valid_until, expected):
     data = profile("wuxi", "employer", filing_valid_until=valid_until.isoformat())
     data["application_type"] = "renewal"
@@ -180,6 +183,7 @@ def test_CQ_14_renewal_at_least_30_days_before_expiry(valid_until, expected):
     assert r["outcome"] == expected
 
 
+@pytest.mark.req("CQ-6")
 def test_CQ_6_routing_by_affiliation():
     routes = [r["id"] for r in judge(profile("wuxi", "employer", enterprise_affiliation="city_owned"))["routing"]]
     assert routes == ["CQ-6.city.employer"]
@@ -192,3 +196,11 @@ def test_packset_rejects_duplicate_ids():
     with pytest.raises(Exception) as exc:
         PackSet([lp, lp])
     assert "重复" in str(exc.value)
+
+
+@pytest.mark.req("CQ-19")
+def test_CQ_19_records_kept_3_years_on_paper_and_5_electronically():
+    parameters = judge(profile("chongqing", "employer"))["parameters"]
+    paper, electronic = parameters["records_retention_paper_years"], parameters["records_retention_electronic_years"]
+    assert (paper["value"], paper["unit"], paper["article"]) == (3, "years", "第十九条")
+    assert (electronic["value"], electronic["unit"], electronic["article"]) == (5, "years", "第十九条")

@@ -26,6 +26,7 @@ def test_url_names():
     assert reverse("portal:export", kwargs={"fmt": "xlsx"}) == "/directory/export.xlsx"
 
 
+@pytest.mark.req("AH-4.3")
 def test_anonymous_sees_all_public_filings(client, wuxi_filing, huainan_filing):
     response = client.get(URL)
     assert response.status_code == 200
@@ -55,6 +56,7 @@ def test_applications_without_filing_are_not_listed(client, wuxi_filing):
     assert "草稿中的评价机构" not in html and "审核中的评价机构" not in html
 
 
+@pytest.mark.req("AH-4.3")
 def test_search_by_name_substring(client, wuxi_filing, huainan_filing):
     assert names(client.get(URL, {"q": "养老服务"})) == [wuxi_filing.name]
     assert names(client.get(URL, {"q": "电力"})) == [huainan_filing.name]
