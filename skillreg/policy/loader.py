@@ -117,7 +117,8 @@ def pack_files(root: str | Path) -> list[Path]:
     root = Path(root)
     if root.is_file():
         return [root]
-    return sorted(p for p in root.rglob("*.yaml") if "seeds" not in p.parts)
+    # seeds/: the law texts; cases/: the legal-reader test cases beside each pack (test_pack_cases.py)
+    return sorted(p for p in root.rglob("*.yaml") if "seeds" not in p.parts and "cases" not in p.parts)
 
 
 # ----------------------------------------------------------------------------- semantics
