@@ -34,3 +34,12 @@ def test_anonymous_is_sent_to_the_login_page(client):
 def test_the_system_administrator_gets_in(client, sysadmin):
     client.force_login(sysadmin)
     assert client.get("/sysadmin/").status_code == 200
+
+
+def test_the_django_admin_holds_no_case_or_certificate_data():
+    """Issue 12 item 2: /sysadmin/ manages users and authorities only; case and certificate data are written by
+    the lifecycle and registry services with an authority, never through the admin (superuser included)."""
+    from django.contrib import admin
+
+    registered = {m._meta.label for m in admin.site._registry}
+    assert registered <= {"accounts.User", "accounts.Authority", "auth.Group"}, registered
