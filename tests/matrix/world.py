@@ -12,7 +12,11 @@ from django.utils import timezone
 from skillreg.applications import services
 from skillreg.core import testing
 
-ROLES = ("anon", "institution", "staff", "expert", "inspector", "admin", "security_admin", "audit_admin")
+# "superuser": a staff account of the own objects' region that is also a superuser — it must get exactly what the
+# system administrator gets (no case data, issue 12 item 2), so its expectations default to the admin's.
+ROLES = (
+    "anon", "institution", "staff", "expert", "inspector", "admin", "security_admin", "audit_admin", "superuser"
+)  # fmt: skip
 
 
 @dataclass
@@ -59,6 +63,7 @@ def build_world() -> World:
         "admin": testing.make_admin("m_admin", "admin"),
         "security_admin": testing.make_admin("m_security", "security_admin"),
         "audit_admin": testing.make_admin("m_audit", "audit_admin"),
+        "superuser": testing.make_staff("m_root", "hrss-500238", is_superuser=True, is_staff=True),
     }
     app = _under_evaluation(inst, staff, expert)
     app_b = _under_evaluation(inst_b, staff_b, expert_b, region_code="520100", kind="employer")
