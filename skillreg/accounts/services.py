@@ -17,14 +17,53 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 from skillreg.audit.services import audit_record
 from skillreg.core.errors import NotFound, PermissionDeniedError, ValidationFailed
 
-from .models import ADMIN_ROLES, Role
+from .models import ADMIN_ROLES, Role, User
 
 RECOVERY_ALPHABET = "abcdefghjkmnpqrstuvwxyz23456789"
+
+
+# --- two-person rule (三员分立, issue 12 item 1) -----------------------------------------------------
+
+
+def password_reset_check(*, actor: Any, user: Any) -> None:
+    """Refuse when ``actor`` reset ``user``'s second factor and the owner has not enrolled since: resetting one
+    person's password and second factor takes two different people."""
+    if actor.pk != user.pk and User.objects.filter(pk=user.pk, otp_reset_by=actor.pk).exists():
+        raise PermissionDeniedError(
+            "您已重置过该用户的动态口令，不能再重置其密码：须由另一名管理员办理", code="TWO_PERSON_RULE"
+        )
+
+
+def _flag_if_both_reset(*, actor: Any, user: Any) -> None:
+    """Both factors of the account were reset by others and the owner has replaced neither: flag it to the
+    audit administrator (an ``auth.account_flagged`` record; the audit viewer lists them)."""
+    row = User.objects.filter(pk=user.pk).values("password_reset_by__username", "otp_reset_by__username").get()
+    by_password, by_otp = row["password_reset_by__username"], row["otp_reset_by__username"]
+    if by_password and by_otp:
+        audit_record(
+            actor=actor,
+            action="auth.account_flagged",
+            obj=user,
+            result="flagged",
+            summary=f"账户的密码和动态口令均已被他人重置，请核实：{user.get_username()}",
+            after={"password_reset_by": by_password, "otp_reset_by": by_otp},
+        )
+
+
+def password_reset_record(*, actor: Any, user: Any) -> None:
+    """After an administrator set ``user``'s password (the admin's form saved it in this transaction): the owner
+    must change it at the next login; remember who reset it; flag the account when both factors were reset."""
+    password_reset_check(actor=actor, user=user)
+    User.objects.filter(pk=user.pk).update(password_change_required=True, password_reset_by=actor.pk)
+    audit_record(actor=actor, action="auth.password_reset", obj=user, summary=f"重置密码：{user}")
+    _flag_if_both_reset(actor=actor, user=user)
 
 
 def password_change(*, user: Any, old_password: str | None, new_password: str, actor: Any = None) -> None:
     """Change ``user``'s password. Users changing their own give the old one; the policy validators apply."""
     actor = actor or user
+    if actor.pk != user.pk:
+        password_reset_check(actor=actor, user=user)
     if old_password is not None and not user.check_password(old_password):
         with transaction.atomic():
             audit_record(actor=actor, action="auth.password_change", obj=user, result="refused", summary="原密码错误")
@@ -36,6 +75,7 @@ def password_change(*, user: Any, old_password: str | None, new_password: str, a
     with transaction.atomic():
         user.set_password(new_password)
         user.password_change_required = actor.pk != user.pk  # set by someone else: change it at next login
+        user.password_reset_by = actor if actor.pk != user.pk else None
         user.save()
         audit_record(
             actor=actor,
@@ -44,6 +84,8 @@ def password_change(*, user: Any, old_password: str | None, new_password: str, a
             summary=f"修改密码：{user.get_username()}",
             after={"must_change_at_next_login": user.password_change_required},
         )
+        if actor.pk != user.pk:
+            _flag_if_both_reset(actor=actor, user=user)
 
 
 # --- second factor ------------------------------------------------------------------------------
@@ -85,6 +127,7 @@ def totp_confirm(*, user: Any, device: TOTPDevice, token: str) -> Enrolment:
         TOTPDevice.objects.filter(user=user).exclude(pk=device.pk).delete()
         device.confirmed = True
         device.save(update_fields=["confirmed"])
+        User.objects.filter(pk=user.pk).update(otp_reset_by=None)  # the owner holds the second factor again
         codes = _new_recovery_codes(user)
         audit_record(actor=user, action="otp.enrol", obj=user, summary=f"绑定动态口令：{user.get_username()}")
     return Enrolment(device, codes)
@@ -164,8 +207,14 @@ def otp_reset(*, actor: Any, username: str) -> None:
     user = _target(username)
     if user.role in ADMIN_ROLES and user.pk == actor.pk:
         raise PermissionDeniedError("不能重置自己的动态口令", code="SELF_RESET")
+    if User.objects.filter(pk=user.pk, password_reset_by=actor.pk).exists():
+        raise PermissionDeniedError(
+            "您已重置过该用户的密码，不能再重置其动态口令：须由另一名管理员办理", code="TWO_PERSON_RULE"
+        )
     with transaction.atomic():
         removed = TOTPDevice.objects.filter(user=user).delete()[0] + StaticDevice.objects.filter(user=user).delete()[0]
+        User.objects.filter(pk=user.pk).update(otp_reset_by=actor.pk)
         audit_record(
             actor=actor, action="otp.reset", obj=user, summary=f"重置动态口令：{username}", after={"removed": removed}
         )
+        _flag_if_both_reset(actor=actor, user=user)
