@@ -8,7 +8,6 @@ Large uploads run on the huey queue (``tasks.import_job_task``); small ones inli
 
 from __future__ import annotations
 
-import datetime as dt
 import hashlib
 import json
 import logging
@@ -18,7 +17,7 @@ from pathlib import Path
 from typing import IO, Any
 
 from django.conf import settings
-from django.db import IntegrityError, transaction
+from django.db import transaction
 
 from skillreg.audit.services import audit_record
 from skillreg.core import clock
@@ -26,6 +25,9 @@ from skillreg.core.errors import DomainError, ValidationFailed
 from skillreg.core.uploads import sanitise_name
 from skillreg.institutions.models import Filing
 
+from . import staging
+from .claims import claim as _claim
+from .claims import discard_upload as _discard_upload
 from .context import load_facts
 from .models import ImportJob, ImportMode, ImportStatus
 from .pipeline import Run, Sink, Totals, progress_path, read_progress, write_progress
@@ -192,8 +194,11 @@ def _finalizer(job: ImportJob, actor: Any, sink: Sink) -> Any:
     return finalize
 
 
-def _on_chunk(job: ImportJob) -> Any:
-    def update(t: Totals) -> None:
+def _on_chunk(job: ImportJob, actor: Any) -> Any:
+    """In each chunk's transaction: the job's counters and heartbeat; and, for the certificates a chunk
+    publishes (valid_only), its own audit record, so that a run killed midway leaves none unaudited."""
+
+    def update(t: Totals, published: int) -> None:
         ImportJob.objects.filter(pk=job.pk).update(
             rows_read=t.rows_read,
             rows_valid=t.rows_valid,
@@ -202,6 +207,16 @@ def _on_chunk(job: ImportJob) -> Any:
             rows_unchanged=t.rows_unchanged,
             heartbeat_at=clock.now(),
         )
+        if published:
+            audit_record(
+                actor=actor,
+                action="certificate.import.chunk",
+                object_type="certificates.importjob",
+                object_id=job.pk,
+                summary=f"{job.filing.name} 证书数据导入：本段新登记 {published} 张（已读取 {t.rows_read} 行）",
+                after={"created": published, "rows_read": t.rows_read, "rows_created": t.rows_created},
+                rule="CQ-4",
+            )
 
     return update
 
@@ -213,32 +228,6 @@ def _progress_to(job: ImportJob, also: Callable[[Totals], None] | None) -> Calla
             also(t)
 
     return progress
-
-
-def _is_stale(job: ImportJob) -> bool:
-    minutes = int(getattr(settings, "SKILLREG_CERT_IMPORT_STALE_MINUTES", 15))
-    beat = job.heartbeat_at or job.started_at or job.created_at
-    path = progress_path(job.public_id)
-    if path.exists():
-        beat = max(beat, dt.datetime.fromtimestamp(path.stat().st_mtime, tz=dt.UTC))
-    return clock.now() - beat > dt.timedelta(minutes=minutes)
-
-
-def _claim(job: ImportJob) -> bool:
-    for other in ImportJob.objects.filter(filing_id=job.filing_id, status=ImportStatus.RUNNING).exclude(pk=job.pk):
-        if _is_stale(other):
-            ImportJob.objects.filter(pk=other.pk, status=ImportStatus.RUNNING).update(
-                status=ImportStatus.FAILED, message="导入中断（处理进程已停止），请重新上传", finished_at=clock.now()
-            )
-    try:
-        with transaction.atomic():
-            now = clock.now()
-            claimed = ImportJob.objects.filter(pk=job.pk, status=ImportStatus.QUEUED).update(
-                status=ImportStatus.RUNNING, started_at=now, heartbeat_at=now
-            )
-    except IntegrityError:
-        return False
-    return claimed == 1
 
 
 def _fail(job: ImportJob, actor: Any, error: RowError) -> None:
@@ -267,7 +256,7 @@ def job_run(
         all_or_nothing=all_or_nothing,
         sink=sink,
         finalize=_finalizer(job, actor, sink),
-        on_chunk=_on_chunk(job),
+        on_chunk=_on_chunk(job, actor),
         on_progress=_progress_to(job, on_progress),
         estimated_rows=estimated_rows,
     )
@@ -282,6 +271,7 @@ def import_job_run(
     from . import parallel as two_cores
 
     if job.is_finished:
+        staging.settle_job(job.pk)  # a process that died after the commit point: finish it
         return job
     if not _claim(job):
         raise DomainError("本机构已有证书导入任务正在处理，请稍后再试", code="IMPORT_BUSY")
@@ -320,15 +310,9 @@ def import_job_run(
     finally:
         progress_path(job.public_id).unlink(missing_ok=True)
     job.refresh_from_db()
+    staging.settle_job(job.pk)
     _discard_upload(job)
     return job
-
-
-def _discard_upload(job: ImportJob) -> None:
-    if job.is_finished and job.storage_name:
-        (Path(settings.MEDIA_ROOT) / job.storage_name).unlink(missing_ok=True)
-        ImportJob.objects.filter(pk=job.pk).update(storage_name="")
-        job.storage_name = ""
 
 
 def import_progress(job: ImportJob) -> dict[str, Any]:
@@ -407,7 +391,18 @@ def certificates_report(
             **_actor_fields(actor),
         )
     if not _claim(job):
-        ImportJob.objects.filter(pk=job.pk).update(status=ImportStatus.FAILED, message="本机构已有导入任务正在处理")
+        with transaction.atomic():
+            ImportJob.objects.filter(pk=job.pk).update(
+                status=ImportStatus.FAILED, message="本机构已有导入任务正在处理", finished_at=clock.now()
+            )
+            audit_record(
+                actor=actor,
+                action="certificate.import",
+                obj=job,
+                summary=f"{filing.name} 接口上报证书数据：本机构已有导入任务正在处理，未处理",
+                result="refused",
+                rule="CQ-4",
+            )
         raise DomainError("本机构已有证书导入任务正在处理，请稍后再试", code="IMPORT_BUSY")
     sink = ItemResults(len(cleaned))
     try:
@@ -421,6 +416,8 @@ def certificates_report(
     except Exception:
         log.exception("certificate report %s failed", job.pk)
         _fail(job, actor, RowError(0, "文件", "IMPORT_INTERNAL_ERROR", "处理过程中发生系统错误，请联系管理员"))
+        staging.settle_job(job.pk)
         raise
     job.refresh_from_db()
+    staging.settle_job(job.pk)
     return job, sink.results

@@ -16,7 +16,7 @@ from skillreg.core import crypto
 from skillreg.institutions.models import Filing
 
 from . import numbers
-from .models import Certificate, EvaluationBatch, ImportJob
+from .models import VISIBLE_STATUSES, Certificate, EvaluationBatch, ImportJob
 from .pipeline import HOLDER_ID_PURPOSE
 
 MAX_QUERY = 100
@@ -78,7 +78,7 @@ def certificates_for(
     scope = _filing_scope(user, "filing__")
     if scope is None:
         return Certificate.objects.none()
-    qs = Certificate.objects.filter(scope)
+    qs = Certificate.objects.filter(scope, status__in=VISIBLE_STATUSES)  # not an import's staged rows
     if filing is not None:
         qs = qs.filter(filing=filing)
     if batch is not None:
@@ -108,7 +108,7 @@ def certificate_for(user: Any, number: str) -> Certificate:
     if scope is None:
         raise Http404("未找到该证书")
     cert = (
-        Certificate.objects.filter(scope, number=numbers.normalise(number))
+        Certificate.objects.filter(scope, number=numbers.normalise(number), status__in=VISIBLE_STATUSES)
         .select_related("filing", "batch", "occupation")
         .first()
     )

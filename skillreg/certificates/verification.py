@@ -137,7 +137,7 @@ def _lookup(column: str, value: str, limit: int) -> list[tuple]:
         cols += "c.level, c.issue_date, c.status, c.revoked_on, f.name, f.code"
         sql = _SQL[column] = (
             f"SELECT {cols} FROM {c} c JOIN {f} f ON f.id = c.filing_id JOIN {o} o ON o.id = c.occupation_id "  # noqa: S608
-            f"WHERE c.{column} = %s LIMIT {int(limit)}"
+            f"WHERE c.{column} = %s AND c.status <> 'staged' LIMIT {int(limit)}"
         )
     return hot_query(sql, [value])
 
