@@ -22,7 +22,7 @@ from django.db import transaction
 from skillreg.audit.services import audit_record
 from skillreg.core import clock
 from skillreg.core.errors import DomainError, ValidationFailed
-from skillreg.core.uploads import sanitise_name
+from skillreg.core.uploads import sanitise_name, secure_file
 from skillreg.institutions.models import Filing
 
 from . import staging
@@ -67,6 +67,7 @@ def import_job_create(
     digest, size = hashlib.sha256(), 0
     try:
         with open(path, "wb") as out:
+            secure_file(path)  # 0640 in 0750 folders before the first byte (item 7)
             while chunk := fileobj.read(1024 * 1024):
                 size += len(chunk)
                 if size > limit:
@@ -135,6 +136,7 @@ class ErrorBook(Sink):
             return
         name = f"{SUBDIR}/{self.job.public_id}-errors.xlsx"
         self._wb.save(Path(settings.MEDIA_ROOT) / name)
+        secure_file(Path(settings.MEDIA_ROOT) / name)
         self._wb = None
         self.storage_name = name
 

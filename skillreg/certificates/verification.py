@@ -201,6 +201,7 @@ def check_rate(ip: str, target: str = "") -> None:
         ("certificate_verify", ip, _rate("certificate_verify", "30/60")),
         ("certificate_verify_day", ip, _rate("certificate_verify_day", "300/86400")),
     ]
+    target = numbers.normalise(target)  # the lookup's own normalisation: ２, 𝟐 and 2 are one number (item 4)
     if target:
         key = crypto.blind_index(target, purpose="verify.rate")[:32]
         limits.append(("certificate_verify_target", key, _rate("certificate_verify_target", "20/86400")))
