@@ -34,7 +34,12 @@ def env_bool(name: str, default: bool) -> bool:
     return value.strip().lower() in {"1", "true", "yes", "on"}
 
 
-DEBUG = env_bool("SKILLREG_DEBUG", True)
+# SKILLREG_ENV=production: DEBUG is off unless asked for, and asking for it is refused (issue 12, item 18;
+# skillreg.core.serve also refuses DEBUG and development keys on any non-loopback listen address).
+SKILLREG_ENV = os.environ.get("SKILLREG_ENV", "").strip().lower()
+DEBUG = env_bool("SKILLREG_DEBUG", SKILLREG_ENV != "production")
+if SKILLREG_ENV == "production" and DEBUG:
+    raise ImproperlyConfigured("SKILLREG_ENV=production cannot run with SKILLREG_DEBUG=1")
 DEV_SECRET_KEY = "dev-insecure-skillreg-key-change-me-0123456789abcdefghijklmnopqrstuvwxyz"
 # Development-only key; with SKILLREG_DEBUG=0 the settings refuse to start with it (see "Security" below).
 SECRET_KEY = os.environ.get("SKILLREG_SECRET_KEY", DEV_SECRET_KEY)
@@ -77,6 +82,8 @@ MIDDLEWARE = [
     # Client address for the audit trail, lockouts and rate limits; refuses oversized bodies before they are read.
     "skillreg.core.middleware.RequestContextMiddleware",
     "skillreg.core.middleware.RequestSizeLimitMiddleware",
+    # NUL bytes in a path, a query or a JSON body: 400 before any view (issue 12, item 13).
+    "skillreg.core.middleware_input.RefuseNulMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "csp.middleware.CSPMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -87,6 +94,8 @@ MIDDLEWARE = [
     "django_otp.middleware.OTPMiddleware",
     # Second factor for staff and admins, forced password changes (first login, 90 days).
     "skillreg.accounts.middleware.AccountSecurityMiddleware",
+    # Cache-Control: no-store on every response to a signed-in user (issue 12, item 16).
+    "skillreg.core.middleware_nocache.NoStoreWhenSignedInMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     # Last, as django-axes asks: turns a lockout into the lockout page.
@@ -342,6 +351,8 @@ SKILLREG_RATE_LIMITS = {
 }
 # Behind a TLS-terminating proxy that sets X-Forwarded-Proto and X-Forwarded-For (and strips the client's own).
 SKILLREG_BEHIND_TLS_PROXY = env_bool("SKILLREG_BEHIND_TLS_PROXY", False)
+# The gateway's address: waitress (skillreg.core.serve) trusts X-Forwarded-* from it only (issue 12, item 11).
+SKILLREG_TRUSTED_PROXY = os.environ.get("SKILLREG_TRUSTED_PROXY", "127.0.0.1")
 if SKILLREG_BEHIND_TLS_PROXY:
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 if not DEBUG:

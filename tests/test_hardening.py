@@ -52,3 +52,208 @@ def test_stored_uploads_and_their_folders_get_the_configured_modes():
     assert stat.S_IMODE(path.stat().st_mode) == settings.FILE_UPLOAD_PERMISSIONS == 0o640
     assert stat.S_IMODE(path.parent.stat().st_mode) == settings.FILE_UPLOAD_DIRECTORY_PERMISSIONS == 0o750
     assert stat.S_IMODE(Path(settings.MEDIA_ROOT).stat().st_mode) == 0o750
+
+
+# --- item 11: behind the TLS gateway, through waitress ----------------------------------------------------------
+
+
+def _through_waitress(settings, headers: dict[str, str], path: str = "/healthz"):
+    """One request through a real waitress server built by ``skillreg.core.serve`` (in a thread), from
+    127.0.0.1 — the gateway. Returns (status, response headers, what Django saw)."""
+    import http.client
+    import threading
+
+    from django.core.handlers.wsgi import WSGIHandler, WSGIRequest
+    from waitress import create_server
+
+    from skillreg.core.middleware import client_ip
+    from skillreg.core.serve import adjustments
+
+    seen: dict[str, object] = {}
+    django_app = WSGIHandler()
+
+    def app(environ, start_response):  # type: ignore[no-untyped-def]
+        request = WSGIRequest(environ)
+        seen.update(ip=client_ip(request), secure=request.is_secure())
+        return django_app(environ, start_response)
+
+    server = create_server(app, host="127.0.0.1", port=0, **adjustments(settings))
+    thread = threading.Thread(target=server.run, daemon=True)
+    thread.start()
+    try:
+        conn = http.client.HTTPConnection("127.0.0.1", server.effective_port, timeout=10)
+        conn.request("GET", path, headers={"Host": "localhost", **headers})
+        response = conn.getresponse()
+        response.read()
+        return response.status, dict(response.getheaders()), seen
+    finally:
+        server.close()
+
+
+@pytest.fixture
+def behind_gateway(settings):
+    settings.SKILLREG_BEHIND_TLS_PROXY = True
+    settings.SKILLREG_TRUSTED_PROXY = "127.0.0.1"
+    settings.SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+    settings.SECURE_SSL_REDIRECT = True
+    settings.ALLOWED_HOSTS = ["localhost"]
+    return settings
+
+
+@pytest.mark.django_db(transaction=True)
+def test_behind_the_gateway_the_client_address_and_https_reach_django(behind_gateway):
+    status, _, seen = _through_waitress(
+        behind_gateway, {"X-Forwarded-For": "203.0.113.9", "X-Forwarded-Proto": "https"}
+    )
+    assert status == 200, "redirect loop: the gateway's https did not reach Django"
+    assert seen == {"ip": "203.0.113.9", "secure": True}
+
+
+@pytest.mark.django_db(transaction=True)
+def test_forwarded_headers_from_anyone_but_the_gateway_are_ignored(behind_gateway):
+    behind_gateway.SKILLREG_TRUSTED_PROXY = "10.9.9.9"  # the gateway is elsewhere; 127.0.0.1 is a client
+    status, _, seen = _through_waitress(
+        behind_gateway, {"X-Forwarded-For": "203.0.113.9", "X-Forwarded-Proto": "https"}
+    )
+    assert status == 301 and seen["ip"] == "127.0.0.1" and seen["secure"] is False
+
+
+# --- item 17: no Server header ------------------------------------------------------------------------------------
+
+
+@pytest.mark.django_db(transaction=True)
+def test_waitress_sends_no_server_header(settings):
+    settings.ALLOWED_HOSTS = ["localhost"]
+    status, headers, _ = _through_waitress(settings, {})
+    assert status == 200 and "Server" not in headers and "waitress" not in str(headers).lower()
+
+
+# --- item 18: a production start refuses DEBUG and development keys ---------------------------------------------
+
+
+def _serve_refusal(env: dict[str, str], listen: str) -> tuple[int, str]:
+    import os
+    import subprocess
+    import sys
+
+    root = Path(__file__).resolve().parents[1]
+    keep = {k: v for k, v in os.environ.items() if not k.startswith(("SKILLREG_", "DATABASE_URL", "DJANGO_"))}
+    full = keep | {"DJANGO_SETTINGS_MODULE": "config.settings", "SKILLREG_VAR_DIR": str(settings.MEDIA_ROOT)} | env
+    # port 9: nothing is served even if the guard failed (waitress would bind and block: the timeout says so)
+    proc = subprocess.run(
+        [sys.executable, "-m", "skillreg.core.serve", listen],
+        cwd=root,
+        env=full,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    return proc.returncode, proc.stderr
+
+
+@pytest.mark.parametrize(
+    ("env", "listen"),
+    [
+        ({}, "0.0.0.0:18099"),  # SKILLREG_DEBUG unset: DEBUG on, development keys
+        ({"SKILLREG_DEBUG": "1"}, "10.0.0.5:18099"),
+        ({"SKILLREG_ENV": "production"}, "127.0.0.1:18099"),
+    ],
+    ids=["unset-on-all-addresses", "debug-on-a-lan-address", "env-production-with-dev-keys"],
+)
+def test_a_production_start_refuses_debug_and_development_keys(env, listen):
+    code, err = _serve_refusal(env, listen)
+    assert code != 0 and ("拒绝以生产方式启动" in err or "SKILLREG_" in err), err[-2000:]
+
+
+def test_a_production_start_names_each_problem():
+    from types import SimpleNamespace
+
+    from skillreg.core.serve import production_problems
+
+    dev = SimpleNamespace(
+        DEBUG=True,
+        SECRET_KEY=settings.DEV_SECRET_KEY,
+        DEV_SECRET_KEY=settings.DEV_SECRET_KEY,
+        DEV_KEYS=settings.DEV_KEYS,
+        **settings.DEV_KEYS,
+    )
+    assert production_problems(dev, "127.0.0.1") == []  # a development start on loopback
+    problems = production_problems(dev, "0.0.0.0")  # noqa: S104
+    assert len(problems) == 5 and "SKILLREG_DEBUG" in problems[0]
+    good = SimpleNamespace(
+        DEBUG=False, SECRET_KEY="x" * 50, DEV_SECRET_KEY=settings.DEV_SECRET_KEY, DEV_KEYS=settings.DEV_KEYS,
+        **{k: "ab" * 16 for k in settings.DEV_KEYS},
+    )  # fmt: skip
+    assert production_problems(good, "0.0.0.0") == []  # noqa: S104
+
+
+# --- item 13: NUL bytes refused at the edge; a CSV NUL past 4 KB is a row error ---------------------------------
+
+
+@pytest.mark.parametrize(
+    "url",
+    ["/directory/?q=%E6%B5%8B%00x", "/directory/?region=50%00", "/directory/S0%00238/", "/api/v1/directory/?q=%00"],
+)
+def test_nul_in_search_filter_or_code_is_a_clear_400(client, url):
+    response = client.get(url)
+    assert response.status_code == 400
+    if url.startswith("/api/"):
+        assert response.json()["code"] == "INPUT_NUL"
+    else:
+        assert "空字符" in response.content.decode()
+
+
+def test_nul_in_an_api_report_is_refused_and_starts_no_job(client, wuxi_institution):
+    from skillreg.certificates.models import ImportJob
+
+    client.force_login(wuxi_institution)
+    body = '{"filing": "x", "mode": "valid_only", "items": [{"holder_name": "张\\u0000三"}]}'
+    response = client.post("/api/v1/certificates/report", body, content_type="application/json")
+    assert response.status_code == 400 and response.json()["code"] == "INPUT_NUL"
+    assert not ImportJob.objects.exists()
+
+
+def test_a_csv_nul_after_the_first_4kb_is_a_row_error():
+    from skillreg.certificates.readers import open_source
+    from skillreg.certificates.rows import COLUMNS
+
+    header = ",".join(c.label for c in COLUMNS)
+    filler = "\n".join(f"Z{n:013d},某某,居民身份证,1,6-31-01-03,电工,,4,2026-03-10,PJ" for n in range(200))
+    text = f"{header}\n{filler}\nZ0000000000999,张\x00三,居民身份证,1,6-31-01-03,电工,,4,2026-03-10,PJ\n"
+    path = Path(settings.MEDIA_ROOT) / "nul.csv"
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_bytes(text.encode())
+    assert text.encode().index(b"\x00") > 4096
+    records = list(open_source(path).records)
+    n, cells, errors = records[-1]
+    assert cells is None and errors[0].code == "ROW_NUL"
+
+
+# --- item 16: no-store for signed-in users ----------------------------------------------------------------------
+
+
+def test_every_response_to_a_signed_in_user_is_no_store(client, wuxi_institution):
+    anonymous = client.get("/directory/")
+    assert "no-store" not in anonymous.headers.get("Cache-Control", "")
+    client.force_login(wuxi_institution)
+    for url in ("/apply/", "/directory/", "/directory/export.csv", "/api/v1/directory/"):
+        response = client.get(url)
+        assert response.status_code == 200, url
+        assert "no-store" in response.headers["Cache-Control"] and "private" in response.headers["Cache-Control"], url
+
+
+# --- item 17: raw CSV messages ------------------------------------------------------------------------------------
+
+
+def test_a_csv_cell_over_the_field_limit_gets_a_clear_chinese_message():
+    from skillreg.certificates.readers import FileUnreadable, open_source
+    from skillreg.certificates.rows import COLUMNS
+
+    header = ",".join(c.label for c in COLUMNS)
+    path = Path(settings.MEDIA_ROOT) / "long.csv"
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(f'{header}\nZ1,"{"长" * 140_000}\n', encoding="utf-8")
+    with pytest.raises(FileUnreadable) as exc:
+        list(open_source(path).records)
+    assert exc.value.code == "IMPORT_CSV_FIELD_TOO_LONG"
+    assert "field" not in exc.value.message and "单元格" in exc.value.message
