@@ -257,3 +257,23 @@ def test_a_csv_cell_over_the_field_limit_gets_a_clear_chinese_message():
         list(open_source(path).records)
     assert exc.value.code == "IMPORT_CSV_FIELD_TOO_LONG"
     assert "field" not in exc.value.message and "单元格" in exc.value.message
+
+
+# --- item 15: a password typed into the username field is not recorded ------------------------------------------
+
+
+def test_a_password_typed_as_username_reaches_neither_the_trail_nor_the_log(client, wuxi_institution, caplog):
+    from skillreg.audit.models import AuditRecord
+
+    secret = "My#Secret2026"
+    client.post("/accounts/login/", {"username": secret, "password": "whatever"})
+    record = AuditRecord.objects.filter(action="auth.login_failed").latest("seq")
+    assert secret not in record.object_id + record.summary and record.object_id.startswith("未知用户#")
+    assert secret not in caplog.text
+    # a real account's name is still recorded as it is
+    client.post("/accounts/login/", {"username": "wuxi_org", "password": "Wrong#Pass1"})
+    assert AuditRecord.objects.filter(action="auth.login_failed").latest("seq").object_id == "wuxi_org"
+    # the same wrong name always gives the same mark, so repeated probes can be told apart
+    client.post("/accounts/login/", {"username": secret, "password": "whatever"})
+    again = AuditRecord.objects.filter(action="auth.login_failed").latest("seq")
+    assert again.object_id == record.object_id
