@@ -353,6 +353,10 @@ SKILLREG_RATE_LIMITS = {
 SKILLREG_BEHIND_TLS_PROXY = env_bool("SKILLREG_BEHIND_TLS_PROXY", False)
 # The gateway's address: waitress (skillreg.core.serve) trusts X-Forwarded-* from it only (issue 12, item 11).
 SKILLREG_TRUSTED_PROXY = os.environ.get("SKILLREG_TRUSTED_PROXY", "127.0.0.1")
+# Signed checkpoints of the audit head, outside the database (issue 12, item 12); best on another host.
+SKILLREG_AUDIT_CHECKPOINT_FILE = os.environ.get(
+    "SKILLREG_AUDIT_CHECKPOINT_FILE", str(VAR_DIR / "audit-checkpoints.log")
+)
 if SKILLREG_BEHIND_TLS_PROXY:
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 if not DEBUG:
