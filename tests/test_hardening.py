@@ -277,3 +277,27 @@ def test_a_password_typed_as_username_reaches_neither_the_trail_nor_the_log(clie
     client.post("/accounts/login/", {"username": secret, "password": "whatever"})
     again = AuditRecord.objects.filter(action="auth.login_failed").latest("seq")
     assert again.object_id == record.object_id
+
+
+# --- item 14: a publicity notice starts today or later and runs its full period -------------------------------
+
+
+def test_the_publicity_service_refuses_a_start_before_today_first(monkeypatch, wuxi_officer):
+    """The date check does not depend on the case: a back-dated start is the first thing refused."""
+    import datetime as dt
+
+    from skillreg.applications.services import review
+    from skillreg.core import clock
+    from skillreg.core.errors import ValidationFailed
+
+    monkeypatch.setattr(review, "ensure_handling_staff", lambda application, actor: None)
+    monkeypatch.setattr(review, "_evaluation_done", lambda application: None)
+    with pytest.raises(ValidationFailed) as exc:
+        review.publicity_start(
+            application=object(),  # type: ignore[arg-type]
+            actor=wuxi_officer,
+            starts_on=clock.today() - dt.timedelta(days=1),
+            ends_on=clock.today() + dt.timedelta(days=6),
+            text="拟备案公示",
+        )
+    assert exc.value.code == "PUBLICITY_BACKDATED" and exc.value.field == "starts_on"
