@@ -301,3 +301,35 @@ def test_the_publicity_service_refuses_a_start_before_today_first(monkeypatch, w
             text="拟备案公示",
         )
     assert exc.value.code == "PUBLICITY_BACKDATED" and exc.value.field == "starts_on"
+
+
+# --- item 10: a lying <dimension> does not size anything --------------------------------------------------------
+
+
+def test_an_xlsx_claiming_400_million_rows_is_estimated_by_its_real_size(tmp_path):
+    import re
+    import tracemalloc
+    import zipfile
+
+    from skillreg.certificates.bloom import Bloom
+    from skillreg.certificates.readers import open_source
+    from skillreg.certificates.tests.conftest import to_xlsx
+
+    honest = tmp_path / "honest.xlsx"
+    honest.write_bytes(to_xlsx([{"holder_name": "张三"}]))
+    liar = tmp_path / "liar.xlsx"
+    with zipfile.ZipFile(honest) as src, zipfile.ZipFile(liar, "w", zipfile.ZIP_DEFLATED) as out:
+        for item in src.infolist():
+            data = src.read(item.filename)
+            if item.filename.startswith("xl/worksheets/sheet"):
+                data = re.sub(rb'<dimension ref="[A-Z0-9:]+"\s*/>', b'<dimension ref="A1:J400000000"/>', data)
+                assert b"400000000" in data
+            out.writestr(item, data)
+    assert liar.stat().st_size < 10_000
+    source = open_source(liar)
+    assert source.estimated_rows < 2_000
+    tracemalloc.start()
+    Bloom(source.estimated_rows), Bloom(source.estimated_rows)  # what the writer sizes from it
+    assert tracemalloc.get_traced_memory()[1] < 5_000_000
+    tracemalloc.stop()
+    list(source.records)
