@@ -20,7 +20,7 @@ from django.conf import settings
 from django.db import transaction
 
 from skillreg.audit.services import audit_record
-from skillreg.core import clock
+from skillreg.core import clock, crypto, filecrypt
 from skillreg.core.errors import DomainError, ValidationFailed
 from skillreg.core.uploads import sanitise_name, secure_file
 from skillreg.institutions.models import Filing
@@ -47,6 +47,26 @@ def _root() -> Path:
     return root
 
 
+def _upload_aad(storage_name: str) -> str:
+    return f"certificates.importjob.upload#{storage_name}"
+
+
+def _open_upload(job: ImportJob) -> Any:
+    """The upload's rows: decrypted into an anonymous temporary file (older plain uploads read as they are)."""
+    path = Path(settings.MEDIA_ROOT) / job.storage_name
+    try:
+        encrypted = bool(job.storage_name) and filecrypt.is_encrypted(path)
+    except FileNotFoundError:
+        encrypted = False
+    if not encrypted:
+        return open_source(path)
+    try:
+        plain = filecrypt.decrypt_to_temporary(path, aad=_upload_aad(job.storage_name))
+    except crypto.DecryptionError:
+        raise FileUnreadable("IMPORT_FILE_CORRUPT", "上传的文件已损坏，无法读取，请重新上传") from None
+    return open_source(plain)
+
+
 def _actor_fields(actor: Any) -> dict[str, Any]:
     if isinstance(actor, str):
         return {"created_by": None, "actor_label": actor[:150]}
@@ -68,6 +88,7 @@ def import_job_create(
     try:
         with open(path, "wb") as out:
             secure_file(path)  # 0640 in 0750 folders before the first byte (item 7)
+            sealed = filecrypt.StreamEncryptor(out, aad=_upload_aad(storage))  # encrypted at rest (item 7)
             while chunk := fileobj.read(1024 * 1024):
                 size += len(chunk)
                 if size > limit:
@@ -75,7 +96,8 @@ def import_job_create(
                         f"文件超过大小上限 {limit // 1024**2} MB", code="UPLOAD_TOO_LARGE", field="file"
                     )
                 digest.update(chunk)
-                out.write(chunk)
+                sealed.write(chunk)
+            sealed.close()
         if size == 0:
             raise ValidationFailed("文件为空", code="UPLOAD_EMPTY", field="file")
         sha = digest.hexdigest()
@@ -279,7 +301,7 @@ def import_job_run(
         raise DomainError("本机构已有证书导入任务正在处理，请稍后再试", code="IMPORT_BUSY")
     actor = job.created_by or job.actor_label or "system"
     try:
-        source = open_source(Path(settings.MEDIA_ROOT) / job.storage_name)
+        source = _open_upload(job)
     except FileUnreadable as exc:
         _fail(job, actor, exc.as_error())
         job.refresh_from_db()

@@ -16,7 +16,7 @@ import zipfile
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import IO, Any
 
 from django.conf import settings
 
@@ -61,24 +61,42 @@ def detect_format(head: bytes) -> str:
     return "csv"
 
 
-def open_source(path: Path) -> Source:
+def open_source(source: Path | IO[bytes]) -> Source:
+    """Open a report from its path, or from a seekable binary file (the decrypted upload, which this then owns
+    and closes when its rows have been read)."""
+    if isinstance(source, Path | str):
+        try:
+            fh: IO[bytes] = open(source, "rb")  # noqa: SIM115 - owned by the Source, closed after the rows
+        except FileNotFoundError:
+            # e.g. the job already ran (its upload is deleted when it ends) or media was not restored with the db
+            raise FileUnreadable("IMPORT_FILE_GONE", "上传的文件已不存在，请重新上传") from None
+    else:
+        fh = source
     try:
-        with open(path, "rb") as fh:
-            head = fh.read(SNIFF_BYTES)
-    except FileNotFoundError:
-        # e.g. the job already ran (its upload is deleted when it ends) or media was not restored with the database
-        raise FileUnreadable("IMPORT_FILE_GONE", "上传的文件已不存在，请重新上传") from None
-    if not head:
-        raise FileUnreadable("IMPORT_FILE_EMPTY", "文件为空")
-    fmt = detect_format(head)
-    return _open_xlsx(path) if fmt == "xlsx" else _open_csv(path, head)
+        fh.seek(0)
+        head = fh.read(SNIFF_BYTES)
+        if not head:
+            raise FileUnreadable("IMPORT_FILE_EMPTY", "文件为空")
+        fmt = detect_format(head)
+        return _open_xlsx(fh) if fmt == "xlsx" else _open_csv(fh, head)
+    except BaseException:
+        fh.close()
+        raise
+
+
+def _size(fh: IO[bytes]) -> int:
+    here = fh.tell()
+    size = fh.seek(0, io.SEEK_END)
+    fh.seek(here)
+    return size
 
 
 # -- xlsx -----------------------------------------------------------------------------------------------------------
-def _check_zip(path: Path) -> None:
+def _check_zip(fh: IO[bytes]) -> None:
     limit = int(getattr(settings, "SKILLREG_CERT_IMPORT_MAX_UNZIPPED_BYTES", 2 * 1024**3))
     try:
-        with zipfile.ZipFile(path) as zf:
+        fh.seek(0)
+        with zipfile.ZipFile(fh) as zf:
             infos = zf.infolist()
             names = {i.filename for i in infos}
             total = sum(i.file_size for i in infos)
@@ -93,21 +111,20 @@ def _check_zip(path: Path) -> None:
         raise FileUnreadable("IMPORT_ZIP_BOMB", "文件解压后体积异常（疑似压缩炸弹），已拒收")
 
 
-def _open_xlsx(path: Path) -> Source:
+def _open_xlsx(fh: IO[bytes]) -> Source:
     from openpyxl import load_workbook
 
-    _check_zip(path)
-    fh = open(path, "rb")  # noqa: SIM115 - closed with the workbook; a file object skips openpyxl's extension check
-    try:
+    _check_zip(fh)
+    fh.seek(0)
+    try:  # a file object (closed with the workbook) also skips openpyxl's extension check
         wb = load_workbook(fh, read_only=True, data_only=True)
     except Exception:  # noqa: BLE001 - openpyxl raises many types for a broken package
-        fh.close()
         raise FileUnreadable("IMPORT_FILE_CORRUPT", "xlsx 文件已损坏，无法读取，请在表格软件中重新保存后上传") from None
     ws = wb.worksheets[0]
     estimated = max((ws.max_row or 1) - 1, 0) if ws.max_row else 0
     # The sheet's <dimension> is whatever the file says (a 5 KB file claimed 400,000,000 rows and the writer's
     # Bloom filters took 1.6 GB): never more rows than the file's real size can hold (issue 12, item 10).
-    estimated = min(estimated, path.stat().st_size // MIN_COMPRESSED_ROW_BYTES)
+    estimated = min(estimated, _size(fh) // MIN_COMPRESSED_ROW_BYTES)
 
     def records() -> Iterator[Record]:
         try:
@@ -141,16 +158,17 @@ def detect_encoding(head: bytes) -> str:
         return "utf-8"  # undecodable rows are reported one by one
 
 
-def _open_csv(path: Path, head: bytes) -> Source:
+def _open_csv(fh: IO[bytes], head: bytes) -> Source:
     encoding = detect_encoding(head)
     lines = max(head.count(b"\n"), 1)
-    size = path.stat().st_size
+    size = _size(fh)
     estimated = max(int(size / (len(head) / lines)) - 1, 0) if len(head) < size else max(lines - 1, 0)
     first_line = head.split(b"\n", 1)[0]
     delimiter = "\t" if first_line.count(b"\t") > first_line.count(b",") else ","
 
     def records() -> Iterator[Record]:
-        with open(path, "rb") as raw:
+        fh.seek(0)
+        with fh as raw:
             text = io.TextIOWrapper(raw, encoding=encoding, errors="replace", newline="")
             reader = csv.reader(text, delimiter=delimiter)
             try:

@@ -118,3 +118,33 @@ def _host() -> str:
     import socket
 
     return socket.gethostname()
+
+
+def test_an_upload_is_encrypted_at_rest_with_restricted_modes_and_still_imports(cert_filing, batch, wuxi_institution):
+    """Issue 12, item 7: the stored upload holds no plain ID number; 0640 in a 0750 folder."""
+    import stat
+
+    from django.conf import settings
+
+    rows = [good_row(cert_filing, n) for n in range(1, 4)]
+    job = _job(cert_filing, wuxi_institution, rows)
+    path = settings.MEDIA_ROOT / job.storage_name
+    stored = path.read_bytes()
+    assert stored.startswith(b"SKRENC1\n")
+    assert not any(r["id_number"].encode() in stored for r in rows) and "张三".encode() not in stored
+    assert stat.S_IMODE(path.stat().st_mode) == 0o640 and stat.S_IMODE(path.parent.stat().st_mode) == 0o750
+    done = import_job_run(job)
+    assert done.status == "done" and done.rows_created == 3 and not path.exists()
+
+
+def test_a_tampered_encrypted_upload_is_one_clear_file_error(cert_filing, batch, wuxi_institution):
+    from django.conf import settings
+
+    job = _job(cert_filing, wuxi_institution, [good_row(cert_filing, 1)])
+    path = settings.MEDIA_ROOT / job.storage_name
+    data = bytearray(path.read_bytes())
+    data[-5] ^= 0x01
+    path.write_bytes(bytes(data))
+    done = import_job_run(job)
+    assert done.status == "failed" and done.first_errors[0]["code"] == "IMPORT_FILE_CORRUPT"
+    assert not Certificate.objects.exists() and not path.exists()
