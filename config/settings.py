@@ -346,6 +346,8 @@ SKILLREG_RATE_LIMITS = {
     "certificate_verify": os.environ.get("SKILLREG_RATE_CERTIFICATE_VERIFY", "30/60"),
     "complaint": os.environ.get("SKILLREG_RATE_COMPLAINT", "5/600"),
     "register": os.environ.get("SKILLREG_RATE_REGISTER", "10/600"),
+    # "用户名不可用" answers per address: registration must not become a list of usernames (issue 12, item 17).
+    "register_probe": os.environ.get("SKILLREG_RATE_REGISTER_PROBE", "3/3600"),
     # Reveals of a full ID number or phone, per user.
     "reveal": os.environ.get("SKILLREG_RATE_REVEAL", "30/600"),
 }

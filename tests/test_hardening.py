@@ -333,3 +333,46 @@ def test_an_xlsx_claiming_400_million_rows_is_estimated_by_its_real_size(tmp_pat
     assert tracemalloc.get_traced_memory()[1] < 5_000_000
     tracemalloc.stop()
     list(source.records)
+
+
+# --- item 17: username probes, expired sessions --------------------------------------------------------------
+
+
+def test_registration_cannot_be_used_to_list_usernames(client, wuxi_institution, settings):
+    settings.SKILLREG_RATE_LIMITS = {**settings.SKILLREG_RATE_LIMITS, "register": "100/600"}
+    data = {
+        "name": "某某培训学校",
+        "region": "500238",
+        "address": "巫溪县某路1号",
+        "contact_name": "张三",
+        "contact_phone": "13800138000",
+        "password": testing.PASSWORD,
+        "password2": testing.PASSWORD,
+    }
+    testing.make_admin("zhang_expert", "expert")
+    answers = []
+    for n, name in enumerate(["wuxi_org", "wuxi_org", "wuxi_org", "zhang_expert"]):  # all taken
+        response = client.post(
+            reverse("accounts:register"), {**data, "uscc": testing.make_uscc("500238", seed=40 + n), "username": name}
+        )
+        answers.append(response.status_code)
+    assert answers == [200, 200, 200, 429]  # the fourth "taken" answer of the hour is not given
+
+
+def test_expired_sessions_are_purged(client, wuxi_institution):
+    import datetime as dt
+
+    from django.contrib.sessions.models import Session
+
+    from skillreg.accounts.tasks import sessions_purge
+    from skillreg.core import clock
+
+    client.force_login(wuxi_institution)
+    other = type(client)()
+    other.force_login(wuxi_institution)
+    Session.objects.filter(session_key=other.session.session_key).update(
+        expire_date=clock.now() - dt.timedelta(minutes=1)
+    )
+    assert Session.objects.count() == 2
+    sessions_purge()
+    assert list(Session.objects.values_list("session_key", flat=True)) == [client.session.session_key]
