@@ -9,6 +9,8 @@ Security (issue 5; docs/security.md lists every variable): SKILLREG_DEBUG=0 turn
 the HTTPS redirect and refuses the development keys; SKILLREG_BEHIND_TLS_PROXY, SKILLREG_SSL_REDIRECT,
 SKILLREG_HSTS_SECONDS, SKILLREG_PASSWORD_ITERATIONS, SKILLREG_OTP_REQUIRED_ROLES, SKILLREG_DATA_KEY_ID,
 SKILLREG_OLD_DATA_KEYS, SKILLREG_KEY_PROVIDER, SKILLREG_RATE_*.
+Issue 12: SKILLREG_ENV (production: DEBUG off and refused), SKILLREG_TRUSTED_PROXY (the TLS gateway's address),
+SKILLREG_AUDIT_CHECKPOINT_FILE (signed audit-head checkpoints outside the database).
 """
 
 from __future__ import annotations
