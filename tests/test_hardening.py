@@ -376,3 +376,17 @@ def test_expired_sessions_are_purged(client, wuxi_institution):
     assert Session.objects.count() == 2
     sessions_purge()
     assert list(Session.objects.values_list("session_key", flat=True)) == [client.session.session_key]
+
+
+def test_recovery_codes_are_stored_as_keyed_digests_and_still_work_once(client, wuxi_officer):
+    from django_otp.plugins.otp_static.models import StaticToken
+
+    from skillreg.accounts.services import recovery_codes_regenerate
+
+    testing.make_otp_device(wuxi_officer)
+    codes = recovery_codes_regenerate(user=wuxi_officer)
+    stored = set(StaticToken.objects.filter(device__user=wuxi_officer).values_list("token", flat=True))
+    assert len(stored) == 10 and not stored & set(codes) and all(t.startswith("h:") for t in stored)
+    client.post("/accounts/login/", {"username": "wuxi_officer", "password": testing.PASSWORD})
+    assert client.post(reverse("accounts:otp_verify"), {"token": codes[3]}).status_code == 302
+    assert StaticToken.objects.filter(device__user=wuxi_officer).count() == 9
