@@ -390,3 +390,44 @@ def test_recovery_codes_are_stored_as_keyed_digests_and_still_work_once(client, 
     client.post("/accounts/login/", {"username": "wuxi_officer", "password": testing.PASSWORD})
     assert client.post(reverse("accounts:otp_verify"), {"token": codes[3]}).status_code == 302
     assert StaticToken.objects.filter(device__user=wuxi_officer).count() == 9
+
+
+def test_totp_secrets_are_sealed_with_the_data_key_and_enrolment_still_works(client, wuxi_officer):
+    from django.db import connection
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    client.post("/accounts/login/", {"username": "wuxi_officer", "password": testing.PASSWORD})
+    page = client.get(reverse("accounts:otp_setup")).content.decode()
+    device = TOTPDevice.objects.get(user=wuxi_officer, confirmed=False)
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT key FROM otp_totp_totpdevice WHERE id = %s", [device.pk])
+        stored = cursor.fetchone()[0]
+    assert stored.startswith("s1:") and device.bin_key.hex() not in stored
+    from base64 import b32encode
+
+    assert b32encode(device.bin_key).decode()[:4] in page  # the secret shown is the real one
+    done = client.post(reverse("accounts:otp_setup"), {"token": testing.totp_code(device)})
+    assert done.status_code == 200 and "恢复码" in done.content.decode()
+    # a sealed key moved to another user's device does not open
+    other = testing.make_admin("other_staff", "audit_admin")
+    TOTPDevice.objects.filter(pk=device.pk).update(user=other)
+    from skillreg.core.crypto import DecryptionError
+
+    with pytest.raises(DecryptionError):
+        _ = TOTPDevice.objects.get(pk=device.pk).bin_key
+
+
+def test_the_migration_seals_existing_plain_keys_once(wuxi_officer):
+    import importlib
+
+    from django.apps import apps
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    device = testing.make_otp_device(wuxi_officer)  # a plain hex key, as devices made before
+    code = testing.totp_code(device)
+    migration = importlib.import_module("skillreg.accounts.migrations.0006_seal_totp_keys")
+    migration.seal_keys(apps, None)
+    sealed = TOTPDevice.objects.get(pk=device.pk)
+    assert sealed.key.startswith("s1:") and testing.totp_code(sealed) == code
+    migration.seal_keys(apps, None)  # idempotent
+    assert TOTPDevice.objects.get(pk=device.pk).key == sealed.key

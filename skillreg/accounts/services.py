@@ -18,6 +18,7 @@ from skillreg.audit.services import audit_record
 from skillreg.core import crypto
 from skillreg.core.errors import NotFound, PermissionDeniedError, ValidationFailed
 
+from . import otp_keys
 from .models import ADMIN_ROLES, Role, User
 
 RECOVERY_ALPHABET = "abcdefghjkmnpqrstuvwxyz23456789"
@@ -96,7 +97,9 @@ def totp_pending_device(user: Any) -> TOTPDevice:
     """The unconfirmed TOTP device to show during enrolment (created once, reused until confirmed)."""
     device = TOTPDevice.objects.filter(user=user, confirmed=False).order_by("-id").first()
     if device is None:
-        device = TOTPDevice.objects.create(user=user, name="动态口令", confirmed=False)
+        device = TOTPDevice(user=user, name="动态口令", confirmed=False)
+        device.key = otp_keys.seal(device.key, user.pk)  # never stored in clear
+        device.save()
     return device
 
 
