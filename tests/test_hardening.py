@@ -431,3 +431,20 @@ def test_the_migration_seals_existing_plain_keys_once(wuxi_officer):
     assert sealed.key.startswith("s1:") and testing.totp_code(sealed) == code
     migration.seal_keys(apps, None)  # idempotent
     assert TOTPDevice.objects.get(pk=device.pk).key == sealed.key
+
+
+def test_a_formula_cell_without_a_cached_value_gets_a_message_that_says_so(tmp_path):
+    from skillreg.certificates.readers import open_source
+    from skillreg.certificates.tests.conftest import to_xlsx
+
+    rows = [
+        {"number": "A1", "holder_name": "张三", "id_number": "1"},
+        {"number": "A2", "holder_name": '="李"&"四"', "id_number": "2"},  # written by a program: no result stored
+        {"number": "A3", "holder_name": "王五", "id_number": "3"},
+    ]
+    path = tmp_path / "formula.xlsx"
+    path.write_bytes(to_xlsx(rows))
+    records = {n: (cells, errors) for n, cells, errors in open_source(path).records}
+    assert records[3][0] is None and records[3][1][0].code == "ROW_FORMULA_NOT_CALCULATED"
+    assert "公式" in records[3][1][0].message and "请填写" not in records[3][1][0].message
+    assert records[2][0]["holder_name"] == "张三" and records[4][0]["holder_name"] == "王五"

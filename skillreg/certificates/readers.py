@@ -12,6 +12,7 @@ from __future__ import annotations
 import codecs
 import csv
 import io
+import re
 import zipfile
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -128,7 +129,8 @@ def _open_xlsx(fh: IO[bytes]) -> Source:
 
     def records() -> Iterator[Record]:
         try:
-            yield from _table(enumerate(ws.iter_rows(values_only=True), start=1))
+            uncalculated = _uncalculated_formula_rows(wb, ws)
+            yield from _table(enumerate(ws.iter_rows(values_only=True), start=1), uncalculated=uncalculated)
         except FileUnreadable:
             raise
         except Exception:  # noqa: BLE001 - a damaged part of the sheet's XML
@@ -138,6 +140,31 @@ def _open_xlsx(fh: IO[bytes]) -> Source:
             fh.close()
 
     return Source("xlsx", "", estimated, records())
+
+
+_CELL = re.compile(rb'<c\b[^>]*?\br="[A-Z]+(\d+)"[^>]*(?<!/)>(.{0,4000}?)</c>', re.DOTALL)
+
+
+def _uncalculated_formula_rows(wb: Any, ws: Any) -> set[int]:
+    """Rows holding a formula without a cached result (a file written by a program, never saved by a
+    spreadsheet): read with ``data_only`` they look empty, and "请填写…" would mislead (issue 12, item 17).
+    One pass over the sheet's XML; the cell regex runs only on the parts that contain a formula at all."""
+    rows: set[int] = set()
+    try:
+        with wb._archive.open(ws._worksheet_path) as xml:  # openpyxl's read-only sheet: its zip and part name
+            tail = b""
+            while chunk := xml.read(1024 * 1024):
+                data = tail + chunk
+                cut = data.rfind(b"</c>") + 4 if b"</c>" in data else 0
+                part, tail = data[:cut], data[cut:][-8192:]
+                if b"<f" in part:
+                    for m in _CELL.finditer(part):
+                        body = m.group(2)
+                        if b"<f" in body and not re.search(rb"<v>[^<]", body):
+                            rows.add(int(m.group(1)))
+    except (AttributeError, KeyError, OSError, zipfile.BadZipFile):
+        return set()  # no such part where openpyxl keeps it: nothing to say
+    return rows
 
 
 # -- CSV ------------------------------------------------------------------------------------------------------------
@@ -192,7 +219,9 @@ def _csv_unreadable(exc: csv.Error, line: int) -> FileUnreadable:
 
 
 # -- common ---------------------------------------------------------------------------------------------------------
-def _table(numbered: Iterator[tuple[int, Any]], *, check_encoding: bool = False) -> Iterator[Record]:
+def _table(
+    numbered: Iterator[tuple[int, Any]], *, check_encoding: bool = False, uncalculated: set[int] | None = None
+) -> Iterator[Record]:
     """Header (first non-empty row) → column positions; then each non-empty row as a dict by column key."""
     positions: dict[str, int] | None = None
     for n, values in numbered:
@@ -204,6 +233,13 @@ def _table(numbered: Iterator[tuple[int, Any]], *, check_encoding: bool = False)
                 raise FileUnreadable(errors[0].code, errors[0].message)
             continue
         cells = {key: (values[i] if i < len(values) else None) for key, i in positions.items()}
+        if uncalculated and n in uncalculated:
+            message = (
+                "该行有公式单元格，但文件中没有公式的计算结果（文件可能由程序生成、未在表格软件中保存过）；"
+                "请在表格软件中打开并保存后重新上传，或把公式改为数值"
+            )
+            yield n, None, [RowError(n, FILE, "ROW_FORMULA_NOT_CALCULATED", message)]
+            continue
         if any(isinstance(v, str) and "\x00" in v for v in cells.values()):
             # a NUL past the first 4 KB (which would refuse the file): a row error, never a database error
             yield n, None, [RowError(n, FILE, "ROW_NUL", "该行含有空字符（NUL），请删除后重新上传")]
