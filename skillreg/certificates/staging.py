@@ -46,13 +46,9 @@ def _windows(job_id: int) -> list[tuple[int, int]]:
 
 def publish(job_id: int) -> int:
     """Staged rows of a job whose ``done`` status is committed become valid, a bounded transaction at a time."""
-    done = 0
-    for lo, hi in _windows(job_id):
-        with transaction.atomic():
-            done += Certificate.objects.filter(
-                import_job_id=job_id, status=CertificateStatus.STAGED, id__gte=lo, id__lt=hi
-            ).update(status=CertificateStatus.VALID)
-    return done
+    from .services import certificates_publish_staged  # the writer of Certificate.status
+
+    return sum(certificates_publish_staged(job_id=job_id, id_from=lo, id_to=hi) for lo, hi in _windows(job_id))
 
 
 def discard(job_id: int) -> int:

@@ -70,7 +70,7 @@ class ChunkWriter:
     ):
         self.facts = facts
         # all-or-nothing: rows go in as ``staged`` (seen by no reader) and are published at the end (staging.py)
-        self.status = CertificateStatus.STAGED if staged else CertificateStatus.VALID
+        self.inserted_as = CertificateStatus.STAGED if staged else CertificateStatus.VALID
         self.job_id = job_id
         self.now = now
         self._batch_counts: Counter[int] | None = None
@@ -306,7 +306,7 @@ class ChunkWriter:
             r.work_type,
             r.level,
             r.issue_date,
-            self.status,
+            self.inserted_as,
             None,
             "",
             None,

@@ -11,13 +11,11 @@ from __future__ import annotations
 import getpass
 import os
 
-from django.contrib.auth import get_user_model, password_validation
-from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError
-from django.db import transaction
 
 from skillreg.accounts.models import SEPARATE_ADMIN_ROLES
-from skillreg.audit.services import audit_record
+from skillreg.accounts.services import separate_admin_create
+from skillreg.core.errors import DomainError
 
 
 class Command(BaseCommand):
@@ -31,25 +29,15 @@ class Command(BaseCommand):
         create.add_argument("--name", default="")
 
     def handle(self, *args, **options):  # type: ignore[no-untyped-def]
-        User = get_user_model()
-        username = options["username"]
-        if User.objects.filter(username=username).exists():
-            raise CommandError(f"用户名已存在：{username}")
         password = os.environ.get("SKILLREG_NEW_ADMIN_PASSWORD") or getpass.getpass("初始密码：")
-        user = User(username=username, role=options["role"], display_name=options["name"] or username)
         try:
-            password_validation.validate_password(password, user)
-        except ValidationError as exc:
-            raise CommandError("；".join(exc.messages)) from None
-        with transaction.atomic():
-            user.set_password(password)
-            user.password_change_required = True
-            user.save()
-            audit_record(
+            user = separate_admin_create(
+                username=options["username"],
+                role=options["role"],
+                display_name=options["name"],
+                password=password,
                 actor="manage.py admin_account",
-                action="admin.add",
-                obj=user,
-                summary=f"主机上创建{user.get_role_display()}：{username}",
-                after={"username": username, "role": user.role},
             )
-        self.stdout.write(f"已创建{user.get_role_display()} {username}；首次登录须修改密码并绑定动态口令。")
+        except DomainError as exc:
+            raise CommandError(exc.message) from None
+        self.stdout.write(f"已创建{user.get_role_display()} {user.username}；首次登录须修改密码并绑定动态口令。")

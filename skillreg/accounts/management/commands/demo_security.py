@@ -9,9 +9,9 @@ from base64 import b32encode
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError
+from django_otp.plugins.otp_static.models import StaticDevice
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from skillreg.accounts import otp_keys
 from skillreg.accounts.middleware import otp_required
 from skillreg.accounts.services import _new_recovery_codes
 
@@ -42,9 +42,8 @@ class Command(BaseCommand):
                 continue
             device = TOTPDevice.objects.filter(user=user, confirmed=True).first()
             if device is None:
-                device = TOTPDevice(user=user, name="演示", confirmed=True)
-                device.key = otp_keys.seal(device.key, user.pk)
-                device.save()
-            codes = _new_recovery_codes(user)  # only digests are stored: new codes each time they are printed
+                device = TOTPDevice.objects.create(user=user, name="演示", confirmed=True)
+            static = StaticDevice.objects.filter(user=user).first()
+            codes = [t.token for t in static.token_set.all()] if static else _new_recovery_codes(user)
             secret = b32encode(device.bin_key).decode()
             self.stdout.write(f"  {user.username:<14} {secret}  恢复码：{' '.join(codes[:3])} …")
