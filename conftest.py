@@ -79,6 +79,7 @@ def _clear_cache():
 def _media_root(settings, tmp_path):
     """Uploads of each test go to a fresh temporary directory."""
     settings.MEDIA_ROOT = tmp_path / "uploads"
+    settings.SKILLREG_AUDIT_CHECKPOINT_FILE = str(tmp_path / "audit-checkpoints.log")  # and audit checkpoints
 
 
 @pytest.fixture

@@ -12,6 +12,8 @@ SKILLREG_OLD_DATA_KEYS, SKILLREG_KEY_PROVIDER, SKILLREG_RATE_*.
 SKILLREG_LOCAL_DEMO  set by scripts/run for a loopback address only: DEBUG off (Chinese error pages, real
                static files) with the development keys over plain http on 127.0.0.1; ignored when
                SKILLREG_ENV=production.
+Issue 12: SKILLREG_ENV (production: DEBUG off and refused), SKILLREG_TRUSTED_PROXY (the TLS gateway's address),
+SKILLREG_AUDIT_CHECKPOINT_FILE (signed audit-head checkpoints outside the database).
 """
 
 from __future__ import annotations
@@ -37,7 +39,12 @@ def env_bool(name: str, default: bool) -> bool:
     return value.strip().lower() in {"1", "true", "yes", "on"}
 
 
-DEBUG = env_bool("SKILLREG_DEBUG", True)
+# SKILLREG_ENV=production: DEBUG is off unless asked for, and asking for it is refused (issue 12, item 18;
+# skillreg.core.serve also refuses DEBUG and development keys on any non-loopback listen address).
+SKILLREG_ENV = os.environ.get("SKILLREG_ENV", "").strip().lower()
+DEBUG = env_bool("SKILLREG_DEBUG", SKILLREG_ENV != "production")
+if SKILLREG_ENV == "production" and DEBUG:
+    raise ImproperlyConfigured("SKILLREG_ENV=production cannot run with SKILLREG_DEBUG=1")
 DEV_SECRET_KEY = "dev-insecure-skillreg-key-change-me-0123456789abcdefghijklmnopqrstuvwxyz"
 # Development-only key; with SKILLREG_DEBUG=0 the settings refuse to start with it (see "Security" below).
 SECRET_KEY = os.environ.get("SKILLREG_SECRET_KEY", DEV_SECRET_KEY)
@@ -80,6 +87,8 @@ MIDDLEWARE = [
     # Client address for the audit trail, lockouts and rate limits; refuses oversized bodies before they are read.
     "skillreg.core.middleware.RequestContextMiddleware",
     "skillreg.core.middleware.RequestSizeLimitMiddleware",
+    # NUL bytes in a path, a query or a JSON body: 400 before any view (issue 12, item 13).
+    "skillreg.core.middleware_input.RefuseNulMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "csp.middleware.CSPMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -90,6 +99,8 @@ MIDDLEWARE = [
     "django_otp.middleware.OTPMiddleware",
     # Second factor for staff and admins, forced password changes (first login, 90 days).
     "skillreg.accounts.middleware.AccountSecurityMiddleware",
+    # Cache-Control: no-store on every response to a signed-in user (issue 12, item 16).
+    "skillreg.core.middleware_nocache.NoStoreWhenSignedInMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     # Last, as django-axes asks: turns a lockout into the lockout page.
@@ -343,11 +354,19 @@ SKILLREG_RATE_LIMITS = {
     "certificate_verify": os.environ.get("SKILLREG_RATE_CERTIFICATE_VERIFY", "30/60"),
     "complaint": os.environ.get("SKILLREG_RATE_COMPLAINT", "5/600"),
     "register": os.environ.get("SKILLREG_RATE_REGISTER", "10/600"),
+    # "用户名不可用" answers per address: registration must not become a list of usernames (issue 12, item 17).
+    "register_probe": os.environ.get("SKILLREG_RATE_REGISTER_PROBE", "3/3600"),
     # Reveals of a full ID number or phone, per user.
     "reveal": os.environ.get("SKILLREG_RATE_REVEAL", "30/600"),
 }
 # Behind a TLS-terminating proxy that sets X-Forwarded-Proto and X-Forwarded-For (and strips the client's own).
 SKILLREG_BEHIND_TLS_PROXY = env_bool("SKILLREG_BEHIND_TLS_PROXY", False)
+# The gateway's address: waitress (skillreg.core.serve) trusts X-Forwarded-* from it only (issue 12, item 11).
+SKILLREG_TRUSTED_PROXY = os.environ.get("SKILLREG_TRUSTED_PROXY", "127.0.0.1")
+# Signed checkpoints of the audit head, outside the database (issue 12, item 12); best on another host.
+SKILLREG_AUDIT_CHECKPOINT_FILE = os.environ.get(
+    "SKILLREG_AUDIT_CHECKPOINT_FILE", str(VAR_DIR / "audit-checkpoints.log")
+)
 if SKILLREG_BEHIND_TLS_PROXY:
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 # The local demo (scripts/run on 127.0.0.1): DEBUG off so people see what production shows, but the development

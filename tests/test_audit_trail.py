@@ -174,3 +174,53 @@ def test_audit_admin_searches_and_the_search_is_audited(client, audit_admin, wux
 def test_audit_viewer_has_no_way_to_edit(client, audit_admin):
     client.force_login(audit_admin)
     assert client.post(reverse("audit:search"), {"action": "x"}).status_code == 405
+
+
+# --- issue 12, item 12: the head is anchored outside the database ------------------------------------------------
+
+
+def _move_head_back_to(record) -> None:
+    with audit_maintenance():
+        _raw("UPDATE audit_audithead SET seq = %s, mac = %s WHERE id = 1", [record.seq, record.mac])
+
+
+def test_deleting_the_last_records_and_moving_the_head_back_is_detected_by_the_checkpoint():
+    from skillreg.audit.checkpoint import checkpoint_write
+
+    records = _chain(5)
+    call_command("audit", "checkpoint")
+    _tamper("DELETE FROM audit_auditrecord WHERE seq > %s", [records[2].seq])
+    _move_head_back_to(records[2])
+    report = verify_chain()
+    assert not report.ok and "链尾被移回" in report.problem, report
+    with pytest.raises(CommandError, match="链尾被移回"):
+        call_command("audit", "verify")
+    assert checkpoint_write() is not None  # a later checkpoint of the shortened chain is a fact, not a pardon
+
+
+def test_a_forged_checkpoint_line_is_ignored(settings):
+    import json
+    from pathlib import Path
+
+    records = _chain(4)
+    call_command("audit", "checkpoint")
+    _tamper("DELETE FROM audit_auditrecord WHERE seq > %s", [records[1].seq])
+    _move_head_back_to(records[1])
+    forged = {"seq": records[1].seq, "mac": records[1].mac, "at": "2026-12-01T00:00:00", "kind": "periodic"}
+    with open(Path(settings.SKILLREG_AUDIT_CHECKPOINT_FILE), "a") as fh:
+        fh.write(json.dumps({**forged, "sig": "0" * 64}) + "\n")  # made without the audit key
+    assert not verify_chain().ok
+
+
+def test_the_checkpoint_file_holds_signed_heads_only(settings):
+    import json
+    import stat
+    from pathlib import Path
+
+    records = _chain(2)
+    call_command("audit", "checkpoint")
+    path = Path(settings.SKILLREG_AUDIT_CHECKPOINT_FILE)
+    line = json.loads(path.read_text().splitlines()[-1])
+    assert line["seq"] == AuditRecord.objects.order_by("-seq").first().seq >= records[-1].seq
+    assert set(line) == {"seq", "mac", "at", "kind", "sig"} and stat.S_IMODE(path.stat().st_mode) == 0o640
+    assert verify_chain().ok

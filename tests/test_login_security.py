@@ -253,3 +253,32 @@ def test_the_system_administrator_cannot_see_second_factors_or_login_counters():
 
     registered = {m._meta.app_label for m in admin.site._registry}
     assert not registered & {"otp_totp", "otp_static", "axes", "audit"}
+
+
+def test_the_password_cannot_be_changed_between_the_password_and_the_second_factor(wuxi_officer, client):
+    """Issue 12, item 6: someone who knows only the password must not change it and lock the owner out."""
+    testing.make_otp_device(wuxi_officer)
+    _login(client, "wuxi_officer")
+    page = client.get(reverse("accounts:password_change"))
+    assert page.status_code == 302 and page.url.startswith(reverse("accounts:otp_verify"))
+    before = wuxi_officer.password
+    post = client.post(
+        reverse("accounts:password_change"),
+        {"old_password": testing.PASSWORD, "new_password1": "Stolen#Pass2027", "new_password2": "Stolen#Pass2027"},
+    )
+    assert post.status_code == 302 and post.url.startswith(reverse("accounts:otp_verify"))
+    wuxi_officer.refresh_from_db()
+    assert wuxi_officer.password == before
+    assert client.get(reverse("accounts:account")).status_code == 302
+    assert client.get(reverse("accounts:otp_recovery")).status_code == 404
+
+
+def test_the_forced_change_after_the_second_factor_still_works(wuxi_officer, client):
+    device = testing.make_otp_device(wuxi_officer)
+    wuxi_officer.password_change_required = True
+    wuxi_officer.save(update_fields=["password_change_required"])
+    _login(client, "wuxi_officer")
+    client.post(reverse("accounts:otp_verify"), {"token": testing.totp_code(device)})
+    response = client.get("/staff/")
+    assert response.status_code == 302 and response.url.startswith(reverse("accounts:password_change"))
+    assert client.get(response.url).status_code == 200

@@ -187,3 +187,26 @@ def test_sigkill_at_a_random_moment_of_a_busy_workflow(crash_env):
     assert steps >= 6, "the worker did not get going"
     result = _check(crash_env)
     assert result["chain_ok"] and not result["mismatches"], result
+
+
+# --- an import blocks no one (issue 12, item 3) -------------------------------------------------------------------
+
+
+@pytest.mark.django_db(transaction=True)
+def test_an_all_or_nothing_import_blocks_no_login_or_page_load(crash_env):
+    """A 40,000-row all-or-nothing import (one transaction: ~4 s of the only SQLite write lock) while another
+    user signs in, loads a page and signs out in a loop: no request fails and none waits for the import."""
+    env = {**crash_env, "SKILLREG_RATE_LOGIN": "100000/60"}
+    out = subprocess.run(
+        [sys.executable, str(HERE / "import_contention.py"), "40000"],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=600,
+    )
+    assert out.returncode == 0, out.stderr[-3000:]
+    result = json.loads(out.stdout.strip().splitlines()[-1])
+    assert result["status"] == "done" and result["certificates"] == 40000, result
+    assert result["requests"] >= 9 and not result["failures"], result
+    assert result["slowest"] < 1.5, result  # a chunk's transaction, not the file's

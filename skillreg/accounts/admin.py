@@ -7,6 +7,10 @@
 - A password the administrator sets must be changed by its owner at the next login.
 - Phone numbers are never shown or edited here in clear; search by phone goes through the blind index.
 - Second factors and login counters are not here: they are the security administrator's (三员分立).
+- 三员分立 (issue 12, item 1): security and audit administrators (and superusers) are neither created, changed,
+  deleted nor given a new password here, superusers included, and no role of theirs can be chosen: they are
+  made on the host with ``manage.py admin_account``. Resetting one person's password and second factor takes
+  two different people (``services.password_reset_check``).
 """
 
 from __future__ import annotations
@@ -28,8 +32,15 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 from skillreg.accounts.scope import is_system_admin
 from skillreg.audit.services import audit_record
 from skillreg.core import crypto
+from skillreg.core.errors import DomainError
 
-from .models import Authority, User
+from . import services
+from .models import SEPARATE_ADMIN_ROLES, Authority, User
+
+
+def _separate(obj: Any) -> bool:
+    """An account the system administrator must not touch (三员分立)."""
+    return bool(obj is not None and (obj.role in SEPARATE_ADMIN_ROLES or obj.is_superuser))
 
 
 def _has_permission(request: HttpRequest) -> bool:
@@ -120,18 +131,44 @@ class UserAdmin(AuditedModelAdmin, DjangoUserAdmin):
             qs = qs | queryset.filter(phone_bidx=crypto.blind_index(digits, purpose="phone"))
         return qs, distinct
 
+    def formfield_for_choice_field(self, db_field: Any, request: HttpRequest, **kwargs: Any) -> Any:
+        if db_field.name == "role":
+            kwargs["choices"] = [c for c in db_field.choices if c[0] not in SEPARATE_ADMIN_ROLES]
+        return super().formfield_for_choice_field(db_field, request, **kwargs)
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return not _separate(obj) and super().has_change_permission(request, obj)
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return not _separate(obj) and super().has_delete_permission(request, obj)
+
     def save_model(self, request: HttpRequest, obj: Any, form: Any, change: bool) -> None:
+        stored = User.objects.filter(pk=obj.pk).first() if change and obj.pk else None
+        if _separate(obj) or _separate(stored):
+            raise PermissionDenied("三员分立：系统管理员不能创建或修改安全管理员、审计管理员")
         if not change or "password" in getattr(form, "changed_data", []):
             obj.password_change_required = True  # set by the administrator: the owner changes it first
         super().save_model(request, obj, form, change)
 
+    def delete_model(self, request: HttpRequest, obj: Any) -> None:
+        if _separate(obj):
+            raise PermissionDenied("三员分立：系统管理员不能删除安全管理员、审计管理员")
+        super().delete_model(request, obj)
+
     def user_change_password(self, request: HttpRequest, id: str, form_url: str = "") -> HttpResponse:
-        response = super().user_change_password(request, id, form_url)
-        if request.method == "POST" and response.status_code == 302:
-            with transaction.atomic():
-                user = User.objects.get(pk=id)
-                User.objects.filter(pk=user.pk).update(password_change_required=True)
-                audit_record(actor=request.user, action="auth.password_reset", obj=user, summary=f"重置密码：{user}")
+        target = User.objects.filter(pk=id).first()
+        if _separate(target):
+            raise PermissionDenied("三员分立：系统管理员不能重置安全管理员、审计管理员的密码")
+        if target is not None and request.method == "POST":
+            try:
+                services.password_reset_check(actor=request.user, user=target)
+            except DomainError as exc:
+                self.message_user(request, exc.message, level="error")
+                return redirect(reverse("admin:accounts_user_change", args=[target.pk]))
+        with transaction.atomic():
+            response = super().user_change_password(request, id, form_url)
+            if request.method == "POST" and response.status_code == 302 and target is not None:
+                services.password_reset_record(actor=request.user, user=target)
         return response
 
 

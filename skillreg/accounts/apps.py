@@ -7,6 +7,7 @@ class AccountsConfig(AppConfig):
     verbose_name = "用户与机关"
 
     def ready(self) -> None:
-        from . import signals
+        from . import otp_keys, signals
 
         signals.connect()
+        otp_keys.install()  # TOTP secrets sealed with the data key (issue 12, item 17)

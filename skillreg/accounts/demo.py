@@ -6,7 +6,6 @@ from __future__ import annotations
 from base64 import b32encode
 
 from django.contrib.auth import get_user_model
-from django_otp.plugins.otp_static.models import StaticDevice
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from .middleware import otp_required
@@ -35,7 +34,6 @@ def demo_security_load(*, password: str) -> list[tuple[str, str, list[str]]]:
         device = TOTPDevice.objects.filter(user=user, confirmed=True).first()
         if device is None:
             device = TOTPDevice.objects.create(user=user, name="演示", confirmed=True)
-        static = StaticDevice.objects.filter(user=user).first()
-        codes = [t.token for t in static.token_set.all()] if static else _new_recovery_codes(user)
+        codes = _new_recovery_codes(user)  # stored as digests: new codes each run
         out.append((user.username, b32encode(device.bin_key).decode(), codes))
     return out

@@ -6,8 +6,9 @@
 - A password set by an administrator (first login) or older than 90 days must be changed first; the login
   view records that in the session (``PASSWORD_DUE_SESSION_KEY``).
 
-Pages answer with a redirect, the API with 401/403 JSON. Only the login/logout, OTP and password pages and
-static files stay reachable meanwhile.
+Pages answer with a redirect, the API with 401/403 JSON. Only the login/logout and OTP pages and static files
+stay reachable before the second factor; the password page only after it (issue 12, item 6: a password alone
+must not be enough to change the password and lock the owner out).
 """
 
 from __future__ import annotations
@@ -45,7 +46,6 @@ class AccountSecurityMiddleware:
             reverse("accounts:logout"),
             reverse("accounts:otp_verify"),
             reverse("accounts:otp_setup"),
-            reverse("accounts:password_change"),
             settings.STATIC_URL,
             "/favicon",
             "/healthz",
@@ -61,7 +61,7 @@ class AccountSecurityMiddleware:
                 return JsonResponse({"code": "OTP_REQUIRED", "message": "请先完成动态口令验证"}, status=401)
             target = "accounts:otp_verify" if has_confirmed_device(user) else "accounts:otp_setup"
             return redirect(f"{reverse(target)}?{urlencode({'next': request.get_full_path()})}")
-        if request.session.get(PASSWORD_DUE_SESSION_KEY):
+        if request.session.get(PASSWORD_DUE_SESSION_KEY) and request.path != reverse("accounts:password_change"):
             if api:
                 return JsonResponse({"code": "PASSWORD_CHANGE_REQUIRED", "message": "请先修改密码"}, status=403)
             return redirect(f"{reverse('accounts:password_change')}?{urlencode({'next': request.get_full_path()})}")

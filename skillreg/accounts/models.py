@@ -48,6 +48,8 @@ class Role(models.TextChoices):
 
 
 ADMIN_ROLES = (Role.ADMIN, Role.SECURITY_ADMIN, Role.AUDIT_ADMIN)
+# 三员分立: the system administrator may neither create, change nor become one of these (issue 12, item 1).
+SEPARATE_ADMIN_ROLES = (Role.SECURITY_ADMIN, Role.AUDIT_ADMIN)
 
 
 class User(AbstractUser):
@@ -61,6 +63,14 @@ class User(AbstractUser):
     )
     password_change_required = models.BooleanField(
         "下次登录须修改密码", default=False, help_text="Set when an administrator sets or resets the password"
+    )
+    # Who reset this account's password / second factor and the owner has not yet replaced it; one person may
+    # not hold both (two-person rule, issue 12 item 1). Cleared when the owner changes the password / enrols.
+    password_reset_by = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.SET_NULL, related_name="+", editable=False
+    )
+    otp_reset_by = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.SET_NULL, related_name="+", editable=False
     )
     authority = models.ForeignKey(
         Authority, null=True, blank=True, on_delete=models.PROTECT, related_name="staff", verbose_name="所属机关"

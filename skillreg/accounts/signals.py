@@ -29,8 +29,21 @@ def _logged_out(sender: Any, request: Any, user: Any, **kwargs: Any) -> None:
         audit_record(actor=user, action="auth.logout", obj=user, summary=f"退出：{user.get_username()}")
 
 
+def loggable_username(typed: Any) -> str:
+    """What the trail and the log may say of a typed username: itself when an account has it, else a keyed
+    hash — a password typed into the username field must not be written anywhere (issue 12, item 15)."""
+    from django.contrib.auth import get_user_model
+
+    from skillreg.core import crypto
+
+    username = str(typed or "")[:150]
+    if not username or get_user_model().objects.filter(username=username).exists():
+        return username
+    return "未知用户#" + crypto.blind_index(username, purpose="login.username")[:12]
+
+
 def _login_failed(sender: Any, credentials: dict[str, Any], request: Any = None, **kwargs: Any) -> None:
-    username = str(credentials.get("username", ""))[:150]
+    username = loggable_username(credentials.get("username", ""))
     logger.warning("login failed for %r from %s", username, getattr(request, "META", {}).get("REMOTE_ADDR", ""))
     with transaction.atomic():
         audit_record(
@@ -44,6 +57,7 @@ def _login_failed(sender: Any, credentials: dict[str, Any], request: Any = None,
 
 
 def _locked_out(sender: Any, request: Any, username: str, ip_address: str, **kwargs: Any) -> None:
+    username = loggable_username(username)
     logger.warning("login locked out for %r from %s", username, ip_address)
     with transaction.atomic():
         audit_record(

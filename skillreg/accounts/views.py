@@ -9,7 +9,8 @@ from django.shortcuts import redirect, render
 from django.utils.decorators import method_decorator
 
 from skillreg.core.errors import DomainError, ValidationFailed
-from skillreg.core.ratelimit import ratelimit
+from skillreg.core.middleware import client_ip
+from skillreg.core.ratelimit import hit, rate_for, ratelimit, too_many
 from skillreg.institutions.services import unit_register
 
 from . import services
@@ -55,7 +56,13 @@ def register(request: HttpRequest) -> HttpResponse:
                 email=d.get("email", ""),
             )
         except ValidationFailed as exc:
-            for err in exc.details.get("errors", [exc.as_dict()]):
+            errors = exc.details.get("errors", [exc.as_dict()])
+            if any(err.get("code") == "USERNAME_TAKEN" for err in errors):
+                # "this name is taken" is an answer about other people's accounts: few per address (item 17)
+                allowed, retry_after = hit("register_username_taken", client_ip(request), rate_for("register_probe"))
+                if not allowed:
+                    return too_many(request, retry_after)
+            for err in errors:
                 field = err.get("field")
                 form.add_error(field if field in form.fields else None, err["message"])
         else:

@@ -9,6 +9,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 from typing import Any, cast
+from unittest import mock
 
 from django.contrib.auth import get_user_model
 from django.db import transaction
@@ -281,13 +282,16 @@ def _advance(application: Application, target: str, unit_user: Any, experts: lis
         today = clock.today()
         closing = target != State.PUBLICITY
         starts = today - dt.timedelta(days=10) if closing else today
-        services.publicity_start(
-            application=application,
-            actor=officer,
-            starts_on=starts,
-            ends_on=starts + dt.timedelta(days=6),
-            text=f"拟同意 {application.institution_name} 备案为社会培训评价组织，公示期内如有异议请向受理机关反映。",
-        )
+        # A closed publicity of the demo ran in the past: started on its own day (a notice is never back-dated).
+        notice = f"拟同意 {application.institution_name} 备案为社会培训评价组织，公示期内如有异议请向受理机关反映。"
+        with mock.patch.object(clock, "today", return_value=starts):
+            services.publicity_start(
+                application=application,
+                actor=officer,
+                starts_on=starts,
+                ends_on=starts + dt.timedelta(days=6),
+                text=notice,
+            )
         if not closing:
             return
         services.publicity_close(application=application, actor=officer, objections="公示期内无异议")

@@ -9,7 +9,7 @@ from django.contrib.auth.decorators import login_required
 from django.http import FileResponse, HttpRequest
 
 from skillreg.core.errors import DomainError
-from skillreg.core.uploads import open_stored
+from skillreg.core.uploads import download_name, open_stored
 
 from .selectors import material_for_user
 
@@ -40,7 +40,7 @@ def material_download(request: HttpRequest, pid: Any, mid: int) -> FileResponse:
     response = FileResponse(
         open_stored(material.storage_name),
         as_attachment=True,
-        filename=material.original_name,
+        filename=download_name(material.original_name, material.storage_name),
         content_type=material.content_type,
     )
     response["X-Content-Type-Options"] = "nosniff"

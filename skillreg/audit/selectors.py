@@ -51,3 +51,10 @@ def audit_search(
 
 def audit_actions() -> list[str]:
     return list(AuditRecord.objects.order_by("action").values_list("action", flat=True).distinct()[:500])
+
+
+def flagged_accounts(user: Any, limit: int = 20) -> list[AuditRecord]:
+    """Accounts whose password and second factor were both reset by others (issue 12, item 1), newest first:
+    shown to the audit administrator on the viewer's first page until they are looked into."""
+    ensure_audit_admin(user)
+    return list(AuditRecord.objects.filter(action="auth.account_flagged").order_by("-seq")[:limit])

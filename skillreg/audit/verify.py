@@ -16,7 +16,9 @@ class ChainReport:
     seq: int | None = None
 
 
-def verify_chain() -> ChainReport:
+def verify_chain(*, check_anchor: bool = True) -> ChainReport:
+    """Walk the chain; then (``check_anchor``) compare the head with the last signed checkpoint kept outside the
+    database (``checkpoint``), which catches the last records deleted with the head moved back."""
     prev_mac = "0" * 64
     expected_seq = 1
     checked = 0
@@ -33,4 +35,10 @@ def verify_chain() -> ChainReport:
     head = AuditHead.objects.filter(id=1).first()
     if head and (head.seq != expected_seq - 1 or head.mac != prev_mac):
         return ChainReport(False, checked, f"链尾与记录不符：末尾记录 #{head.seq} 缺失", head.seq)
+    if check_anchor:
+        from .checkpoint import checkpoint_check
+
+        problem = checkpoint_check()
+        if problem:
+            return ChainReport(False, checked, problem, expected_seq - 1)
     return ChainReport(True, checked)

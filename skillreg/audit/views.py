@@ -40,7 +40,13 @@ def search(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "audit/search.html",
-        {"form": form, "page": page, "querystring": params.urlencode(), "actions": selectors.audit_actions()},
+        {
+            "form": form,
+            "page": page,
+            "querystring": params.urlencode(),
+            "actions": selectors.audit_actions(),
+            "flagged": selectors.flagged_accounts(request.user),
+        },
         status=200 if page is not None else 400,
     )
 

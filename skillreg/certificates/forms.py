@@ -14,7 +14,11 @@ from .models import CertificateStatus, ImportMode
 
 class CertificateFilterForm(forms.Form):
     q = forms.CharField(label="证书编号、证件号码或姓名", required=False, max_length=100)
-    status = forms.ChoiceField(label="状态", required=False, choices=[("", "全部"), *CertificateStatus.choices])
+    status = forms.ChoiceField(
+        label="状态",
+        required=False,
+        choices=[("", "全部"), *[c for c in CertificateStatus.choices if c[0] != CertificateStatus.STAGED]],
+    )
     occupation = forms.CharField(label="职业编码", required=False, max_length=20)
     level = forms.TypedChoiceField(
         label="等级", required=False, coerce=int, empty_value=None, choices=[("", "全部"), *LEVEL_CHOICES]

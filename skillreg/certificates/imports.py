@@ -4,11 +4,14 @@
 import per institution), runs the pipeline and records the result with its audit entry in the transaction
 that publishes the rows. ``certificates_report`` does the same for the JSON API, answering item by item.
 Large uploads run on the huey queue (``tasks.import_job_task``); small ones inline.
+
+This module is the job's state machine — the one writer of ``ImportJob.status`` (queued → running → done /
+partial / rejected / failed; a dead worker's running job → queued for its retry, or failed): every change is
+audited (issue 12, item 8). Files and sinks are in ``import_io``, worker liveness in ``claims``.
 """
 
 from __future__ import annotations
 
-import datetime as dt
 import hashlib
 import json
 import logging
@@ -21,28 +24,23 @@ from django.conf import settings
 from django.db import IntegrityError, transaction
 
 from skillreg.audit.services import audit_record
-from skillreg.core import clock
+from skillreg.core import clock, filecrypt
 from skillreg.core.errors import DomainError, ValidationFailed
-from skillreg.core.uploads import sanitise_name
+from skillreg.core.uploads import sanitise_name, secure_file
 from skillreg.institutions.models import Filing
 
+from . import claims, staging
 from .context import load_facts
+from .import_io import SUBDIR, ErrorBook, ItemResults, import_progress, open_upload, root, upload_aad
+from .import_io import discard_upload as _discard_upload
 from .models import ImportJob, ImportMode, ImportStatus
-from .pipeline import Run, Sink, Totals, progress_path, read_progress, write_progress
-from .readers import FileUnreadable, json_records, open_source
-from .rows import COLUMNS, LABELS, InstitutionFacts, RowError
+from .pipeline import Run, Sink, Totals, progress_path, write_progress
+from .readers import FileUnreadable, json_records
+from .rows import COLUMNS, InstitutionFacts, RowError
 from .services import check_actor_for_filing
-from .writer import CREATED, INVALID
 
 log = logging.getLogger(__name__)
-SUBDIR = "cert-imports"
-KEY_BY_LABEL = {label: key for key, label in LABELS.items()}
-
-
-def _root() -> Path:
-    root = Path(settings.MEDIA_ROOT) / SUBDIR
-    root.mkdir(parents=True, exist_ok=True)
-    return root
+__all__ = ["ErrorBook", "ItemResults", "certificates_report", "import_job_create", "import_job_run", "import_progress"]
 
 
 def _actor_fields(actor: Any) -> dict[str, Any]:
@@ -61,10 +59,12 @@ def import_job_create(
     limit = int(getattr(settings, "SKILLREG_CERT_IMPORT_MAX_BYTES", 512 * 1024 * 1024))
     storage = f"{SUBDIR}/{secrets.token_hex(16)}.upload"
     path = Path(settings.MEDIA_ROOT) / storage
-    _root()
+    root()
     digest, size = hashlib.sha256(), 0
     try:
         with open(path, "wb") as out:
+            secure_file(path)  # 0640 in 0750 folders before the first byte (item 7)
+            sealed = filecrypt.StreamEncryptor(out, aad=upload_aad(storage))  # encrypted at rest (item 7)
             while chunk := fileobj.read(1024 * 1024):
                 size += len(chunk)
                 if size > limit:
@@ -72,7 +72,8 @@ def import_job_create(
                         f"文件超过大小上限 {limit // 1024**2} MB", code="UPLOAD_TOO_LARGE", field="file"
                     )
                 digest.update(chunk)
-                out.write(chunk)
+                sealed.write(chunk)
+            sealed.close()
         if size == 0:
             raise ValidationFailed("文件为空", code="UPLOAD_EMPTY", field="file")
         sha = digest.hexdigest()
@@ -101,40 +102,6 @@ def import_job_create(
         path.unlink(missing_ok=True)
         raise
     return job
-
-
-class ErrorBook(Sink):
-    """The error workbook (行号, 列, 错误代码, 说明), written while the import runs (openpyxl write-only: flat)."""
-
-    HEADERS = ("行号", "列", "错误代码", "说明")
-
-    def __init__(self, job: ImportJob):
-        super().__init__()
-        self.job = job
-        self.storage_name = ""
-        self._wb: Any = None
-        self._ws: Any = None
-
-    def errors(self, errors: list[RowError]) -> None:
-        super().errors(errors)
-        if not errors:
-            return
-        if self._wb is None:
-            from openpyxl import Workbook
-
-            self._wb = Workbook(write_only=True)
-            self._ws = self._wb.create_sheet("错误清单")
-            self._ws.append(list(self.HEADERS))
-        for e in errors:
-            self._ws.append([e.row or "—", e.column, e.code, e.message])
-
-    def close(self, totals: Totals) -> None:
-        if self._wb is None:
-            return
-        name = f"{SUBDIR}/{self.job.public_id}-errors.xlsx"
-        self._wb.save(Path(settings.MEDIA_ROOT) / name)
-        self._wb = None
-        self.storage_name = name
 
 
 def _status(t: Totals) -> str:
@@ -192,8 +159,11 @@ def _finalizer(job: ImportJob, actor: Any, sink: Sink) -> Any:
     return finalize
 
 
-def _on_chunk(job: ImportJob) -> Any:
-    def update(t: Totals) -> None:
+def _on_chunk(job: ImportJob, actor: Any) -> Any:
+    """In each chunk's transaction: the job's counters and heartbeat; and, for the certificates a chunk
+    publishes (valid_only), its own audit record, so that a run killed midway leaves none unaudited."""
+
+    def update(t: Totals, published: int) -> None:
         ImportJob.objects.filter(pk=job.pk).update(
             rows_read=t.rows_read,
             rows_valid=t.rows_valid,
@@ -202,6 +172,16 @@ def _on_chunk(job: ImportJob) -> Any:
             rows_unchanged=t.rows_unchanged,
             heartbeat_at=clock.now(),
         )
+        if published:
+            audit_record(
+                actor=actor,
+                action="certificate.import.chunk",
+                object_type="certificates.importjob",
+                object_id=job.pk,
+                summary=f"{job.filing.name} 证书数据导入：本段新登记 {published} 张（已读取 {t.rows_read} 行）",
+                after={"created": published, "rows_read": t.rows_read, "rows_created": t.rows_created},
+                rule="CQ-4",
+            )
 
     return update
 
@@ -215,27 +195,64 @@ def _progress_to(job: ImportJob, also: Callable[[Totals], None] | None) -> Calla
     return progress
 
 
-def _is_stale(job: ImportJob) -> bool:
-    minutes = int(getattr(settings, "SKILLREG_CERT_IMPORT_STALE_MINUTES", 15))
-    beat = job.heartbeat_at or job.started_at or job.created_at
-    path = progress_path(job.public_id)
-    if path.exists():
-        beat = max(beat, dt.datetime.fromtimestamp(path.stat().st_mtime, tz=dt.UTC))
-    return clock.now() - beat > dt.timedelta(minutes=minutes)
+def _release_stale(job: ImportJob) -> None:
+    """Running jobs of the institution whose worker died: the job being retried goes back to the queue (its
+    committed chunks stay; identical rows are "unchanged" on the re-run), any other one fails and its upload
+    is deleted; staged rows are settled. Each status change is audited."""
+    running = ImportJob.objects.select_related("filing").filter(filing_id=job.filing_id, status=ImportStatus.RUNNING)
+    for other in running:
+        if not claims.is_stale(other):
+            continue
+        retry = other.pk == job.pk
+        with transaction.atomic():
+            running_job = ImportJob.objects.filter(pk=other.pk, status=ImportStatus.RUNNING)
+            if retry:
+                changed = running_job.update(status=ImportStatus.QUEUED, worker="")
+            else:
+                changed = running_job.update(
+                    status=ImportStatus.FAILED,
+                    message="导入中断（处理进程已停止），请重新上传",
+                    finished_at=clock.now(),
+                )
+            if changed:
+                audit_record(
+                    actor="system",
+                    action="certificate.import.restart" if retry else "certificate.import.stale",
+                    object_type="certificates.importjob",
+                    object_id=other.pk,
+                    summary=f"{other.filing.name} 证书数据导入中断（处理进程已停止）"
+                    + ("，重新开始" if retry else "，已终止"),
+                    before={"status": ImportStatus.RUNNING, "worker": other.worker},
+                    after={"status": ImportStatus.QUEUED if retry else ImportStatus.FAILED},
+                    result="ok" if retry else "failed",
+                )
+        staging.discard(other.pk)
+        if not retry:
+            other.refresh_from_db()
+            _discard_upload(other)
+    if job.status == ImportStatus.RUNNING:
+        job.refresh_from_db()
 
 
 def _claim(job: ImportJob) -> bool:
-    for other in ImportJob.objects.filter(filing_id=job.filing_id, status=ImportStatus.RUNNING).exclude(pk=job.pk):
-        if _is_stale(other):
-            ImportJob.objects.filter(pk=other.pk, status=ImportStatus.RUNNING).update(
-                status=ImportStatus.FAILED, message="导入中断（处理进程已停止），请重新上传", finished_at=clock.now()
-            )
+    _release_stale(job)
+    staging.settle(job.filing_id)
     try:
         with transaction.atomic():
             now = clock.now()
             claimed = ImportJob.objects.filter(pk=job.pk, status=ImportStatus.QUEUED).update(
-                status=ImportStatus.RUNNING, started_at=now, heartbeat_at=now
+                status=ImportStatus.RUNNING, started_at=now, heartbeat_at=now, worker=claims.worker_id()
             )
+            if claimed:
+                audit_record(
+                    actor=job.created_by or job.actor_label or "system",
+                    action="certificate.import.start",
+                    object_type="certificates.importjob",
+                    object_id=job.pk,
+                    summary=f"证书数据导入开始处理：{job.original_name or job.source}",
+                    before={"status": ImportStatus.QUEUED},
+                    after={"status": ImportStatus.RUNNING},
+                )
     except IntegrityError:
         return False
     return claimed == 1
@@ -267,7 +284,7 @@ def job_run(
         all_or_nothing=all_or_nothing,
         sink=sink,
         finalize=_finalizer(job, actor, sink),
-        on_chunk=_on_chunk(job),
+        on_chunk=_on_chunk(job, actor),
         on_progress=_progress_to(job, on_progress),
         estimated_rows=estimated_rows,
     )
@@ -282,12 +299,13 @@ def import_job_run(
     from . import parallel as two_cores
 
     if job.is_finished:
+        staging.settle_job(job.pk)  # a process that died after the commit point: finish it
         return job
     if not _claim(job):
         raise DomainError("本机构已有证书导入任务正在处理，请稍后再试", code="IMPORT_BUSY")
     actor = job.created_by or job.actor_label or "system"
     try:
-        source = open_source(Path(settings.MEDIA_ROOT) / job.storage_name)
+        source = open_upload(job)
     except FileUnreadable as exc:
         _fail(job, actor, exc.as_error())
         job.refresh_from_db()
@@ -320,67 +338,12 @@ def import_job_run(
     finally:
         progress_path(job.public_id).unlink(missing_ok=True)
     job.refresh_from_db()
+    staging.settle_job(job.pk)
     _discard_upload(job)
     return job
 
 
-def _discard_upload(job: ImportJob) -> None:
-    if job.is_finished and job.storage_name:
-        (Path(settings.MEDIA_ROOT) / job.storage_name).unlink(missing_ok=True)
-        ImportJob.objects.filter(pk=job.pk).update(storage_name="")
-        job.storage_name = ""
-
-
-def import_progress(job: ImportJob) -> dict[str, Any]:
-    """Counters for the progress page: the side channel while running, the job row once finished."""
-    data = {
-        "status": job.status,
-        "status_label": ImportStatus(job.status).label,
-        "finished": job.is_finished,
-        "rows_read": job.rows_read,
-        "rows_valid": job.rows_valid,
-        "rows_invalid": job.rows_invalid,
-        "rows_created": job.rows_created,
-        "rows_unchanged": job.rows_unchanged,
-        "estimated_rows": 0,
-        "message": job.message,
-    }
-    if job.status == ImportStatus.RUNNING:
-        live = read_progress(job.public_id)
-        if live:
-            data.update({k: v for k, v in live.items() if k in data or k == "estimated_rows"})
-    return data
-
-
 # -- JSON API --------------------------------------------------------------------------------------------------------
-class ItemResults(Sink):
-    """One result per item, in order: created / unchanged / invalid / not_imported (all_or_nothing rejected)."""
-
-    def __init__(self, count: int):
-        super().__init__()
-        self.results: list[dict[str, Any]] = [
-            {"index": i, "status": INVALID, "number": "", "errors": []} for i in range(1, count + 1)
-        ]
-
-    def errors(self, errors: list[RowError]) -> None:
-        super().errors(errors)
-        for e in errors:
-            if 1 <= e.row <= len(self.results):
-                self.results[e.row - 1]["errors"].append(
-                    {"field": KEY_BY_LABEL.get(e.column, ""), "column": e.column, "code": e.code, "message": e.message}
-                )
-
-    def outcomes(self, items: list[tuple[int, str, str]]) -> None:
-        for row, status, number in items:
-            self.results[row - 1].update(status=status, number=number)
-
-    def close(self, totals: Totals) -> None:
-        if not totals.committed:
-            for r in self.results:
-                if r["status"] == CREATED:
-                    r.update(status="not_imported", number="")
-
-
 def certificates_report(
     *, filing: Filing, actor: Any, items: list[dict[str, Any]], mode: str
 ) -> tuple[ImportJob, list[dict[str, Any]]]:
@@ -407,7 +370,18 @@ def certificates_report(
             **_actor_fields(actor),
         )
     if not _claim(job):
-        ImportJob.objects.filter(pk=job.pk).update(status=ImportStatus.FAILED, message="本机构已有导入任务正在处理")
+        with transaction.atomic():
+            ImportJob.objects.filter(pk=job.pk).update(
+                status=ImportStatus.FAILED, message="本机构已有导入任务正在处理", finished_at=clock.now()
+            )
+            audit_record(
+                actor=actor,
+                action="certificate.import",
+                obj=job,
+                summary=f"{filing.name} 接口上报证书数据：本机构已有导入任务正在处理，未处理",
+                result="refused",
+                rule="CQ-4",
+            )
         raise DomainError("本机构已有证书导入任务正在处理，请稍后再试", code="IMPORT_BUSY")
     sink = ItemResults(len(cleaned))
     try:
@@ -421,6 +395,8 @@ def certificates_report(
     except Exception:
         log.exception("certificate report %s failed", job.pk)
         _fail(job, actor, RowError(0, "文件", "IMPORT_INTERNAL_ERROR", "处理过程中发生系统错误，请联系管理员"))
+        staging.settle_job(job.pk)
         raise
     job.refresh_from_db()
+    staging.settle_job(job.pk)
     return job, sink.results

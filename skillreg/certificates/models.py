@@ -29,6 +29,12 @@ class IdType(models.TextChoices):
 class CertificateStatus(models.TextChoices):
     VALID = "valid", "有效"
     REVOKED = "revoked", "已撤销"
+    # Written by an all-or-nothing import that is still running (issue 12, item 3): seen by no reader, published
+    # (→ valid) once the whole file passed, deleted otherwise. See ``certificates.staging``.
+    STAGED = "staged", "导入中"
+
+
+VISIBLE_STATUSES = (CertificateStatus.VALID, CertificateStatus.REVOKED)
 
 
 class EvaluationBatch(models.Model):
@@ -115,10 +121,11 @@ class Certificate(models.Model):
         constraints = [
             # A UniqueConstraint rather than unique=True: no extra LIKE index on PostgreSQL (lookups are exact).
             models.UniqueConstraint(fields=["number"], name="unique_certificate_number"),
-            # One valid certificate per person, occupation and level at one institution.
+            # One valid certificate per person, occupation and level at one institution (a staged one of a
+            # running import counts: it becomes valid without another check).
             models.UniqueConstraint(
                 fields=["filing", "holder_id_index", "occupation", "level"],
-                condition=models.Q(status="valid"),
+                condition=models.Q(status__in=["valid", "staged"]),
                 name="unique_valid_certificate_per_holder",
             ),
             models.CheckConstraint(condition=models.Q(level__gte=1, level__lte=5), name="certificate_level_1_5"),
@@ -189,6 +196,8 @@ class ImportJob(models.Model):
     created_at = models.DateTimeField()
     started_at = models.DateTimeField(null=True, blank=True)
     heartbeat_at = models.DateTimeField(null=True, blank=True)
+    # host:pid of the process running it, so that a retry sees at once that it died (issue 12, item 9)
+    worker = models.CharField(max_length=100, blank=True)
     finished_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:

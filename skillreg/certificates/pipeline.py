@@ -5,17 +5,19 @@ stage 2 (``Run.write_all``) checks each chunk against the database and inserts i
 ``Run.run`` does both in turn in this process; ``parallel.run_job`` runs stage 2 in a second process so that
 the two use both cores. Memory is flat: a chunk (2,000 rows) at a time, errors streamed to the workbook.
 
-Transactions (stage 2's): ``all_or_nothing`` holds one transaction for the whole file and rolls it back if any
-row is wrong (duplicates across chunks are still found, because the transaction sees its own rows);
-``valid_only`` commits each chunk with the job's counters, so progress is real and a re-run skips what is
-already in (identical rows are "unchanged", never duplicated). The final job update and the audit record
-are written in the transaction that publishes the rows.
+Transactions (stage 2's): one per chunk in both modes, so no other request waits for more than a chunk
+(issue 12, item 3). ``all_or_nothing`` commits each chunk's rows as ``staged`` (seen by no reader; duplicates
+across chunks are still found, because the writer sees them), then commits the decision — the job's final
+status and audit record — and publishes or discards the staged rows in bounded steps (``staging``).
+``valid_only`` commits each chunk as valid with the job's counters and its own audit record, so progress is
+real and a re-run skips what is already in (identical rows are "unchanged", never duplicated).
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import json
+import logging
 import os
 from collections.abc import Callable, Iterator
 from dataclasses import asdict, dataclass, field
@@ -27,11 +29,13 @@ from django.db import transaction
 
 from skillreg.core import clock, crypto
 
+from . import staging
 from .models import Certificate
 from .readers import FileUnreadable, Record
 from .rows import CheckedRow, InstitutionFacts, RowError, check_row
 from .writer import INVALID, ChunkWriter, Prepared, bulk_tuned
 
+log = logging.getLogger(__name__)
 HOLDER_ID_PURPOSE = "certificate.holder_id"
 FIRST_ERRORS = 200
 _HOLDER_ID = Certificate._meta.get_field("holder_id")
@@ -128,7 +132,7 @@ class Run:
         all_or_nothing: bool,
         sink: Sink,
         finalize: Callable[[Totals], None],
-        on_chunk: Callable[[Totals], None] | None = None,
+        on_chunk: Callable[[Totals, int], None] | None = None,
         on_progress: Callable[[Totals], None] | None = None,
         chunk_size: int | None = None,
         estimated_rows: int = 0,
@@ -138,7 +142,7 @@ class Run:
         self.all_or_nothing = all_or_nothing
         self.sink = sink
         self.finalize = finalize
-        self.on_chunk = on_chunk  # in the chunk's transaction (valid_only)
+        self.on_chunk = on_chunk  # in the chunk's transaction: (totals, rows published by this chunk)
         self.on_progress = on_progress  # outside any guarantee: a side channel
         self.chunk_size = chunk_size or int(getattr(settings, "SKILLREG_CERT_IMPORT_CHUNK", 2000))
         self.totals = Totals(estimated_rows=estimated_rows)
@@ -188,14 +192,11 @@ class Run:
             t.errors_count += len(errors)
             self.sink.errors(errors)
             self.sink.outcomes(sorted(result.outcomes + [(r, INVALID, "") for r in chunk.invalid_rows]))
-            if self.on_chunk and not self.all_or_nothing:
-                self.on_chunk(t)
+            if self.on_chunk:
+                self.on_chunk(t, result.created if not self.all_or_nothing else 0)
 
-        if self.all_or_nothing:
+        with transaction.atomic():
             body()
-        else:
-            with transaction.atomic():
-                body()
         if self.on_progress:
             self.on_progress(t)
 
@@ -215,13 +216,34 @@ class Run:
     def write_all(self, source: Callable[[], _Chunk | None]) -> Totals:
         """Writer side: take chunks from ``source`` until ``None``; publish or roll back."""
         writer = ChunkWriter(
-            facts=self.facts, job_id=self.job_id, now=clock.now(), expected_rows=self.totals.estimated_rows
+            facts=self.facts,
+            job_id=self.job_id,
+            now=clock.now(),
+            expected_rows=self.totals.estimated_rows,
+            staged=self.all_or_nothing and self.job_id is not None,
         )
         with bulk_tuned():
             return self._write_all(writer, source)
 
     def _write_all(self, writer: ChunkWriter, source: Callable[[], _Chunk | None]) -> Totals:
-        if self.all_or_nothing:
+        if self.all_or_nothing and self.job_id is not None:
+            try:
+                while (chunk := source()) is not None:
+                    self._write(writer, chunk)
+            except BaseException:
+                try:  # nothing was published; the caller records the failure (``settle`` retries this)
+                    staging.discard(self.job_id)
+                except Exception:  # noqa: BLE001 - the original error is the one to report
+                    log.exception("certificate import %s: staged rows not discarded yet", self.job_id)
+                raise
+            publish = self._decide()
+            with transaction.atomic():
+                self._finish()  # the commit point: the job's final status and audit record
+            if publish:
+                staging.publish(self.job_id)
+            else:
+                staging.discard(self.job_id)
+        elif self.all_or_nothing:  # no job (benchmarks): one transaction, as small files always had
             try:
                 with transaction.atomic():
                     while (chunk := source()) is not None:
@@ -231,7 +253,7 @@ class Run:
                     self._finish()
             except _Stop:
                 with transaction.atomic():
-                    self._finish()  # the rejection itself is recorded
+                    self._finish()
         else:
             while (chunk := source()) is not None:
                 self._write(writer, chunk)

@@ -12,17 +12,21 @@ from __future__ import annotations
 import codecs
 import csv
 import io
+import re
 import zipfile
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import IO, Any
 
 from django.conf import settings
 
 from .rows import FILE, RowError, map_header
 
 SNIFF_BYTES = 64 * 1024
+# A data row of the template takes more than this in a compressed sheet (ten cells of varying text; a real
+# 420,000-row report is ~45 bytes a row): a bound on the rows a file of a given size can hold.
+MIN_COMPRESSED_ROW_BYTES = 8
 Record = tuple[int, dict[str, Any] | None, list[RowError]]
 
 
@@ -58,24 +62,42 @@ def detect_format(head: bytes) -> str:
     return "csv"
 
 
-def open_source(path: Path) -> Source:
+def open_source(source: Path | IO[bytes]) -> Source:
+    """Open a report from its path, or from a seekable binary file (the decrypted upload, which this then owns
+    and closes when its rows have been read)."""
+    if isinstance(source, Path | str):
+        try:
+            fh: IO[bytes] = open(source, "rb")  # noqa: SIM115 - owned by the Source, closed after the rows
+        except FileNotFoundError:
+            # e.g. the job already ran (its upload is deleted when it ends) or media was not restored with the db
+            raise FileUnreadable("IMPORT_FILE_GONE", "上传的文件已不存在，请重新上传") from None
+    else:
+        fh = source
     try:
-        with open(path, "rb") as fh:
-            head = fh.read(SNIFF_BYTES)
-    except FileNotFoundError:
-        # e.g. the job already ran (its upload is deleted when it ends) or media was not restored with the database
-        raise FileUnreadable("IMPORT_FILE_GONE", "上传的文件已不存在，请重新上传") from None
-    if not head:
-        raise FileUnreadable("IMPORT_FILE_EMPTY", "文件为空")
-    fmt = detect_format(head)
-    return _open_xlsx(path) if fmt == "xlsx" else _open_csv(path, head)
+        fh.seek(0)
+        head = fh.read(SNIFF_BYTES)
+        if not head:
+            raise FileUnreadable("IMPORT_FILE_EMPTY", "文件为空")
+        fmt = detect_format(head)
+        return _open_xlsx(fh) if fmt == "xlsx" else _open_csv(fh, head)
+    except BaseException:
+        fh.close()
+        raise
+
+
+def _size(fh: IO[bytes]) -> int:
+    here = fh.tell()
+    size = fh.seek(0, io.SEEK_END)
+    fh.seek(here)
+    return size
 
 
 # -- xlsx -----------------------------------------------------------------------------------------------------------
-def _check_zip(path: Path) -> None:
+def _check_zip(fh: IO[bytes]) -> None:
     limit = int(getattr(settings, "SKILLREG_CERT_IMPORT_MAX_UNZIPPED_BYTES", 2 * 1024**3))
     try:
-        with zipfile.ZipFile(path) as zf:
+        fh.seek(0)
+        with zipfile.ZipFile(fh) as zf:
             infos = zf.infolist()
             names = {i.filename for i in infos}
             total = sum(i.file_size for i in infos)
@@ -90,22 +112,25 @@ def _check_zip(path: Path) -> None:
         raise FileUnreadable("IMPORT_ZIP_BOMB", "文件解压后体积异常（疑似压缩炸弹），已拒收")
 
 
-def _open_xlsx(path: Path) -> Source:
+def _open_xlsx(fh: IO[bytes]) -> Source:
     from openpyxl import load_workbook
 
-    _check_zip(path)
-    fh = open(path, "rb")  # noqa: SIM115 - closed with the workbook; a file object skips openpyxl's extension check
-    try:
+    _check_zip(fh)
+    fh.seek(0)
+    try:  # a file object (closed with the workbook) also skips openpyxl's extension check
         wb = load_workbook(fh, read_only=True, data_only=True)
     except Exception:  # noqa: BLE001 - openpyxl raises many types for a broken package
-        fh.close()
         raise FileUnreadable("IMPORT_FILE_CORRUPT", "xlsx 文件已损坏，无法读取，请在表格软件中重新保存后上传") from None
     ws = wb.worksheets[0]
     estimated = max((ws.max_row or 1) - 1, 0) if ws.max_row else 0
+    # The sheet's <dimension> is whatever the file says (a 5 KB file claimed 400,000,000 rows and the writer's
+    # Bloom filters took 1.6 GB): never more rows than the file's real size can hold (issue 12, item 10).
+    estimated = min(estimated, _size(fh) // MIN_COMPRESSED_ROW_BYTES)
 
     def records() -> Iterator[Record]:
         try:
-            yield from _table(enumerate(ws.iter_rows(values_only=True), start=1))
+            uncalculated = _uncalculated_formula_rows(wb, ws)
+            yield from _table(enumerate(ws.iter_rows(values_only=True), start=1), uncalculated=uncalculated)
         except FileUnreadable:
             raise
         except Exception:  # noqa: BLE001 - a damaged part of the sheet's XML
@@ -115,6 +140,31 @@ def _open_xlsx(path: Path) -> Source:
             fh.close()
 
     return Source("xlsx", "", estimated, records())
+
+
+_CELL = re.compile(rb'<c\b[^>]*?\br="[A-Z]+(\d+)"[^>]*(?<!/)>(.{0,4000}?)</c>', re.DOTALL)
+
+
+def _uncalculated_formula_rows(wb: Any, ws: Any) -> set[int]:
+    """Rows holding a formula without a cached result (a file written by a program, never saved by a
+    spreadsheet): read with ``data_only`` they look empty, and "请填写…" would mislead (issue 12, item 17).
+    One pass over the sheet's XML; the cell regex runs only on the parts that contain a formula at all."""
+    rows: set[int] = set()
+    try:
+        with wb._archive.open(ws._worksheet_path) as xml:  # openpyxl's read-only sheet: its zip and part name
+            tail = b""
+            while chunk := xml.read(1024 * 1024):
+                data = tail + chunk
+                cut = data.rfind(b"</c>") + 4 if b"</c>" in data else 0
+                part, tail = data[:cut], data[cut:][-8192:]
+                if b"<f" in part:
+                    for m in _CELL.finditer(part):
+                        body = m.group(2)
+                        if b"<f" in body and not re.search(rb"<v>[^<]", body):
+                            rows.add(int(m.group(1)))
+    except (AttributeError, KeyError, OSError, zipfile.BadZipFile):
+        return set()  # no such part where openpyxl keeps it: nothing to say
+    return rows
 
 
 # -- CSV ------------------------------------------------------------------------------------------------------------
@@ -135,27 +185,43 @@ def detect_encoding(head: bytes) -> str:
         return "utf-8"  # undecodable rows are reported one by one
 
 
-def _open_csv(path: Path, head: bytes) -> Source:
+def _open_csv(fh: IO[bytes], head: bytes) -> Source:
     encoding = detect_encoding(head)
     lines = max(head.count(b"\n"), 1)
-    size = path.stat().st_size
+    size = _size(fh)
     estimated = max(int(size / (len(head) / lines)) - 1, 0) if len(head) < size else max(lines - 1, 0)
     first_line = head.split(b"\n", 1)[0]
     delimiter = "\t" if first_line.count(b"\t") > first_line.count(b",") else ","
 
     def records() -> Iterator[Record]:
-        with open(path, "rb") as raw:
+        fh.seek(0)
+        with fh as raw:
             text = io.TextIOWrapper(raw, encoding=encoding, errors="replace", newline="")
+            reader = csv.reader(text, delimiter=delimiter)
             try:
-                yield from _table(enumerate(csv.reader(text, delimiter=delimiter), start=1), check_encoding=True)
+                yield from _table(enumerate(reader, start=1), check_encoding=True)
             except csv.Error as exc:
-                raise FileUnreadable("IMPORT_CSV_INVALID", f"CSV 格式错误：{exc}") from None
+                raise _csv_unreadable(exc, reader.line_num) from None
 
     return Source("csv", encoding, estimated, records())
 
 
+def _csv_unreadable(exc: csv.Error, line: int) -> FileUnreadable:
+    """The csv module's English messages, said in Chinese with the line (issue 12, item 17)."""
+    where = f"第 {line} 行附近" if line else "文件中"
+    if "field larger than field limit" in str(exc):
+        limit = csv.field_size_limit()
+        return FileUnreadable(
+            "IMPORT_CSV_FIELD_TOO_LONG",
+            f"CSV 格式错误：{where}有一个单元格超过 {limit} 个字符（常见原因是引号未闭合），请用模板重新填写",
+        )
+    return FileUnreadable("IMPORT_CSV_INVALID", f"CSV 格式错误：{where}的内容无法按 CSV 读取，请另存为 CSV 后重新上传")
+
+
 # -- common ---------------------------------------------------------------------------------------------------------
-def _table(numbered: Iterator[tuple[int, Any]], *, check_encoding: bool = False) -> Iterator[Record]:
+def _table(
+    numbered: Iterator[tuple[int, Any]], *, check_encoding: bool = False, uncalculated: set[int] | None = None
+) -> Iterator[Record]:
     """Header (first non-empty row) → column positions; then each non-empty row as a dict by column key."""
     positions: dict[str, int] | None = None
     for n, values in numbered:
@@ -167,6 +233,17 @@ def _table(numbered: Iterator[tuple[int, Any]], *, check_encoding: bool = False)
                 raise FileUnreadable(errors[0].code, errors[0].message)
             continue
         cells = {key: (values[i] if i < len(values) else None) for key, i in positions.items()}
+        if uncalculated and n in uncalculated:
+            message = (
+                "该行有公式单元格，但文件中没有公式的计算结果（文件可能由程序生成、未在表格软件中保存过）；"
+                "请在表格软件中打开并保存后重新上传，或把公式改为数值"
+            )
+            yield n, None, [RowError(n, FILE, "ROW_FORMULA_NOT_CALCULATED", message)]
+            continue
+        if any(isinstance(v, str) and "\x00" in v for v in cells.values()):
+            # a NUL past the first 4 KB (which would refuse the file): a row error, never a database error
+            yield n, None, [RowError(n, FILE, "ROW_NUL", "该行含有空字符（NUL），请删除后重新上传")]
+            continue
         if check_encoding and any(isinstance(v, str) and "\ufffd" in v for v in cells.values()):
             yield (
                 n,

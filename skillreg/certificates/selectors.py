@@ -18,7 +18,7 @@ from skillreg.core import crypto
 from skillreg.institutions.models import Filing
 
 from . import numbers
-from .models import Certificate, EvaluationBatch, ImportJob
+from .models import VISIBLE_STATUSES, Certificate, EvaluationBatch, ImportJob
 from .pipeline import HOLDER_ID_PURPOSE
 
 MAX_QUERY = 100
@@ -71,7 +71,7 @@ def certificates_for(
     limit = filing_scope(user, "filing__")
     if limit is None:
         return Certificate.objects.none()
-    qs = Certificate.objects.filter(limit)
+    qs = Certificate.objects.filter(limit, status__in=VISIBLE_STATUSES)  # not an import's staged rows
     if filing is not None:
         qs = qs.filter(filing=filing)
     if batch is not None:
@@ -101,7 +101,7 @@ def certificate_for(user: Any, number: str) -> Certificate:
     if limit is None:
         raise Http404("未找到该证书")
     cert = (
-        Certificate.objects.filter(limit, number=numbers.normalise(number))
+        Certificate.objects.filter(limit, number=numbers.normalise(number), status__in=VISIBLE_STATUSES)
         .select_related("filing", "batch", "occupation")
         .first()
     )

@@ -194,6 +194,16 @@ def batch_record_results(*, batch: EvaluationBatch, actor: Any, applicants: int,
     return locked
 
 
+def certificates_publish_staged(*, job_id: int, id_from: int, id_to: int) -> int:
+    """An all-or-nothing import's staged rows (ids in ``[id_from, id_to)``) become valid, once the job's
+    ``done`` status is committed (``staging.publish`` calls this a bounded window at a time; issue 12, item 3).
+    No audit record of its own: the job's final record is the decision being carried out."""
+    with transaction.atomic():
+        return Certificate.objects.filter(
+            import_job_id=job_id, status=CertificateStatus.STAGED, id__gte=id_from, id__lt=id_to
+        ).update(status=CertificateStatus.VALID)
+
+
 def certificate_revoke(
     *, certificate: Certificate, reason: str, actor: Any, revoked_on: dt.date | None = None
 ) -> Certificate:

@@ -21,7 +21,7 @@ from skillreg.institutions.models import EvaluationType, Filing
 from skillreg.occupations.models import Occupation
 from skillreg.regions.models import Region
 
-from .models import Certificate, CertificateStatus
+from .models import VISIBLE_STATUSES, Certificate, CertificateStatus
 from .rows import LEVEL_NAMES
 from .selectors import batches_for, filing_scope, filings_for
 
@@ -158,7 +158,7 @@ def certificates_per_year(user: Any, *, filing: Filing) -> list[tuple[int, int, 
         return []
     counts: dict[int, list[int]] = defaultdict(lambda: [0, 0])
     for day, status, n in (
-        Certificate.objects.filter(limit, filing=filing)
+        Certificate.objects.filter(limit, filing=filing, status__in=VISIBLE_STATUSES)
         .values_list("issue_date__year", "status")
         .annotate(n=Count("id"))
         .order_by()

@@ -137,7 +137,7 @@ def _lookup(column: str, value: str, limit: int) -> list[tuple]:
         cols += "c.level, c.issue_date, c.status, c.revoked_on, f.name, f.code"
         sql = _SQL[column] = (
             f"SELECT {cols} FROM {c} c JOIN {f} f ON f.id = c.filing_id JOIN {o} o ON o.id = c.occupation_id "  # noqa: S608
-            f"WHERE c.{column} = %s LIMIT {int(limit)}"
+            f"WHERE c.{column} = %s AND c.status <> 'staged' LIMIT {int(limit)}"
         )
     return hot_query(sql, [value])
 
@@ -201,6 +201,7 @@ def check_rate(ip: str, target: str = "") -> None:
         ("certificate_verify", ip, _rate("certificate_verify", "30/60")),
         ("certificate_verify_day", ip, _rate("certificate_verify_day", "300/86400")),
     ]
+    target = numbers.normalise(target)  # the lookup's own normalisation: ２, 𝟐 and 2 are one number (item 4)
     if target:
         key = crypto.blind_index(target, purpose="verify.rate")[:32]
         limits.append(("certificate_verify_target", key, _rate("certificate_verify_target", "20/86400")))

@@ -1,4 +1,4 @@
-"""The database phase of an import, one chunk at a time, inside the import's transaction.
+"""The database phase of an import, one chunk at a time, each chunk in its own transaction.
 
 For each chunk of rows that passed the pure checks: duplicates within the file and against the database are
 found by asking the database about the keys two Bloom filters (the institution's numbers and holder keys,
@@ -6,7 +6,8 @@ loaded once, then fed with every row written) may have seen — usually none, so
 costs no lookup; the database and its unique constraints stay the authority for every "maybe". Rows without
 a number get one (serial per filing code, year and level); the batch's pass count caps the certificates of a
 batch; then the new rows go in with one COPY (PostgreSQL) or one executemany (SQLite). The transaction sees
-the rows this import wrote earlier, so the file is never held in memory.
+the rows this import wrote earlier (committed, or staged for an all-or-nothing import), so the file is never held
+in memory.
 """
 
 from __future__ import annotations
@@ -58,8 +59,18 @@ _COLUMN_NAMES = [f.column for f in _COLUMNS]
 class ChunkWriter:
     """Checks a chunk against the database and inserts its new rows. Not thread-safe: one per import."""
 
-    def __init__(self, *, facts: InstitutionFacts, job_id: int | None, now: dt.datetime, expected_rows: int = 0):
+    def __init__(
+        self,
+        *,
+        facts: InstitutionFacts,
+        job_id: int | None,
+        now: dt.datetime,
+        expected_rows: int = 0,
+        staged: bool = False,
+    ):
         self.facts = facts
+        # all-or-nothing: rows go in as ``staged`` (seen by no reader) and are published at the end (staging.py)
+        self.inserted_as = CertificateStatus.STAGED if staged else CertificateStatus.VALID
         self.job_id = job_id
         self.now = now
         self._batch_counts: Counter[int] | None = None
@@ -127,7 +138,7 @@ class ChunkWriter:
                 for r in Certificate.objects.filter(holder_id_index__in=indexes)
                 .order_by()
                 .values_list(*fields, *more, "filing_id")
-                if r[-1] == self.facts.filing_id and r[9] == CertificateStatus.VALID
+                if r[-1] == self.facts.filing_id and r[9] in (CertificateStatus.VALID, CertificateStatus.STAGED)
             }
         return by_number, by_holder
 
@@ -295,7 +306,7 @@ class ChunkWriter:
             r.work_type,
             r.level,
             r.issue_date,
-            CertificateStatus.VALID,
+            self.inserted_as,
             None,
             "",
             None,

@@ -69,6 +69,43 @@ def sanitise_name(name: str) -> str:
     return (cleaned or "未命名文件")[:150]
 
 
+def name_for_type(name: str, ext: str) -> str:
+    """The display name with the extension of the detected type (``备案说明.html`` holding a PDF is served as
+    ``备案说明.pdf``, never as a page, a script or a program: issue 12, item 5)."""
+    stem = sanitise_name(name)
+    if "." in stem:
+        stem = stem.rsplit(".", 1)[0].rstrip(" .") or "未命名文件"
+    return f"{stem[: 150 - len(ext) - 1]}.{ext}" if ext else stem
+
+
+def download_name(original_name: str, storage_name: str) -> str:
+    """The attachment name of a stored file: its extension is the stored (detected) type's."""
+    ext = storage_name.rsplit(".", 1)[-1].lower() if "." in storage_name.rsplit("/", 1)[-1] else ""
+    return name_for_type(original_name, ext if ext in ALLOWED else "")
+
+
+def _apply_modes(path: Path, root: Path) -> None:
+    """The configured modes (FILE_UPLOAD_PERMISSIONS, FILE_UPLOAD_DIRECTORY_PERMISSIONS) on a stored file and
+    every folder from MEDIA_ROOT down to it: the process umask would give 0644 and 0755 (issue 12, item 7)."""
+    file_mode = getattr(settings, "FILE_UPLOAD_PERMISSIONS", None)
+    dir_mode = getattr(settings, "FILE_UPLOAD_DIRECTORY_PERMISSIONS", None)
+    if file_mode is not None and path.is_file():
+        os.chmod(path, file_mode)
+    if dir_mode is not None:
+        media = Path(settings.MEDIA_ROOT).resolve()
+        folder = path.parent.resolve()
+        while folder == media or media in folder.parents:
+            os.chmod(folder, dir_mode)
+            if folder == media:
+                break
+            folder = folder.parent
+
+
+def secure_file(path: Path) -> None:
+    """Apply the configured modes to a file written under MEDIA_ROOT (and to its folders)."""
+    _apply_modes(Path(path), Path(settings.MEDIA_ROOT))
+
+
 def _check_office_zip(path: Path, kind: str) -> None:
     try:
         with zipfile.ZipFile(path) as zf:
@@ -95,6 +132,7 @@ def store_upload(fileobj: IO[bytes], original_name: str, *, subdir: str) -> Stor
     size = 0
     try:
         with open(tmp, "wb") as out:
+            secure_file(tmp)
             while chunk := fileobj.read(1024 * 1024):
                 size += len(chunk)
                 if size > limit:
@@ -125,7 +163,7 @@ def store_upload(fileobj: IO[bytes], original_name: str, *, subdir: str) -> Stor
     except BaseException:
         tmp.unlink(missing_ok=True)
         raise
-    return StoredFile(storage_name, sanitise_name(original_name), ALLOWED[ext], size, digest.hexdigest())
+    return StoredFile(storage_name, name_for_type(original_name, ext), ALLOWED[ext], size, digest.hexdigest())
 
 
 def open_stored(storage_name: str) -> IO[bytes]:

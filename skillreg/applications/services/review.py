@@ -214,6 +214,9 @@ def publicity_start(
     ensure_handling_staff(application, actor)
     _evaluation_done(application)
     text = _require(text, "text", "公示内容")
+    if starts_on < clock.today():
+        # a notice back-dated into the past could be closed at once, never seen by anyone (issue 12, item 14)
+        raise ValidationFailed("公示开始日期不能早于今天", code="PUBLICITY_BACKDATED", field="starts_on")
     if ends_on < starts_on:
         raise ValidationFailed("公示结束日期不能早于开始日期", code="PUBLICITY_DATES_INVALID", field="ends_on")
     if hasattr(application, "publicity"):

@@ -107,6 +107,16 @@ def test_full_lifecycle_supplement_accept_evaluate_publicise_file(wuxi_instituti
                 application=app, actor=wuxi_officer, reasons="符合条件", basis="渝人社发〔2020〕128号第十一条"
             )
         assert exc.value.code == "PUBLICITY_REQUIRED"
+        # issue 12, item 14: a notice back-dated so that it could be closed at once is refused
+        with pytest.raises(ValidationFailed) as backdated:
+            services.publicity_start(
+                application=app,
+                actor=wuxi_officer,
+                starts_on=dt.date(2026, 3, 1),
+                ends_on=dt.date(2026, 3, 7),
+                text="拟备案公示",
+            )
+        assert backdated.value.code == "PUBLICITY_BACKDATED"
         services.publicity_start(
             application=app,
             actor=wuxi_officer,

@@ -209,7 +209,7 @@ def test_cli_import_exit_codes(cert_filing, batch, tmp_path, capsys):
 
 @pytest.mark.postgres
 @pytest.mark.skipif(connection.vendor != "postgresql", reason="the child cannot reach an in-memory SQLite database")
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_parallel_import_writes_in_a_second_process(wuxi_institution, wuxi_officer, settings):
     """Outside a transaction a large file is checked here and written by a spawned process (its own connection
     to the same database); the results are the same, and a reading failure rolls the child back."""

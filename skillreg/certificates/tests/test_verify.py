@@ -119,6 +119,17 @@ def test_rate_limit_per_queried_number_across_addresses(client, cert, settings):
     assert response.status_code == 429
 
 
+def test_full_width_or_mathematical_digits_count_against_the_same_number(client, cert, settings):
+    """Issue 12, item 4: the lookup normalises with NFKC, so must the per-number limit."""
+    limits(settings, certificate_verify_target="2/86400")
+    full_width = cert.number.translate({ord(c): ord(c) - ord("0") + 0xFF10 for c in "0123456789"})
+    mathematical = cert.number.translate({ord(c): ord(c) - ord("0") + 0x1D7CE for c in "0123456789"})
+    for i, spelling in enumerate((full_width, mathematical)):
+        client.post(reverse("verify:verify"), {"number": spelling, "name": f"猜{i}"}, REMOTE_ADDR=f"10.2.0.{i}")
+    response = client.post(reverse("verify:verify"), {"number": cert.number, "name": "张三丰"}, REMOTE_ADDR="10.2.0.9")
+    assert response.status_code == 429
+
+
 def test_the_api_answers_alike(client, cert, settings):
     url = "/api/v1/certificates/verify"
     ok = client.post(url, {"number": cert.number, "name": "张三丰"}, content_type="application/json").json()

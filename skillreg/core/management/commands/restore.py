@@ -27,4 +27,7 @@ class Command(BaseCommand):
             raise CommandError(f"已恢复，但审计链校验失败：{result['problem']}")
         if result["head"] != expected:
             raise CommandError(f"已恢复，但审计链尾 {result['head']} 与备份清单 {expected} 不符")
+        from skillreg.audit.checkpoint import checkpoint_write
+
+        checkpoint_write(kind="restore")  # the restored head is the new anchor (issue 12, item 12)
         self.stdout.write(f"恢复完成：审计链完好，末条记录 #{expected['seq']}")

@@ -1,0 +1,23 @@
+"""Periodic clean-up of sign-in data (issue 12, item 17): expired sessions are deleted every hour.
+
+A session ends after 30 idle minutes (``SESSION_COOKIE_AGE``), but its row stayed in the database for good;
+``clear_expired`` removes every row past its expiry (what ``manage.py clearsessions`` does).
+"""
+
+from __future__ import annotations
+
+from importlib import import_module
+
+from django.conf import settings
+from huey import crontab
+from huey.contrib.djhuey import db_periodic_task
+
+
+def sessions_purge() -> None:
+    engine = import_module(settings.SESSION_ENGINE)
+    engine.SessionStore.clear_expired()
+
+
+@db_periodic_task(crontab(minute="7"))
+def sessions_purge_task() -> None:
+    sessions_purge()
