@@ -6,7 +6,9 @@ caller's scope is a 404 (no existence leak), never a 403.
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
 from itertools import islice
 from typing import Any
 
@@ -18,17 +20,12 @@ from skillreg.occupations.models import Occupation
 from skillreg.regions.models import Region
 from skillreg.regions.selectors import region_by_code, regions_under
 
-from .models import Filing, FilingScope, FilingStatus, InstitutionKind
+from .lifecycle import IN_GOOD_STANDING, LIVE
+from .models import Filing, FilingScope, FilingStatus, FilingStatusChange, FilingVersion, InstitutionKind
 
 # Every filed institution is public information, whatever became of it later (AH-4.3, CQ-12).
 # Drafts and applications are not filings and never appear here.
-PUBLIC_STATUSES: tuple[str, ...] = (
-    FilingStatus.ACTIVE,
-    FilingStatus.RECTIFYING,
-    FilingStatus.EXPIRED,
-    FilingStatus.TERMINATED,
-    FilingStatus.CANCELLED,
-)
+PUBLIC_STATUSES: tuple[str, ...] = tuple(FilingStatus.values)
 
 MAX_QUERY_LENGTH = 100
 
@@ -150,3 +147,94 @@ def iter_with_region_full_names(qs: QuerySet[Filing], chunk_size: int = 500) -> 
     rows = qs.iterator(chunk_size=chunk_size)
     while chunk := list(islice(rows, chunk_size)):
         yield from attach_region_full_names(chunk)
+
+
+# ----------------------------------------------------------------------------- the dated history
+
+
+@dataclass(frozen=True)
+class FilingOnDay:
+    """What a filed institution was, and what it was allowed to do, on ``day``."""
+
+    filing: Filing
+    day: dt.date
+    version: FilingVersion | None  # None: before the filing existed
+    status: str | None  # the lifecycle status in force that day (None before the filing)
+    rectification: Any  # supervision.Rectification in force that day, or None
+    exit: Any  # deadlines.FilingExit whose termination had taken effect by that day, or None
+    scope: dict[str, frozenset[int]]  # occupation code → levels, of that day's version
+
+    @property
+    def valid(self) -> bool:
+        v = self.version
+        return v is not None and v.valid_from <= self.day <= v.valid_to
+
+    @property
+    def may_evaluate(self) -> bool:
+        """Within validity, in a live status, not under rectification and before any exit (CQ-4, CQ-30,
+        GZ-13..15)."""
+        return self.valid and self.status in IN_GOOD_STANDING and self.rectification is None and self.exit is None
+
+    @property
+    def status_label(self) -> str:
+        return FilingStatus(self.status).label if self.status else "未备案"
+
+
+def status_on(filing: Filing, day: dt.date) -> str | None:
+    change = (
+        FilingStatusChange.objects.filter(filing=filing, effective_on__lte=day).order_by("-effective_on", "-id").first()
+    )
+    return change.to_status if change else None
+
+
+def version_on(filing: Filing, day: dt.date) -> FilingVersion | None:
+    return (
+        FilingVersion.objects.filter(filing=filing, effective_from__lte=day)
+        .filter(Q(effective_to__isnull=True) | Q(effective_to__gte=day))
+        .prefetch_related("scope__occupation")
+        .first()
+    )
+
+
+def filing_on(filing: Filing, day: dt.date) -> FilingOnDay:
+    """The one answer to "what was this institution and what was it allowed to do on ``day``"."""
+    from skillreg.deadlines.models import FilingExit
+    from skillreg.supervision.selectors import rectification_on
+
+    version = version_on(filing, day)
+    exit_ = FilingExit.objects.filter(filing=filing, terminates_on__lt=day).order_by("terminates_on").first()
+    scope = {s.occupation.code: frozenset(s.levels) for s in version.scope.all()} if version is not None else {}
+    return FilingOnDay(
+        filing=filing,
+        day=day,
+        version=version,
+        status=status_on(filing, day),
+        rectification=rectification_on(filing.pk, day),
+        exit=exit_,
+        scope=scope,
+    )
+
+
+@dataclass(frozen=True)
+class FilingTimeline:
+    """Everything ``filing_on`` reads, loaded once (for bulk checks such as a certificate import)."""
+
+    versions: list[FilingVersion]
+    status_changes: list[FilingStatusChange]
+
+
+def filing_timeline(filing: Filing) -> FilingTimeline:
+    return FilingTimeline(filing_versions(filing), filing_status_history(filing))
+
+
+def filing_versions(filing: Filing) -> list[FilingVersion]:
+    """Every version of a filing, oldest first, with its scope (for history pages; public information)."""
+    return list(FilingVersion.objects.filter(filing=filing).prefetch_related("scope__occupation").order_by("number"))
+
+
+def filing_status_history(filing: Filing) -> list[FilingStatusChange]:
+    return list(FilingStatusChange.objects.filter(filing=filing).order_by("effective_on", "id"))
+
+
+def is_live(status: str) -> bool:
+    return status in LIVE

@@ -297,7 +297,13 @@ def application_file(
             checklist=checklist,
         )
         copy_to = bool((application.route or {}).get("copy_to"))
-        filing_create(application=application, authority=actor.authority, actor=actor, copy_to_province=copy_to)
+        filing_create(
+            application=application,
+            authority=actor.authority,
+            actor=actor,
+            copy_to_province=copy_to,
+            decision=decision,
+        )
     return decision
 
 
