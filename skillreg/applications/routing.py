@@ -152,7 +152,7 @@ def route_for(
         facts["evaluation_area"] = COVERAGE_FACT.get(coverage_area)
     matching = [(r, lp) for r, lp in comp.routing if _matches(r, kind, evaluation_types, level_set, facts, on)]
     publicity = province_of(region_code) == "500000" and kind == "social_org"  # CQ-11 第二款 (not a routing rule)
-    extra = {"publicity_required": publicity, "publicity_rule": "CQ-11" if publicity else ""}
+    extra: dict[str, Any] = {"publicity_required": publicity, "publicity_rule": "CQ-11" if publicity else ""}
     if not matching:
         return _fallback(region_code, region_level, kind, extra)
     # The most specific pack with a matching rule decides (comp.routing runs general → specific).
