@@ -19,7 +19,12 @@ from typing import Any
 from skillreg.applications.models import Application
 from skillreg.applications.workflow import TRANSITIONS
 from skillreg.core import clock
-from skillreg.institutions.exits import LIVE_STATUSES, filing_exit_take_effect, filing_expire
+from skillreg.institutions.exits import (
+    LIVE_STATUSES,
+    filing_exit_take_effect,
+    filing_expire,
+    filing_renewal_settle,
+)
 from skillreg.institutions.models import Filing
 from skillreg.institutions.renewals import filing_open_renewal_window, renewal_window_due
 from skillreg.notifications.services import notify
@@ -151,6 +156,13 @@ def _voluntary_exits(report: SweepReport) -> None:
             report.exits.append(filing_id)
 
 
+def _renewals_settled(report: SweepReport) -> None:
+    pending = Filing.objects.filter(status="renewal_pending", valid_to__gte=report.today).values_list("pk", flat=True)
+    for pk in pending:
+        if not report.dry_run:
+            _guard(report, f"renewal {pk}", filing_renewal_settle, filing_id=pk, today=report.today)
+
+
 def _renewal_windows(report: SweepReport) -> None:
     for pk in renewal_window_due(report.today):
         if report.dry_run:
@@ -172,6 +184,7 @@ def sweep(*, today: dt.date | None = None, dry_run: bool = False) -> SweepReport
     _stale_confirmations(held, report, ctx)
     _voluntary_exits(report)
     _expiries(report, ctx)
+    _renewals_settled(report)
     _renewal_windows(report)
     acted = set(report.deemed_accepted) | set(report.deemed_abandoned)
     notices = [

@@ -181,6 +181,38 @@ def filing_expire(
     return exit_
 
 
+def filing_renewal_settle(*, filing_id: int, today: dt.date | None = None) -> bool:
+    """A renewal that ended without success while the old validity still runs: back to the window (or
+    active). After the expiry ``filing_expire`` handles it instead. Idempotent."""
+    from .validity import renewal_window_opens
+
+    today = today or clock.today()
+    with transaction.atomic():
+        filing = Filing.objects.select_for_update().select_related("region").get(pk=filing_id)
+        if filing.status != FilingStatus.RENEWAL_PENDING or today > filing.valid_to:
+            return False
+        state, _on = renewal_outcome(
+            filing.filed_on, filing.valid_to, renewals_by_unit([filing.unit_id])[filing.unit_id], filing.pk
+        )
+        if state in ("pending", "renewed"):
+            return False
+        target = (
+            FilingStatus.EXPIRING
+            if renewal_window_opens(filing.region.code, filing.valid_to) <= today
+            else FilingStatus.ACTIVE
+        )
+        filing_transition(
+            filing=filing,
+            action="renewal_ended",
+            actor=None,
+            effective_on=today,
+            target=target,
+            reason="延续申请已办结但未获延续，原备案有效期内仍可开展评价",
+            source="sweep",
+        )
+    return True
+
+
 def _check_exit_actor(actor: Any, filing: Filing) -> str:
     """The institution itself (its own unit) or staff of the filing authority may file a voluntary exit."""
     role = getattr(actor, "role", "")
