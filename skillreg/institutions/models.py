@@ -206,3 +206,10 @@ class FilingStatusChange(models.Model):
 
     def __str__(self) -> str:
         return f"{self.filing_id} {self.from_status}→{self.to_status} {self.effective_on}"
+
+    @property
+    def action_label(self) -> str:
+        from .lifecycle import TRANSITIONS
+
+        t = TRANSITIONS.get(self.action)
+        return t.label if t else {"file": "予以备案"}.get(self.action, self.action)

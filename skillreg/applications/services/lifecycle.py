@@ -66,7 +66,7 @@ def _check_can_apply(filing: Filing, kind: str, today: dt.date, exclude: Applica
     """Why ``filing`` may not get a change / renewal application today (each a defined answer, decisions.md)."""
     if filing.status == FilingStatus.RECTIFYING:
         raise TransitionNotAllowed(
-            "机构正在整改中，整改期内不得申请变更或延续备案；请整改结束后再申请（CQ-30）",
+            "机构正在整改中，整改期内不得申请变更或延续备案；请整改结束后再申请",
             code="LIFECYCLE_DURING_RECTIFICATION",
         )
     if filing.status not in (FilingStatus.ACTIVE, FilingStatus.EXPIRING):
@@ -233,7 +233,7 @@ def lifecycle_submit(*, application: Application, actor: Any, version: int | Non
         if final != locked.authority.code:
             raise ValidationFailed(
                 f"按申请内容，受理机关将变为“{steps[-1]['authority_name'] if steps else '—'}”，与原备案机关"
-                f"“{locked.authority.name}”不同；变更备案须向原备案机关申请（CQ-13），请改为重新申请备案",
+                f"“{locked.authority.name}”不同；变更备案须向原备案机关申请，请改为重新申请备案",
                 code="LIFECYCLE_AUTHORITY_CHANGED",
             )
         if kind == ApplicationType.RENEWAL:
@@ -296,7 +296,7 @@ def lifecycle_record_filter(record: dict[str, Any], application: Application) ->
         for r in record.get("results", []):
             if r.get("rule") in DROPS_OCCUPATION and r.get("outcome") == "fail":
                 r["outcome"] = "drop"
-                r["message"] = f"{r.get('message', '')}；该职业不予延续，其余职业照常延续（GZ-10）"
+                r["message"] = f"{r.get('message', '')}；该职业不予延续，其余职业照常延续"
         return record
     current = filing.versions.filter(effective_to__isnull=True).first()
     filed = {s.occupation.code: set(s.levels) for s in current.scope.select_related("occupation")} if current else {}
@@ -311,7 +311,7 @@ def lifecycle_record_filter(record: dict[str, Any], application: Application) ->
         if code not in filed or (level is not None and level not in filed[code]):
             kept.append(r)
     record["results"] = kept
-    record["judged_again"] = "仅对新增的职业（工种）及等级重新判定；淮南每个备案职业仍须不少于5名考评员（HN-1）"
+    record["judged_again"] = "仅对新增的职业（工种）及等级重新判定；淮南每个备案职业仍须不少于5名考评员"
     return record
 
 
