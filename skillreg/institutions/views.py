@@ -75,7 +75,14 @@ def _context(request: HttpRequest, filing: Any) -> dict[str, Any]:
         "is_staff": getattr(request.user, "role", "") == "staff",
         "is_authority": getattr(request.user, "authority_id", None) == filing.authority_id,
         "is_institution": getattr(request.user, "role", "") == "institution",
+        "renewal_statements": _statements(),
     }
+
+
+def _statements() -> dict[str, str]:
+    from skillreg.applications.services.lifecycle import RENEWAL_STATEMENTS
+
+    return RENEWAL_STATEMENTS
 
 
 @login_required
@@ -105,14 +112,20 @@ def filing_apply(request: HttpRequest, code: str, kind: str) -> HttpResponse:
 @require_POST
 def filing_submit(request: HttpRequest, code: str, pid: Any) -> HttpResponse:
     from skillreg.applications.models import Application
-    from skillreg.applications.services.lifecycle import lifecycle_submit
+    from skillreg.applications.services.lifecycle import RENEWAL_STATEMENTS, lifecycle_submit
 
     filing = selectors.managed_filing_for(request.user, code)
     app = Application.objects.filter(public_id=pid, for_filing=filing).first()  # scoped by the filing above
     if app is None:
         raise Http404("未找到该申请")
+    statements = {k: request.POST.get(k) == "1" for k in RENEWAL_STATEMENTS if k in request.POST}
     try:
-        lifecycle_submit(application=app, actor=request.user)
+        lifecycle_submit(
+            application=app,
+            actor=request.user,
+            pledge=True if request.POST.get("pledge_accepted") == "1" else None,
+            statements=statements or None,
+        )
     except DomainError as exc:
         _flash(request, exc)
         return redirect("filings:detail", code=code)

@@ -82,12 +82,16 @@ def directory(request: HttpRequest) -> HttpResponse:
 def institution(request: HttpRequest, code: str) -> HttpResponse:
     filing = public_filing_by_code(code)
     timeline = filing_timeline(filing)
+    now = timeline.on(clock.today())
+    shown = now.version or filing  # the version in force today (a renewal may add a later one)
     context = {
         "filing": filing,
-        "scope_rows": scope_rows(filing),
+        "shown": shown,
+        "later": [v for v in timeline.versions if v.effective_from > clock.today()],
+        "scope_rows": scope_rows(shown),  # type: ignore[arg-type]  # a version has the same scope rows
         "level_headers": level_headers(),
         # The dated history (issue 10): what held today, every version and every status change.
-        "now": timeline.on(clock.today()),
+        "now": now,
         "versions": list(reversed(timeline.versions)),
         "history": list(reversed(timeline.status_changes)),
         "exits": timeline.exits,

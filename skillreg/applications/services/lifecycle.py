@@ -25,7 +25,7 @@ from skillreg.institutions.validity import filing_validity, validity_end
 from skillreg.institutions.versions import VersionContent, content_from_application, content_of, filing_version_create
 from skillreg.occupations.models import LEVEL_NAMES, Occupation
 
-from ..models import TERMINAL_STATES, Application, ApplicationType, Equipment, Person, ScopeLine
+from ..models import TERMINAL_STATES, Application, ApplicationType, Equipment, Person, ScopeLine, State
 from .drafts import application_submit
 
 COPIED_FIELDS = [
@@ -206,9 +206,23 @@ def _changes(application: Application, current: VersionContent) -> list[str]:
     return out
 
 
-def lifecycle_submit(*, application: Application, actor: Any, version: int | None = None) -> Application:
+# Statements an applicant makes when submitting a renewal (GZ-8..10 第（一）项), asked on the submit form.
+RENEWAL_STATEMENTS = {"currently_operating": "本机构处于正常开展职业技能等级认定工作（办学）状态"}
+
+
+def lifecycle_submit(
+    *,
+    application: Application,
+    actor: Any,
+    version: int | None = None,
+    pledge: bool | None = None,
+    statements: dict[str, bool] | None = None,
+) -> Application:
     """Submit a change or renewal application to the original filing authority (CQ-13), by the same
-    procedure as a filing. Missing materials never block (the authority asks for a supplement, CQ-10)."""
+    procedure as a filing. Missing materials never block (the authority asks for a supplement, CQ-10).
+
+    ``pledge`` / ``statements``: what the applicant ticks on the submit form (the pledge, GZ-12 "真实、准确、
+    完整"; the renewal statements of ``RENEWAL_STATEMENTS``), saved with the submission in one transaction."""
     application.refresh_from_db()
     filing = application.for_filing
     if filing is None or application.application_type not in (ApplicationType.CHANGE, ApplicationType.RENEWAL):
@@ -218,6 +232,17 @@ def lifecycle_submit(*, application: Application, actor: Any, version: int | Non
     with transaction.atomic():
         locked = Filing.objects.select_for_update().get(pk=filing.pk)
         _check_can_apply(locked, kind, today, exclude=application)
+        updates: dict[str, Any] = {}
+        if pledge is not None:
+            updates["pledge_accepted"] = bool(pledge)
+        unknown = set(statements or {}) - set(RENEWAL_STATEMENTS)
+        if unknown:
+            raise ValidationFailed("声明事项不正确", code="STATEMENT_UNKNOWN")
+        if statements:
+            updates["facts"] = {**(application.facts or {}), **{k: bool(v) for k, v in statements.items()}}
+        if updates:
+            Application.objects.filter(pk=application.pk, state=State.DRAFT).update(**updates)
+            application.refresh_from_db()
         current = locked.versions.filter(effective_to__isnull=True).first()
         if kind == ApplicationType.CHANGE and current is not None:
             changes = _changes(application, content_of(current))
@@ -323,10 +348,13 @@ def lifecycle_file(*, application: Application, decision: Any, actor: Any) -> An
     today = clock.today()
     if application.application_type == ApplicationType.CHANGE:
         summary = "、".join(_changes(application, content_of(current))) if current else ""
+        # A version lasts at least one day: a change decided on the day the current version took effect
+        # takes effect the next day (docs/decisions.md, "Lifecycle (issue 10)").
+        starts = max(today, current.effective_from + dt.timedelta(days=1)) if current else today
         return filing_version_create(
             filing=filing,
             content=content,
-            effective_from=today,
+            effective_from=starts,
             valid_from=filing.valid_from,
             valid_to=filing.valid_to,
             actor=actor,
