@@ -52,8 +52,12 @@ def load_facts(filing: Filing, *, today: dt.date | None = None) -> InstitutionFa
         b.number: Batch(b.id, b.number, b.occupation.code, b.level, b.starts_on, b.ends_on, b.passes)
         for b in EvaluationBatch.objects.filter(filing=filing).select_related("occupation")
     }
-    blocked = filing.status in _BLOCKING
     timeline = filing_timeline(filing)
+    # The status history says since when (cancelled: the decision day); the row's status is the fallback.
+    latest = filing.status
+    if latest not in _BLOCKING and timeline.status_changes:
+        latest = timeline.status_changes[-1].to_status
+    blocked = latest in _BLOCKING
     blocked_from = next(
         (c.effective_on for c in timeline.status_changes if c.to_status == FilingStatus.CANCELLED), None
     )
@@ -76,7 +80,7 @@ def load_facts(filing: Filing, *, today: dt.date | None = None) -> InstitutionFa
         valid_to=filing.valid_to,
         terminates_on=filing_terminates_on(filing.pk),
         blocked_from=(blocked_from or today) if blocked else None,
-        blocked_label=_BLOCKING.get(filing.status, ""),
+        blocked_label=_BLOCKING.get(latest, ""),
         scope=scope,
         rectifications=tuple(rectification_periods(filing.pk)),
         occupations=occupations,

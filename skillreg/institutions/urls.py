@@ -11,5 +11,6 @@ urlpatterns = [
     path("<str:code>/exit/", views.filing_exit, name="exit"),
     path("<str:code>/order-exit/", views.filing_order_exit, name="order_exit"),
     path("<str:code>/wrap-up/<int:exit_id>/", views.filing_wrap_up, name="wrap_up"),
+    path("<str:code>/cancel/", views.filing_cancel, name="cancel"),
     path("<str:code>/termination-notice.pdf", views.termination_notice_pdf, name="termination_notice"),
 ]

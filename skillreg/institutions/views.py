@@ -172,6 +172,31 @@ def filing_order_exit(request: HttpRequest, code: str) -> HttpResponse:
 
 @login_required
 @require_POST
+def filing_cancel(request: HttpRequest, code: str) -> HttpResponse:
+    """整改后仍不合格或情节严重：注销备案 (CQ-30)."""
+    from skillreg.supervision.services import rectification_fail
+
+    filing = selectors.managed_filing_for(request.user, code)
+    rect = selectors.filing_on(filing, clock.today()).rectification
+    if rect is None or rect.closed_at is not None:
+        messages.error(request, "该机构没有未结束的整改，不能据此注销备案。")
+        return redirect("filings:detail", code=code)
+    try:
+        rectification_fail(
+            rectification=rect,
+            actor=request.user,
+            reason=request.POST.get("reason", ""),
+            announcement=request.POST.get("announcement", ""),
+        )
+    except DomainError as exc:
+        _flash(request, exc)
+        return redirect("filings:detail", code=code)
+    messages.success(request, "已注销备案并公告。")
+    return redirect("filings:detail", code=code)
+
+
+@login_required
+@require_POST
 def filing_wrap_up(request: HttpRequest, code: str, exit_id: int) -> HttpResponse:
     filing = selectors.managed_filing_for(request.user, code)
     exit_ = next((e for e in selectors.filing_exits(filing) if e.pk == exit_id), None)

@@ -138,3 +138,44 @@ def rectification_close(
         )
     rectification.refresh_from_db()
     return locked
+
+
+def rectification_fail(
+    *, rectification: Rectification, actor: Any, reason: str, announcement: str = ""
+) -> Rectification:
+    """整改后仍不合格或情节严重 (CQ-30): the filing is cancelled (注销) and announced. The rectification ends the
+    day before; evaluation and certificates are refused from the day of the decision on."""
+    reason = (reason or "").strip()
+    if not reason:
+        raise ValidationFailed("请填写注销备案的事实和理由", code="CANCEL_REASON_REQUIRED", field="reason")
+    _check_supervisor(actor, rectification.filing)
+    if actor.authority_id != rectification.filing.authority_id:
+        raise PermissionDeniedError("只有备案机关可以注销备案", code="NOT_FILING_AUTHORITY")
+    today = clock.today()
+    with transaction.atomic():
+        locked = Rectification.objects.select_for_update().select_related("filing").get(pk=rectification.pk)
+        if locked.closed_at is not None:
+            raise TransitionNotAllowed("该整改已结束，不能据此注销备案", code="RECTIFICATION_ALREADY_CLOSED")
+        locked.ends_on = max(locked.ordered_on, today - dt.timedelta(days=1))
+        locked.closed_at = clock.now()
+        locked.closed_by = actor
+        locked.close_note = f"整改不合格，注销备案：{reason}"[:2000]
+        locked.save(update_fields=["ends_on", "closed_at", "closed_by", "close_note"])
+        filing_transition(
+            filing=locked.filing,
+            action="cancel",
+            actor=actor,
+            effective_on=today,
+            reason=reason + (f"（公告：{announcement.strip()}）" if announcement.strip() else ""),
+            rule="CQ-30",
+            source="staff",
+        )
+        audit_record(
+            actor=actor,
+            action="rectification.fail",
+            obj=locked,
+            summary=f"{locked.filing.name}（{locked.filing.code}）整改不合格，注销备案",
+            after={"reason": reason, "announcement": announcement.strip()},
+            rule="CQ-30",
+        )
+    return locked

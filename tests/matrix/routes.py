@@ -178,6 +178,7 @@ FILINGS = {  # issue 10: a filed institution's own page; staff of its region and
     "filings:order_exit": R(method="POST", kwargs=CODE, institution=(302, 404), staff=(302, 404)),
     "filings:wrap_up": R(method="POST", kwargs={**CODE, "exit_id": "=1"}, institution=(404, 404), staff=(404, 404)),
     "filings:termination_notice": R(kwargs=CODE, institution=(404, 404), staff=(404, 404)),
+    "filings:cancel": R(method="POST", kwargs=CODE, institution=(302, 404), staff=(302, 404)),
 }
 
 TABLES: dict[str, dict[str, Route]] = {

@@ -214,3 +214,63 @@ def test_guizhou_social_org_renewal_drops_an_occupation_below_100_and_keeps_the_
 def gz_institution_user(db):
     """An institution user of a Guiyang (520100) unit; its filings are the Guizhou province's (GZ-2)."""
     return testing.make_institution_user("gz_org", region_code="520100", seed=7)
+
+
+def test_removing_an_occupation_with_unreported_certificates_is_refused(wuxi_institution, wuxi_officer):
+    scope = [("4-10-01-05", [5, 4, 3]), ("6-31-01-03", [5, 4])]
+    filing = _file(wuxi_institution, wuxi_officer, D(2026, 3, 2), kind="employer", occupations=scope)
+    EvaluationBatch.objects.create(
+        filing=filing,
+        number="PJ-DG-1",
+        occupation=Occupation.objects.get(code="6-31-01-03"),
+        level=5,
+        starts_on=D(2026, 4, 1),
+        ends_on=D(2026, 4, 3),
+        applicants=10,
+        passes=8,
+        created_at=timezone.now(),
+    )
+    with at(D(2026, 6, 1)):
+        app = lifecycle_draft_start(filing=filing, kind=ApplicationType.CHANGE, actor=wuxi_institution)
+        payload = testing.draft_payload(kind="employer", occupations=[("4-10-01-05", [5, 4, 3])])
+        payload["data"]["ownership"] = "local"
+        app = services.application_save_draft(actor=wuxi_institution, application=app, **payload)
+        with pytest.raises(ValidationFailed) as exc:
+            lifecycle_submit(application=app, actor=wuxi_institution)
+    assert exc.value.code == "CHANGE_REMOVES_UNREPORTED_OCCUPATION" and "PJ-DG-1" in exc.value.message
+    app.refresh_from_db()
+    assert app.state == State.DRAFT
+
+
+@pytest.mark.django_db(transaction=True)
+def test_two_change_applications_started_at_once_only_one_is_made(wuxi_institution, wuxi_officer):
+    """Two browser tabs press "申请变更备案" at the same moment: the filing's row lock lets one through."""
+    import threading
+
+    from django.db import connection
+
+    if connection.vendor != "postgresql":
+        pytest.skip("needs PostgreSQL row locks")
+    filing = _file(wuxi_institution, wuxi_officer, D(2026, 3, 2), kind="employer")
+    results: list[str] = []
+    barrier = threading.Barrier(2)
+
+    def start() -> None:
+        from django.db import connections
+
+        try:
+            barrier.wait()
+            lifecycle_draft_start(filing=filing, kind=ApplicationType.CHANGE, actor=wuxi_institution)
+            results.append("ok")
+        except TransitionNotAllowed as exc:
+            results.append(exc.code)
+        finally:
+            connections.close_all()
+
+    threads = [threading.Thread(target=start) for _ in range(2)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert sorted(results) == ["LIFECYCLE_APPLICATION_OPEN", "ok"]
+    assert Application.objects.filter(for_filing=filing).count() == 1

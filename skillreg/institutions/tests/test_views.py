@@ -69,3 +69,19 @@ def test_termination_notice_pdf_only_after_the_wrap_up(client, wuxi_institution,
         client.post(reverse("filings:wrap_up", args=[filing.code, exit_id]), {"archives_note": "档案已移交"})
         response = client.get(url)
     assert response.status_code == 200 and response.content.startswith(b"%PDF")
+
+
+def test_staff_cancels_a_filing_whose_rectification_failed(client, wuxi_institution, wuxi_officer):
+    from skillreg.supervision.services import rectification_order
+
+    filing = file_on(wuxi_institution, wuxi_officer, D(2026, 3, 2))
+    with at(D(2026, 4, 1)):
+        rectification_order(filing=filing, reason="考务记录造假", actor=wuxi_officer)
+    with at(D(2026, 6, 1)):
+        client.force_login(wuxi_officer)
+        html = client.get(reverse("filings:detail", args=[filing.code])).content.decode()
+        assert "注销备案" in html
+        done = client.post(reverse("filings:cancel", args=[filing.code]), {"reason": "复查仍不合格"}, follow=True)
+    assert "已注销备案" in done.content.decode()
+    filing.refresh_from_db()
+    assert filing.status == "cancelled"
