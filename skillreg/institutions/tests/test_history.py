@@ -176,3 +176,16 @@ def test_data_migration_is_idempotent(wuxi_institution, wuxi_officer):
     mig.forwards(apps, None)
     assert FilingVersion.objects.filter(filing=filing).count() == 1
     assert FilingStatusChange.objects.filter(filing=filing).count() == 1
+
+
+def test_the_renewal_window_opens_on_its_day_and_filing_on_shows_it(wuxi_institution, wuxi_officer, settings):
+    settings.SKILLREG_RENEWAL_WINDOW_DAYS = 90
+    filing = file_on(wuxi_institution, wuxi_officer, D(2023, 12, 4))  # valid to 2026-12-03
+    # latest renewal day 2026-11-03 (CQ-14: 30 days before); the window opens 90 days earlier, 2026-08-05
+    assert sweep_on(D(2026, 8, 4)).windows == []
+    assert sweep_on(D(2026, 8, 5)).windows == [filing.pk]
+    assert sweep_on(D(2026, 8, 6)).windows == []  # idempotent
+    filing.refresh_from_db()
+    assert filing.status == FilingStatus.EXPIRING
+    assert filing_on(filing, D(2026, 8, 4)).status == "active"
+    assert filing_on(filing, D(2026, 8, 5)).status == "expiring" and filing_on(filing, D(2026, 8, 5)).may_evaluate
