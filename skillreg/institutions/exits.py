@@ -28,6 +28,7 @@ from skillreg.deadlines.scan import local_date
 from skillreg.workcalendar.calendar import Due
 from skillreg.workcalendar.selectors import get_calendar
 
+from . import access
 from .lifecycle import LIVE
 from .models import Filing, FilingStatus
 from .status import filing_transition
@@ -215,10 +216,9 @@ def filing_renewal_settle(*, filing_id: int, today: dt.date | None = None) -> bo
 
 def _check_exit_actor(actor: Any, filing: Filing) -> str:
     """The institution itself (its own unit) or staff of the filing authority may file a voluntary exit."""
-    role = getattr(actor, "role", "")
-    if role == "institution" and actor.unit_id == filing.unit_id:
+    if access.is_own_unit(actor, filing):
         return "applicant"
-    if role == "staff" and actor.authority_id == filing.authority_id:
+    if access.is_filing_authority(actor, filing):
         return "staff"
     raise PermissionDeniedError("只有本机构或备案机关的经办人员可以提出退出申请", code="NOT_FILING_AUTHORITY")
 
@@ -307,7 +307,7 @@ def filing_exit_order(
     """责令终止 (GZ-15): serious violation or failed rectification. Evaluation stops on ``ordered_on``
     (its last day is the day before), the filing leaves the public catalogue's live list, and the
     announcement is published; the wrap-up deadline is set by the decision ("在规定时限内")."""
-    if getattr(actor, "role", "") != "staff" or actor.authority_id != filing.authority_id:
+    if not access.is_filing_authority(actor, filing):
         raise PermissionDeniedError("只有备案机关可以责令终止评价活动", code="NOT_FILING_AUTHORITY")
     reason = (reason or "").strip()
     if not reason:
@@ -348,7 +348,7 @@ def filing_exit_order(
             source="staff",
         )
         _exit_audit(actor, "filing.exit_order", locked, exit_, f"责令 {locked.name}（{locked.code}）终止评价活动")
-    filing.status = locked.status
+    filing.refresh_from_db(fields=["status"])
     return exit_
 
 
@@ -411,7 +411,7 @@ def filing_wrap_up_complete(*, exit_: FilingExit, actor: Any, archives_note: str
     """The filing authority confirms the wrap-up (certificate data reported, archives handed over): the
     filing is terminated and a 终止评价活动通知书 number is allocated (GZ-16)."""
     filing = exit_.filing
-    if getattr(actor, "role", "") != "staff" or actor.authority_id != filing.authority_id:
+    if not access.is_filing_authority(actor, filing):
         raise PermissionDeniedError("只有备案机关可以确认收尾工作", code="NOT_FILING_AUTHORITY")
     archives_note = (archives_note or "").strip()
     if not archives_note:

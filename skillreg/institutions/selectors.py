@@ -20,6 +20,7 @@ from skillreg.occupations.models import Occupation
 from skillreg.regions.models import Region
 from skillreg.regions.selectors import region_by_code, regions_under
 
+from . import access
 from .lifecycle import IN_GOOD_STANDING, LIVE
 from .models import Filing, FilingScope, FilingStatus, FilingStatusChange, FilingVersion, InstitutionKind
 
@@ -115,16 +116,11 @@ def receipt_filing_for(user: Any, code: str) -> Filing:
     if user is None or not user.is_authenticated:
         raise Http404("未找到该备案回执")
     qs = _with_relations(Filing.objects.filter(code=code))
-    role = getattr(user, "role", "")
-    if user.is_superuser or role == "admin":
-        pass
-    elif role == "institution" and user.unit_id:
-        qs = qs.filter(unit_id=user.unit_id)
-    elif role == "staff" and user.authority_id:
-        path = user.authority.region.path
-        qs = qs.filter(Q(region__path=path) | Q(region__path__startswith=path + "/"))
-    else:
-        raise Http404("未找到该备案回执")
+    if not access.is_system_admin(user):
+        scope = access.filings_q(user)
+        if scope is None:
+            raise Http404("未找到该备案回执")
+        qs = qs.filter(scope)
     filing = qs.first()
     if filing is None:
         raise Http404("未找到该备案回执")
@@ -248,14 +244,21 @@ def is_live(status: str) -> bool:
 
 def filings_for_user(user: Any) -> QuerySet[Filing]:
     """The filings a signed-in user may manage: an institution its unit's; staff those of its region and below."""
-    role = getattr(user, "role", "")
     qs = Filing.objects.select_related("unit", "region", "authority")
-    if role == "institution" and user.unit_id:
-        return qs.filter(unit_id=user.unit_id).order_by("-filed_on")
-    if role == "staff" and user.authority_id:
-        path = user.authority.region.path
-        return qs.filter(Q(region__path=path) | Q(region__path__startswith=path + "/")).order_by("status", "valid_to")
-    return qs.none()
+    scope = access.filings_q(user)
+    if scope is None:
+        return qs.none()
+    return qs.filter(scope).order_by("-filed_on" if access.is_institution(user) else "valid_to")
+
+
+def lifecycle_application_for(filing: Filing, public_id: Any) -> Any:
+    """A change / renewal application of ``filing`` (already scoped by the caller), or ``Http404``."""
+    from skillreg.applications.models import Application
+
+    app = Application.objects.filter(public_id=public_id, for_filing=filing).first()
+    if app is None:
+        raise Http404("未找到该申请")
+    return app
 
 
 def managed_filing_for(user: Any, code: str) -> Filing:

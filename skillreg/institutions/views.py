@@ -17,7 +17,7 @@ from django.views.decorators.http import require_GET, require_POST
 from skillreg.core import clock
 from skillreg.core.errors import DomainError
 
-from . import selectors
+from . import access, selectors
 from .exits import filing_exit_order, filing_exit_voluntary, filing_wrap_up_complete, wrap_up_checklist
 from .lifecycle import LIVE
 from .renewals import renewal_certificate_counts
@@ -46,11 +46,12 @@ def _date(value: str | None, label: str, field: str) -> dt.date:
 @login_required
 @require_GET
 def filing_list(request: HttpRequest) -> HttpResponse:
-    if getattr(request.user, "role", "") not in ("institution", "staff"):
+    if not (access.is_institution(request.user) or access.is_staff_member(request.user)):
         raise Http404("页面不存在")
     filings = list(selectors.filings_for_user(request.user)[:500])
     exits = {e.filing_id: e for f in filings for e in selectors.filing_exits(f)}
-    return render(request, "institutions/filing_list.html", {"filings": filings, "exits": exits})
+    context = {"filings": filings, "exits": exits, "is_staff": access.is_staff_member(request.user)}
+    return render(request, "institutions/filing_list.html", context)
 
 
 def _context(request: HttpRequest, filing: Any) -> dict[str, Any]:
@@ -72,9 +73,9 @@ def _context(request: HttpRequest, filing: Any) -> dict[str, Any]:
         "counts": renewal_certificate_counts(filing),
         "latest_renewal": latest,
         "renewal_basis": limit.citation if limit else "",
-        "is_staff": getattr(request.user, "role", "") == "staff",
-        "is_authority": getattr(request.user, "authority_id", None) == filing.authority_id,
-        "is_institution": getattr(request.user, "role", "") == "institution",
+        "is_staff": access.is_staff_member(request.user),
+        "is_authority": access.is_filing_authority(request.user, filing),
+        "is_institution": access.is_own_unit(request.user, filing),
         "renewal_statements": _statements(),
     }
 
@@ -111,13 +112,10 @@ def filing_apply(request: HttpRequest, code: str, kind: str) -> HttpResponse:
 @login_required
 @require_POST
 def filing_submit(request: HttpRequest, code: str, pid: Any) -> HttpResponse:
-    from skillreg.applications.models import Application
     from skillreg.applications.services.lifecycle import RENEWAL_STATEMENTS, lifecycle_submit
 
     filing = selectors.managed_filing_for(request.user, code)
-    app = Application.objects.filter(public_id=pid, for_filing=filing).first()  # scoped by the filing above
-    if app is None:
-        raise Http404("未找到该申请")
+    app = selectors.lifecycle_application_for(filing, pid)  # scoped by the filing above
     statements = {k: request.POST.get(k) == "1" for k in RENEWAL_STATEMENTS if k in request.POST}
     try:
         lifecycle_submit(

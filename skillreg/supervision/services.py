@@ -10,6 +10,7 @@ from django.db import IntegrityError, transaction
 from skillreg.audit.services import audit_record
 from skillreg.core import clock
 from skillreg.core.errors import PermissionDeniedError, TransitionNotAllowed, ValidationFailed
+from skillreg.institutions import access
 from skillreg.institutions.lifecycle import TRANSITIONS
 from skillreg.institutions.models import Filing, FilingStatus
 from skillreg.institutions.status import filing_transition
@@ -36,11 +37,9 @@ def status_after_rectification(filing: Filing, today: dt.date) -> str:
 
 def _check_supervisor(actor: Any, filing: Filing) -> None:
     """Only staff of the filing's region or a region above it (CQ-4 "谁备案，谁监管", data scope)."""
-    authority = getattr(actor, "authority", None)
-    if getattr(actor, "role", "") != "staff" or authority is None:
+    if not access.is_staff_member(actor) or getattr(actor, "authority", None) is None:
         raise PermissionDeniedError("仅监管部门工作人员可以责令或结束整改", code="RECTIFICATION_NOT_ALLOWED")
-    path = authority.region.path
-    if not (filing.region.path == path or filing.region.path.startswith(path + "/")):
+    if not access.supervises(actor, filing):
         raise PermissionDeniedError("该机构不在本机关监管范围内", code="RECTIFICATION_NOT_ALLOWED")
 
 
@@ -89,7 +88,7 @@ def rectification_order(*, filing: Filing, reason: str, actor: Any, ordered_on: 
             )
     except IntegrityError:
         raise TransitionNotAllowed("该机构已有未结束的整改", code="RECTIFICATION_ALREADY_OPEN") from None
-    filing.status = FilingStatus.RECTIFYING
+    filing.refresh_from_db(fields=["status"])
     return rectification
 
 

@@ -18,6 +18,7 @@ from django.db import transaction
 from skillreg.audit.services import audit_record
 from skillreg.core import clock
 from skillreg.core.errors import PermissionDeniedError, TransitionNotAllowed, ValidationFailed
+from skillreg.institutions import access
 from skillreg.institutions.models import Filing, FilingStatus
 from skillreg.institutions.renewals import renewal_on_time
 from skillreg.institutions.status import filing_transition
@@ -99,7 +100,7 @@ def lifecycle_draft_start(*, filing: Filing, kind: str, actor: Any) -> Applicati
     """A change or renewal draft pre-filled from the application that made the filing's current version."""
     if kind not in (ApplicationType.CHANGE, ApplicationType.RENEWAL):
         raise ValidationFailed("申请类型不正确", code="APPLICATION_TYPE_INVALID")
-    if not (getattr(actor, "role", "") == "institution" and actor.unit_id == filing.unit_id):
+    if not access.is_own_unit(actor, filing):
         raise PermissionDeniedError("只有本机构的用户可以申请变更或延续", code="NOT_APPLICANT")
     today = clock.today()
     with transaction.atomic():
