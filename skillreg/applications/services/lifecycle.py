@@ -19,6 +19,7 @@ from skillreg.audit.services import audit_record
 from skillreg.core import clock
 from skillreg.core.errors import PermissionDeniedError, TransitionNotAllowed, ValidationFailed
 from skillreg.institutions import access
+from skillreg.institutions.lifecycle import LIVE
 from skillreg.institutions.models import Filing, FilingStatus
 from skillreg.institutions.renewals import renewal_on_time
 from skillreg.institutions.status import filing_transition
@@ -344,6 +345,12 @@ def lifecycle_record_filter(record: dict[str, Any], application: Application) ->
 def lifecycle_file(*, application: Application, decision: Any, actor: Any) -> Any:
     """The filing decision of a change or renewal: a new version of the same filing, same code."""
     filing = Filing.objects.select_related("region").get(pk=int(application.for_filing_id or 0))
+    if filing.status not in LIVE:
+        # e.g. the institution left (exit, cancellation) while its change or renewal was being handled
+        raise TransitionNotAllowed(
+            f"机构当前状态为“{filing.get_status_display()}”，不能再予以变更或延续备案；请作出不予备案决定",
+            code="FILING_NOT_LIVE",
+        )
     current = filing.versions.filter(effective_to__isnull=True).first()
     content = content_from_application(application)
     today = clock.today()

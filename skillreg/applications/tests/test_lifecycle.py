@@ -274,3 +274,21 @@ def test_two_change_applications_started_at_once_only_one_is_made(wuxi_instituti
         t.join()
     assert sorted(results) == ["LIFECYCLE_APPLICATION_OPEN", "ok"]
     assert Application.objects.filter(for_filing=filing).count() == 1
+
+
+def test_a_change_cannot_be_filed_once_the_institution_has_left(wuxi_institution, wuxi_officer, expert):
+    from skillreg.institutions.exits import filing_exit_order
+
+    filing = _file(wuxi_institution, wuxi_officer, D(2026, 3, 2), kind="employer")
+    with at(D(2026, 6, 1)):
+        app = lifecycle_draft_start(filing=filing, kind=ApplicationType.CHANGE, actor=wuxi_institution)
+        app = _add_occupation(app, wuxi_institution)
+        lifecycle_submit(application=app, actor=wuxi_institution)
+    with at(D(2026, 6, 5)):
+        filing_exit_order(filing=filing, actor=wuxi_officer, reason="严重违规", wrapup_due_on=D(2026, 6, 30))
+    with pytest.raises(TransitionNotAllowed) as exc:
+        _decide(app, wuxi_officer, expert, D(2026, 6, 20))
+    assert exc.value.code == "FILING_NOT_LIVE" and "不予备案" in exc.value.message
+    assert FilingVersion.objects.filter(filing=filing).count() == 1
+    app.refresh_from_db()
+    assert app.state == State.UNDER_EVALUATION  # nothing half-written: the decision rolled back
