@@ -26,6 +26,11 @@ class CertificateCounts:
     counted_to: dt.date
     total: int
     per_occupation: dict[str, int] = field(default_factory=dict)  # occupation code → count
+    names: dict[str, str] = field(default_factory=dict)  # occupation code → name
+
+    @property
+    def rows(self) -> list[tuple[str, str, int]]:
+        return [(code, self.names.get(code, ""), n) for code, n in sorted(self.per_occupation.items())]
 
     @property
     def method(self) -> str:
@@ -48,19 +53,21 @@ def renewal_certificate_counts(filing: Filing, *, to: dt.date | None = None) -> 
             issue_date__lte=end,
             status=CertificateStatus.VALID,
         )
-        .values("occupation__code", "occupation__parent__code")
+        .values("occupation__code", "occupation__name", "occupation__parent__code")
         .annotate(n=Count("id"))
     )
     filed = set(filing.scope.values_list("occupation__code", flat=True))
     per: dict[str, int] = {}
+    names = dict(filing.scope.values_list("occupation__code", "occupation__name"))
     total = 0
     for r in rows:
         code = r["occupation__code"]
         if code not in filed and r["occupation__parent__code"] in filed:
             code = r["occupation__parent__code"]
+        names.setdefault(code, r["occupation__name"])
         per[code] = per.get(code, 0) + r["n"]
         total += r["n"]
-    return CertificateCounts(filing.valid_from, end, total, per)
+    return CertificateCounts(filing.valid_from, end, total, per, names)
 
 
 def renewal_window_due(today: dt.date) -> list[int]:
