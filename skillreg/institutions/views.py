@@ -50,7 +50,14 @@ def filing_list(request: HttpRequest) -> HttpResponse:
         raise Http404("页面不存在")
     filings = list(selectors.filings_for_user(request.user)[:500])
     exits = {e.filing_id: e for f in filings for e in selectors.filing_exits(f)}
-    context = {"filings": filings, "exits": exits, "is_staff": access.is_staff_member(request.user)}
+    latest = {f.pk: latest_renewal_date(f.region.code, f.valid_to)[0] for f in filings if f.status in LIVE}
+    context = {
+        "filings": filings,
+        "exits": exits,
+        "latest": latest,
+        "today": clock.today(),
+        "is_staff": access.is_staff_member(request.user),
+    }
     return render(request, "institutions/filing_list.html", context)
 
 

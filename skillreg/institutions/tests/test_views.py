@@ -85,3 +85,18 @@ def test_staff_cancels_a_filing_whose_rectification_failed(client, wuxi_institut
     assert "已注销备案" in done.content.decode()
     filing.refresh_from_db()
     assert filing.status == "cancelled"
+
+
+def test_staff_list_shows_the_renewal_deadline_and_the_wrap_up_clock(client, gz_institution, gz_officer):
+    from .conftest import sweep_on
+
+    live = file_on(gz_institution, gz_officer, D(2026, 3, 2))
+    with at(D(2026, 6, 1)):
+        client.force_login(gz_officer)
+        html = client.get(reverse("filings:list")).content.decode()
+    assert live.code in html and "延续申请截止" in html and "2029-03-01" in html  # Guizhou: no earlier day set
+    sweep_on(D(2029, 3, 2))
+    with at(D(2029, 3, 3)):
+        client.force_login(gz_officer)
+        html = client.get(reverse("filings:list")).content.decode()
+    assert "2029-03-16" in html  # GZ-14: 15 days of wrap-up after the last day (2029-03-01)
