@@ -58,6 +58,7 @@ STATUS_WRITERS = {
     "certificates/services.py": "Certificate.status — certificate_revoke()",
     "certificates/imports.py": "ImportJob.status — the import job's queued/running/done/failed machine",
     "deadlines/services.py": "Confirmation.status — confirm / dismiss of an automatic outcome",
+    "institutions/status.py": "Filing.status — filing_transition(), the lifecycle's one writer",
 }
 # Modules whose ``.status`` is an in-memory value (a dataclass or a dict), not a model field.
 NOT_A_MODEL_STATUS = {
@@ -67,17 +68,7 @@ NOT_A_MODEL_STATUS = {
 }
 
 # -- exceptions the lead removes at merge (issue 10 rewrites these areas on another branch) -------------------
-PENDING_REWRITE = {
-    "status": {
-        "supervision/services.py": "Filing.status written outside a filing state machine (issue 10)",
-        "deadlines/exits.py": "Filing.status on automatic exit (issue 10)",
-    },
-    "hand_scope": {
-        "institutions/selectors.py": "receipt_filing_for / staff filings: region path and role checks (issue 10)",
-        "supervision/services.py": "the staff region check of rectification (issue 10)",
-        "deadlines/exits.py": "the staff check of an ordered exit (issue 10)",
-    },
-}
+PENDING_REWRITE: dict[str, dict[str, str]] = {"status": {}, "hand_scope": {}}
 
 EDGE_WRITES = {"save", "delete", "create", "bulk_create", "bulk_update", "get_or_create", "update_or_create"}
 ROLE_NAMES = {"institution", "staff", "expert", "inspector", "admin", "security_admin", "audit_admin"}

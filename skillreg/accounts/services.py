@@ -19,7 +19,7 @@ from skillreg.audit.services import audit_record
 from skillreg.core import crypto
 from skillreg.core.errors import NotFound, PermissionDeniedError, ValidationFailed
 
-from .models import ADMIN_ROLES, Role, User
+from .models import ADMIN_ROLES, User
 
 RECOVERY_ALPHABET = "abcdefghjkmnpqrstuvwxyz23456789"
 
