@@ -14,6 +14,7 @@ import json
 import logging
 import secrets
 from collections.abc import Callable
+from contextlib import ExitStack
 from pathlib import Path
 from typing import IO, Any
 
@@ -21,7 +22,7 @@ from django.conf import settings
 from django.db import IntegrityError, transaction
 
 from skillreg.audit.services import audit_record
-from skillreg.core import clock
+from skillreg.core import clock, objectstore
 from skillreg.core.errors import DomainError, ValidationFailed
 from skillreg.core.uploads import sanitise_name
 from skillreg.institutions.models import Filing
@@ -60,8 +61,8 @@ def import_job_create(
         raise ValidationFailed("请选择导入方式", code="IMPORT_MODE_INVALID", field="mode")
     limit = int(getattr(settings, "SKILLREG_CERT_IMPORT_MAX_BYTES", 512 * 1024 * 1024))
     storage = f"{SUBDIR}/{secrets.token_hex(16)}.upload"
-    path = Path(settings.MEDIA_ROOT) / storage
-    _root()
+    # Written here in clear, then stored SM4-encrypted (it holds full ID numbers; core.objectstore).
+    path = _root() / f".tmp-{secrets.token_hex(12)}"
     digest, size = hashlib.sha256(), 0
     try:
         with open(path, "wb") as out:
@@ -76,6 +77,7 @@ def import_job_create(
         if size == 0:
             raise ValidationFailed("文件为空", code="UPLOAD_EMPTY", field="file")
         sha = digest.hexdigest()
+        objectstore.save_file(storage, path, encrypt=True)
         with transaction.atomic():
             same = ImportJob.objects.filter(filing=filing, sha256=sha).exclude(status=ImportStatus.FAILED).first()
             job = ImportJob.objects.create(
@@ -99,6 +101,7 @@ def import_job_create(
             )
     except BaseException:
         path.unlink(missing_ok=True)
+        objectstore.delete(storage)
         raise
     return job
 
@@ -132,7 +135,9 @@ class ErrorBook(Sink):
         if self._wb is None:
             return
         name = f"{SUBDIR}/{self.job.public_id}-errors.xlsx"
-        self._wb.save(Path(settings.MEDIA_ROOT) / name)
+        local = _root() / f".tmp-{secrets.token_hex(12)}.xlsx"
+        self._wb.save(local)
+        objectstore.save_file(name, local)
         self._wb = None
         self.storage_name = name
 
@@ -286,10 +291,19 @@ def import_job_run(
     if not _claim(job):
         raise DomainError("本机构已有证书导入任务正在处理，请稍后再试", code="IMPORT_BUSY")
     actor = job.created_by or job.actor_label or "system"
+    # The stored file is encrypted (and may be in object storage): the readers get a private decrypted copy
+    # on this node for the duration of the run.
+    local_copy = ExitStack()
     try:
-        source = open_source(Path(settings.MEDIA_ROOT) / job.storage_name)
-    except FileUnreadable as exc:
-        _fail(job, actor, exc.as_error())
+        source = open_source(local_copy.enter_context(objectstore.local_copy(job.storage_name, encrypted=True)))
+    except (FileUnreadable, objectstore.CorruptFile, OSError) as exc:
+        local_copy.close()
+        error = (
+            exc.as_error()
+            if isinstance(exc, FileUnreadable)
+            else RowError(0, "文件", "IMPORT_FILE_UNREADABLE", "上传的文件无法读取，请重新上传")
+        )
+        _fail(job, actor, error)
         job.refresh_from_db()
         _discard_upload(job)
         return job
@@ -318,6 +332,7 @@ def import_job_run(
         log.exception("certificate import %s failed", job.pk)
         _fail(job, actor, RowError(0, "文件", "IMPORT_INTERNAL_ERROR", "导入过程中发生系统错误，请联系管理员"))
     finally:
+        local_copy.close()
         progress_path(job.public_id).unlink(missing_ok=True)
     job.refresh_from_db()
     _discard_upload(job)
@@ -326,7 +341,7 @@ def import_job_run(
 
 def _discard_upload(job: ImportJob) -> None:
     if job.is_finished and job.storage_name:
-        (Path(settings.MEDIA_ROOT) / job.storage_name).unlink(missing_ok=True)
+        objectstore.delete(job.storage_name)
         ImportJob.objects.filter(pk=job.pk).update(storage_name="")
         job.storage_name = ""
 
