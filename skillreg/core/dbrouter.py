@@ -150,21 +150,28 @@ def _check(now: float) -> None:
         log.warning("read replica unusable, reading from the primary: %s", _health.reason)
 
 
+def read_alias(app_label: str = "") -> str:
+    """The database a read should use now: the replica when every condition of the module docstring holds.
+    Raw SQL reads (``core.db.hot_query``) call it directly; the ORM's reads go through ``ReplicaRouter``."""
+    state = _state.get()
+    if state is None or not state.replica_allowed or state.wrote:
+        return PRIMARY
+    if app_label in PRIMARY_ONLY_APPS or not replica_configured():
+        return PRIMARY
+    if connections[PRIMARY].in_atomic_block:
+        return PRIMARY
+    if not replica_status()["ok"]:
+        return PRIMARY
+    state.used_replica = True
+    return REPLICA
+
+
 class ReplicaRouter:
     """DATABASE_ROUTERS entry. Returning None means the primary ("default")."""
 
     def db_for_read(self, model: type, **hints: Any) -> str | None:
-        state = _state.get()
-        if state is None or not state.replica_allowed or state.wrote:
-            return None
-        if model._meta.app_label in PRIMARY_ONLY_APPS or not replica_configured():  # type: ignore[attr-defined]
-            return None
-        if connections[PRIMARY].in_atomic_block:
-            return None
-        if not replica_status()["ok"]:
-            return None
-        state.used_replica = True
-        return REPLICA
+        alias = read_alias(model._meta.app_label)  # type: ignore[attr-defined]
+        return None if alias == PRIMARY else alias
 
     def db_for_write(self, model: type, **hints: Any) -> str | None:
         state = _state.get()
