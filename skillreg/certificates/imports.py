@@ -9,6 +9,7 @@ Large uploads run on the huey queue (``tasks.import_job_task``); small ones inli
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import hashlib
 import json
 import logging
@@ -22,7 +23,7 @@ from django.conf import settings
 from django.db import IntegrityError, transaction
 
 from skillreg.audit.services import audit_record
-from skillreg.core import clock, objectstore
+from skillreg.core import clock, cluster, objectstore
 from skillreg.core.errors import DomainError, ValidationFailed
 from skillreg.core.uploads import sanitise_name
 from skillreg.institutions.models import Filing
@@ -284,6 +285,19 @@ def import_job_run(
     """Run a queued job to its end (done / partial / rejected / failed). Safe to call twice. Large files are
     checked here and written by a second process (``parallel``; default: by size, see ``parallel.wanted``).
     The uploaded file (plain ID numbers) is deleted once the job has finished; its name and SHA-256 stay."""
+    if job.is_finished:
+        return job
+    # The node's liveness lock for the whole run: a node that dies drops it, and another requeues the job
+    # (import_jobs_requeue_abandoned).
+    try:
+        with cluster.working_on(job.pk):
+            job.refresh_from_db()
+            return _run(job, parallel=parallel, on_progress=on_progress)
+    except cluster.Busy:
+        raise DomainError("本机构已有证书导入任务正在处理，请稍后再试", code="IMPORT_BUSY") from None
+
+
+def _run(job: ImportJob, *, parallel: bool | None, on_progress: Callable[[Totals], None] | None) -> ImportJob:
     from . import parallel as two_cores
 
     if job.is_finished:
@@ -337,6 +351,36 @@ def import_job_run(
     job.refresh_from_db()
     _discard_upload(job)
     return job
+
+
+def import_jobs_requeue_abandoned(*, actor: Any = "system") -> list[int]:
+    """Queue again every running import whose node is gone (issue 16): on PostgreSQL, no process holds its
+    liveness lock; on SQLite, its heartbeat is stale. Its upload is still stored (it is deleted only when a job
+    finishes), and a run is idempotent: an all-or-nothing import rolled back with the node, and rows a
+    valid-rows-only import had committed count as unchanged the second time. Returns the requeued job ids."""
+    from .tasks import import_job_task
+
+    requeued = []
+    for job in ImportJob.objects.filter(status=ImportStatus.RUNNING).exclude(storage_name=""):
+        alive = cluster.someone_working_on(job.pk)
+        if alive or (alive is None and not _is_stale(job)):
+            continue
+        with transaction.atomic():
+            moved = ImportJob.objects.filter(pk=job.pk, status=ImportStatus.RUNNING).update(
+                status=ImportStatus.QUEUED, message="处理节点中断，已自动重新排队"
+            )
+            if moved:
+                audit_record(
+                    actor=actor,
+                    action="certificate.import.requeue",
+                    obj=job,
+                    summary=f"证书导入任务 {job.original_name} 的处理节点中断，已重新排队",
+                    before={"status": ImportStatus.RUNNING},
+                    after={"status": ImportStatus.QUEUED},
+                )
+                transaction.on_commit(functools.partial(import_job_task, job.pk))
+                requeued.append(job.pk)
+    return requeued
 
 
 def _discard_upload(job: ImportJob) -> None:
