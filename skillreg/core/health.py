@@ -8,6 +8,8 @@ node unready: reads fall back to the primary.
 
 from __future__ import annotations
 
+import os
+import socket
 import time
 from collections.abc import Callable
 from typing import Any
@@ -69,4 +71,6 @@ def readyz(request: HttpRequest) -> JsonResponse:
         results[name]["ms"] = round((time.perf_counter() - t0) * 1000, 1)
     if dbrouter.replica_configured():
         results["replica"] = dbrouter.replica_status()
-    return JsonResponse({"status": "ok" if ready else "unavailable", "checks": results}, status=200 if ready else 503)
+    node = os.environ.get("SKILLREG_NODE_NAME") or socket.gethostname()
+    body = {"status": "ok" if ready else "unavailable", "node": node, "checks": results}
+    return JsonResponse(body, status=200 if ready else 503)
