@@ -27,6 +27,7 @@ import pytest
 URL = os.environ.get("SKILLREG_CLUSTER_URL", "")
 DIR = Path(os.environ.get("SKILLREG_CLUSTER_DIR", "/nonexistent"))
 ROOT = Path(__file__).resolve().parents[2]
+NODE1 = "http://127.0.0.1:58001"  # scripts/cluster's node 1, behind nginx
 
 pytestmark = pytest.mark.skipif(not URL, reason="needs the loopback cluster (scripts/cluster test)")
 
@@ -36,8 +37,8 @@ def cluster_env() -> dict[str, str]:
     return dict(line.split("=", 1) for line in lines if line and not line.startswith("#"))
 
 
-def get(path: str, headers: dict[str, str] | None = None) -> tuple[int, dict[str, str], bytes]:
-    request = urllib.request.Request(URL + path, headers=headers or {})
+def get(path: str, headers: dict[str, str] | None = None, *, base: str = "") -> tuple[int, dict[str, str], bytes]:
+    request = urllib.request.Request((base or URL) + path, headers=headers or {})
     try:
         with urllib.request.urlopen(request, timeout=30) as response:
             return response.status, {k.lower(): v for k, v in response.headers.items()}, response.read()
@@ -128,6 +129,38 @@ def test_anonymous_pages_are_cached_by_nginx_and_compressed():
     assert first["x-request-id"]
     _, second, _ = get(path, {"Accept-Encoding": "gzip"})
     assert (first["x-cache"], second["x-cache"]) == ("MISS", "HIT")
+
+
+def test_a_graceful_reload_drops_no_request():
+    import signal
+    import threading
+
+    master = int((DIR / "pids" / "node1-web").read_text())
+    statuses: list[int] = []
+    errors: list[str] = []
+    stop = threading.Event()
+
+    def load() -> None:
+        while not stop.is_set():
+            # Straight to node 1, not through nginx (which would retry a dropped request on node 2).
+            try:
+                statuses.append(get(f"/directory/?q=reload-{uuid.uuid4().hex[:8]}", base=NODE1)[0])
+            except OSError as exc:
+                statuses.append(-1)
+                errors.append(repr(exc))
+
+    threads = [threading.Thread(target=load) for _ in range(4)]
+    for t in threads:
+        t.start()
+    time.sleep(1)
+    os.kill(master, signal.SIGHUP)  # systemctl reload skillreg-web
+    time.sleep(4)
+    stop.set()
+    for t in threads:
+        t.join()
+    assert len(statuses) > 20
+    assert set(statuses) == {200}, errors[:3]
+    assert set(ready_nodes()) == {"node1", "node2"}
 
 
 def _replica_transactions() -> int:
