@@ -7,7 +7,9 @@ S3 on moto) with the nodes on bench/serve_settings.py (rate limits raised: every
 the windows are still counted), files one institution and imports N certificates through the real pipeline. The
 load is the public mix, alternating: certificate verification (POST /api/v1/certificates/verify, number + name of
 a real certificate, every 10th with a wrong name) and the directory (GET /directory/ and its first pages, cached
-by nginx as anonymous pages are). wrk on loopback: first unpaced for --capacity-seconds to measure capacity
+by nginx as anonymous pages are; "nothing cached" gives every directory request a query string of its own).
+/bench/ping, the trivial reference, also gets one, so that it always reaches a node. wrk on loopback: first
+unpaced for --capacity-seconds to measure capacity
 (and /bench/ping for the ratio), then paced to 80 % of that capacity for --minutes. Prints requests, errors,
 non-2xx answers and latency; then stops the cluster (unless --keep).
 """
@@ -39,11 +41,13 @@ local pages = {"/directory/", "/directory/?page=2", "/directory/?page=3", "/"}
 local mode, delay_ms = os.getenv("SOAK_MODE"), tonumber(os.getenv("SOAK_DELAY_MS") or "0")
 request = function()
   i = i + 1
-  if mode == "ping" then return wrk.format("GET", "/bench/ping", {["Accept-Encoding"] = "gzip"}) end
+  -- A query string of its own per request: nginx's cache (keyed by the URI) cannot answer it.
+  if mode == "ping" then return wrk.format("GET", "/bench/ping?n=" .. i, {["Accept-Encoding"] = "gzip"}) end
   if i % 2 == 0 then
     return wrk.format("POST", "/api/v1/certificates/verify",
       {["Content-Type"] = "application/json", ["Accept-Encoding"] = "gzip"}, bodies[math.floor(i / 2) % #bodies + 1])
   end
+  if mode == "uncached" then return wrk.format("GET", "/directory/?n=" .. i, {["Accept-Encoding"] = "gzip"}) end
   return wrk.format("GET", pages[math.floor(i / 2) % #pages + 1], {["Accept-Encoding"] = "gzip"})
 end
 if delay_ms > 0 then delay = function() return delay_ms end end
@@ -140,8 +144,10 @@ def main() -> None:
         bodies = seed(args.certificates)
         wrk(bodies, 3)  # warm every worker and nginx's cache
         ping = wrk(bodies, args.capacity_seconds, mode="ping")
+        uncached = wrk(bodies, args.capacity_seconds, mode="uncached")
         capacity = wrk(bodies, args.capacity_seconds)
         print(line("capacity: /bench/ping", ping))
+        print(line("capacity: mix, nothing cached", uncached), f" ratio to ping {uncached['rps'] / ping['rps']:.2f}")
         print(line("capacity: public mix", capacity), f" ratio to ping {capacity['rps'] / ping['rps']:.2f}")
         connections = 16
         target = 0.8 * capacity["rps"]

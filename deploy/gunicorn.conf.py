@@ -17,9 +17,14 @@ threads = int(os.environ.get("SKILLREG_THREADS", 4))
 wsgi_app = "config.wsgi:application"
 timeout = 60
 graceful_timeout = 30
-keepalive = 5
-max_requests = 10_000
-max_requests_jitter = 1_000
+# Longer than nginx's upstream keep-alive (60 s, deploy/nginx): nginx closes an idle connection first, so it never
+# sends a request on a connection gunicorn is closing (a reset nginx cannot retry for a POST). Measured: with 5 s
+# here and workers recycled every 10,000 requests, 2 of 741,183 soak requests got a 502 (docs/performance.md).
+keepalive = 75
+# No recycling by default (SKILLREG_MAX_REQUESTS to turn it on against a leak): a worker that exits drops its
+# idle keep-alive connections, the same race.
+max_requests = int(os.environ.get("SKILLREG_MAX_REQUESTS", 0))
+max_requests_jitter = max_requests // 10
 # Only nginx on this host or the load balancer's address may set X-Forwarded-*.
 forwarded_allow_ips = os.environ.get("SKILLREG_FORWARDED_ALLOW_IPS", "127.0.0.1")
 limit_request_line = 8190
