@@ -222,6 +222,10 @@ def _progress_to(job: ImportJob, also: Callable[[Totals], None] | None) -> Calla
 
 
 def _is_stale(job: ImportJob) -> bool:
+    # A job whose node holds its liveness lock is running, however old its heartbeat: an all-or-nothing import
+    # on another node cannot update it, and its progress file is on that node's disk (issue 16).
+    if cluster.someone_working_on(job.pk):
+        return False
     minutes = int(getattr(settings, "SKILLREG_CERT_IMPORT_STALE_MINUTES", 15))
     beat = job.heartbeat_at or job.started_at or job.created_at
     path = progress_path(job.public_id)

@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import time
 
 import psycopg
 import pytest
@@ -73,6 +74,11 @@ def test_a_job_whose_node_died_is_requeued_once_and_the_rerun_imports_everything
     node.execute("SELECT pg_advisory_lock(%s, %s)", [cluster.NAMESPACE, job.pk])
     _as_if_claimed_by_a_node(job)
     node.close()
+    # The server drops the lock once that backend has ended, a moment after the client went away.
+    for _ in range(100):
+        if cluster.someone_working_on(job.pk) is False:
+            break
+        time.sleep(0.1)
     assert cluster.someone_working_on(job.pk) is False
     with django_capture_on_commit_callbacks() as callbacks:
         assert import_jobs_requeue_abandoned() == [job.pk]
@@ -98,3 +104,21 @@ def test_without_postgres_a_running_job_is_requeued_only_once_its_heartbeat_is_s
         heartbeat_at=clock.now() - dt.timedelta(minutes=16), started_at=clock.now() - dt.timedelta(minutes=16)
     )
     assert import_jobs_requeue_abandoned() == [job.pk]
+
+
+@pytest.mark.postgres
+def test_a_long_import_on_another_node_is_not_taken_for_stale(cert_filing, batch, wuxi_institution):
+    first = _queued(cert_filing, wuxi_institution)
+    node = _other_node()
+    try:
+        node.execute("SELECT pg_advisory_lock(%s, %s)", [cluster.NAMESPACE, first.pk])
+        old = clock.now() - dt.timedelta(minutes=60)
+        ImportJob.objects.filter(pk=first.pk).update(status=ImportStatus.RUNNING, started_at=old, heartbeat_at=old)
+        second = _queued(cert_filing, wuxi_institution, n=2)
+        with pytest.raises(DomainError) as exc:
+            import_job_run(second, parallel=False)
+        assert exc.value.code == "IMPORT_BUSY"
+        first.refresh_from_db()
+        assert first.status == ImportStatus.RUNNING  # not failed while its node works on it
+    finally:
+        node.close()
