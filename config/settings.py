@@ -4,6 +4,10 @@ DATABASE_URL   unset → SQLite (WAL) at var/skillreg.sqlite3; set → e.g. post
 SKILLREG_DB_PREPARED_STATEMENTS  default 1: public hot lookups as prepared statements on PostgreSQL (0 behind
                a transaction-mode connection pooler)
 REDIS_URL      unset → huey on a SQLite queue; set → huey on Redis, Django cache on Redis
+Provincial installation (issue 16; docs/deployment.md lists every variable): DATABASE_REPLICA_URL,
+SKILLREG_REPLICA_MAX_LAG, SKILLREG_REPLICA_CHECK_SECONDS, SKILLREG_REPLICA_PIN_SECONDS, SKILLREG_S3_BUCKET,
+SKILLREG_S3_ENDPOINT_URL, SKILLREG_S3_ACCESS_KEY, SKILLREG_S3_SECRET_KEY, SKILLREG_S3_REGION, SKILLREG_S3_PREFIX,
+SKILLREG_STATIC_HASHED, SKILLREG_PUBLIC_MAX_AGE, SKILLREG_LOG_FORMAT (json|text).
 SKILLREG_SECRET_KEY, SKILLREG_DEBUG, SKILLREG_ALLOWED_HOSTS, SKILLREG_DATA_KEY (hex, 16 bytes for SM4)
 Security (issue 5; docs/security.md lists every variable): SKILLREG_DEBUG=0 turns on secure cookies, HSTS and
 the HTTPS redirect and refuses the development keys; SKILLREG_BEHIND_TLS_PROXY, SKILLREG_SSL_REDIRECT,
@@ -85,6 +89,11 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    # Compresses HTML and JSON (static files come precompressed from WhiteNoise); CSRF tokens are masked per
+    # response, so BREACH learns nothing from the compressed length (docs/decisions.md, issue 16).
+    "django.middleware.gzip.GZipMiddleware",
+    # X-Request-ID in and out, and on every log record (JSON logs).
+    "skillreg.core.requestlog.RequestIdMiddleware",
     # Client address for the audit trail, lockouts and rate limits; refuses oversized bodies before they are read.
     "skillreg.core.middleware.RequestContextMiddleware",
     "skillreg.core.middleware.RequestSizeLimitMiddleware",
@@ -92,6 +101,10 @@ MIDDLEWARE = [
     "skillreg.core.middleware_input.RefuseNulMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "csp.middleware.CSPMiddleware",
+    # Before sessions and CSRF: drops the CSRF cookie and Vary: Cookie from anonymous pages without a form.
+    "skillreg.core.publiccache.PublicCacheMiddleware",
+    # Public reads to the read replica when one is configured (skillreg.core.dbrouter).
+    "skillreg.core.dbrouter.ReplicaRoutingMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -133,25 +146,50 @@ TEMPLATES = [
 # behind a connection pooler in transaction mode that cannot keep prepared statements (PgBouncer < 1.21).
 SKILLREG_DB_PREPARED_STATEMENTS = env_bool("SKILLREG_DB_PREPARED_STATEMENTS", True)
 DATABASE_URL = os.environ.get("DATABASE_URL", "")
+# WAL + IMMEDIATE transactions: readers never block the writer, and two writers serialise instead of failing
+# with "database is locked" on upgrade. Applied to every SQLite database, DATABASE_URL=sqlite:///… included.
+SQLITE_OPTIONS: dict[str, Any] = {
+    "transaction_mode": "IMMEDIATE",
+    "timeout": 20,
+    "init_command": (
+        "PRAGMA journal_mode=WAL;PRAGMA synchronous=NORMAL;PRAGMA foreign_keys=ON;PRAGMA busy_timeout=20000;"
+    ),
+}
+
+
+def database_from_url(url: str, **extra_options: Any) -> dict[str, Any]:
+    """DATABASE_URL → a DATABASES entry; SQLite gets SQLITE_OPTIONS whatever the URL says."""
+    config: dict[str, Any] = dict(dj_database_url.parse(url, conn_max_age=60))
+    if config["ENGINE"] == "django.db.backends.sqlite3":
+        config["OPTIONS"] = {**SQLITE_OPTIONS, **config.get("OPTIONS", {})}
+    elif extra_options:
+        config["OPTIONS"] = {**config.get("OPTIONS", {}), **extra_options}
+    return config
+
+
 if DATABASE_URL:
-    DATABASES = {"default": dj_database_url.parse(DATABASE_URL, conn_max_age=60)}
+    DATABASES = {"default": database_from_url(DATABASE_URL)}
 else:
     DATABASES = {
         "default": {
             "ENGINE": "django.db.backends.sqlite3",
             "NAME": os.environ.get("SKILLREG_SQLITE_PATH", str(VAR_DIR / "skillreg.sqlite3")),
-            "OPTIONS": {
-                # WAL + IMMEDIATE transactions: readers never block the writer, and two writers
-                # serialise instead of failing with "database is locked" on upgrade.
-                "transaction_mode": "IMMEDIATE",
-                "timeout": 20,
-                "init_command": (
-                    "PRAGMA journal_mode=WAL;PRAGMA synchronous=NORMAL;PRAGMA foreign_keys=ON;"
-                    "PRAGMA busy_timeout=20000;"
-                ),
-            },
+            "OPTIONS": dict(SQLITE_OPTIONS),
         }
     }
+# Read replica (issue 16, docs/deployment.md): a streaming standby of the primary. The public directory,
+# certificate verification and statistics read from it (skillreg.core.dbrouter); everything else, everything
+# inside a transaction and the next requests of whoever just wrote go to the primary; when the replica is down or
+# lags by more than SKILLREG_REPLICA_MAX_LAG seconds, reads fall back to the primary. In tests it mirrors the
+# primary's test database (on a real standby that database arrives by replication).
+DATABASE_REPLICA_URL = os.environ.get("DATABASE_REPLICA_URL", "")
+if DATABASE_REPLICA_URL:
+    DATABASES["replica"] = database_from_url(DATABASE_REPLICA_URL, connect_timeout=2)
+    DATABASES["replica"]["TEST"] = {"MIRROR": "default"}
+DATABASE_ROUTERS = ["skillreg.core.dbrouter.ReplicaRouter"]
+SKILLREG_REPLICA_MAX_LAG = float(os.environ.get("SKILLREG_REPLICA_MAX_LAG", 5))
+SKILLREG_REPLICA_CHECK_SECONDS = float(os.environ.get("SKILLREG_REPLICA_CHECK_SECONDS", 2))
+SKILLREG_REPLICA_PIN_SECONDS = int(os.environ.get("SKILLREG_REPLICA_PIN_SECONDS", 30))
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # --- Cache and task queue -------------------------------------------------------------------
@@ -259,12 +297,42 @@ USE_TZ = True
 STATIC_URL = "/static/"
 STATIC_ROOT = BASE_DIR / "staticfiles"
 STATICFILES_DIRS = [BASE_DIR / "static"]
-STORAGES = {
+# Hashed names (style.3f2a….css, cached for a year by browsers and nginx) whenever DEBUG is off; they need
+# `collectstatic` first, which scripts/run and the deployment do. With DEBUG on (development, tests) plain names.
+SKILLREG_STATIC_HASHED = env_bool("SKILLREG_STATIC_HASHED", not DEBUG)
+STORAGES: dict[str, dict[str, Any]] = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     # Hashed names + a manifest (staticfiles.json) written by collectstatic, served by whitenoise with far-future
     # caching. The test configuration uses the plain storage (root conftest.py): no collectstatic there.
-    "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
+    "staticfiles": {
+        "BACKEND": (
+            "whitenoise.storage.CompressedManifestStaticFilesStorage"
+            if SKILLREG_STATIC_HASHED
+            else "whitenoise.storage.CompressedStaticFilesStorage"
+        )
+    },
 }
+# Object storage for uploads (issue 16): S3 API (MinIO or Ceph RGW in production). Unset → local files in
+# MEDIA_ROOT. Certificate import files are SM4-encrypted before they are stored either way (core.objectstore).
+SKILLREG_S3_BUCKET = os.environ.get("SKILLREG_S3_BUCKET", "")
+if SKILLREG_S3_BUCKET:
+    STORAGES["default"] = {
+        "BACKEND": "storages.backends.s3.S3Storage",
+        "OPTIONS": {
+            "bucket_name": SKILLREG_S3_BUCKET,
+            "endpoint_url": os.environ.get("SKILLREG_S3_ENDPOINT_URL") or None,
+            "access_key": os.environ.get("SKILLREG_S3_ACCESS_KEY", ""),
+            "secret_key": os.environ.get("SKILLREG_S3_SECRET_KEY", ""),
+            "region_name": os.environ.get("SKILLREG_S3_REGION", "us-east-1"),
+            "addressing_style": "path",
+            "signature_version": "s3v4",
+            "default_acl": None,
+            "querystring_auth": True,
+            "file_overwrite": False,
+            "location": os.environ.get("SKILLREG_S3_PREFIX", ""),
+        },
+    }
+SKILLREG_PUBLIC_MAX_AGE = int(os.environ.get("SKILLREG_PUBLIC_MAX_AGE", 60))
 # Uploaded materials live outside the web root and are served only through scoped views.
 MEDIA_ROOT = Path(os.environ.get("SKILLREG_MEDIA_ROOT", VAR_DIR / "uploads"))
 MEDIA_URL = "/__no_public_media__/"
@@ -391,16 +459,29 @@ if not DEBUG and not SKILLREG_LOCAL_DEMO:
     SECURE_HSTS_INCLUDE_SUBDOMAINS = True
     SECURE_HSTS_PRELOAD = False
     # /healthz is probed over plain HTTP by the load balancer inside the network.
-    SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
+    SECURE_REDIRECT_EXEMPT = [r"^healthz$", r"^readyz$"]
     SILENCED_SYSTEM_CHECKS = [
         # HSTS preload is a public-internet list; a government intranet host must not be submitted to it.
         "security.W021",
     ]
 
+# JSON lines with the request id (skillreg.core.requestlog) unless SKILLREG_LOG_FORMAT=text.
+SKILLREG_LOG_FORMAT = os.environ.get("SKILLREG_LOG_FORMAT", "text" if DEBUG else "json")
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "filters": {"request_id": {"()": "skillreg.core.requestlog.RequestIdFilter"}},
+    "formatters": {
+        "json": {"()": "skillreg.core.requestlog.JsonFormatter"},
+        "text": {"format": "%(asctime)s %(levelname)s %(name)s [%(request_id)s] %(message)s"},
+    },
+    "handlers": {
+        "console": {
+            "class": "logging.StreamHandler",
+            "filters": ["request_id"],
+            "formatter": "json" if SKILLREG_LOG_FORMAT == "json" else "text",
+        }
+    },
     "root": {"handlers": ["console"], "level": os.environ.get("SKILLREG_LOG_LEVEL", "WARNING")},
     # Refused requests (CSRF, bad host, oversized bodies, lockouts, rate limits) are logged as warnings.
     "loggers": {

@@ -12,6 +12,8 @@ from django.conf import settings
 from huey import crontab
 from huey.contrib.djhuey import db_periodic_task
 
+from skillreg.core.cluster import claim_period
+
 
 def sessions_purge() -> None:
     engine = import_module(settings.SESSION_ENGINE)
@@ -20,4 +22,6 @@ def sessions_purge() -> None:
 
 @db_periodic_task(crontab(minute="7"))
 def sessions_purge_task() -> None:
-    sessions_purge()
+    """Hourly, on one node of the cluster (core.cluster)."""
+    if claim_period("accounts.sessions_purge", 3600):
+        sessions_purge()

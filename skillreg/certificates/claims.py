@@ -14,7 +14,7 @@ import socket
 
 from django.conf import settings
 
-from skillreg.core import clock
+from skillreg.core import clock, cluster
 
 from .models import ImportJob
 from .pipeline import progress_path
@@ -39,7 +39,11 @@ def worker_dead(job: ImportJob) -> bool:
 
 
 def is_stale(job: ImportJob) -> bool:
-    """No heartbeat (every chunk commits one) for ``SKILLREG_CERT_IMPORT_STALE_MINUTES``, or its worker died."""
+    """No heartbeat (every chunk commits one) for ``SKILLREG_CERT_IMPORT_STALE_MINUTES``, or its worker died.
+    A job whose node holds its liveness lock (PostgreSQL, ``core.cluster``) is running, however old its heartbeat:
+    an all-or-nothing import on another node cannot update it (issue 16)."""
+    if cluster.someone_working_on(job.pk):
+        return False
     if worker_dead(job):
         return True
     minutes = int(getattr(settings, "SKILLREG_CERT_IMPORT_STALE_MINUTES", 15))

@@ -4,12 +4,13 @@ the per-item results of the JSON API and the progress shown while a job runs. No
 
 from __future__ import annotations
 
+import secrets
 from pathlib import Path
 from typing import Any
 
 from django.conf import settings
 
-from skillreg.core import crypto, filecrypt
+from skillreg.core import crypto, filecrypt, objectstore
 from skillreg.core.uploads import secure_file
 
 from .models import ImportJob, ImportStatus
@@ -33,7 +34,15 @@ def upload_aad(storage_name: str) -> str:
 
 
 def open_upload(job: ImportJob) -> Source:
-    """The upload's rows: decrypted into an anonymous temporary file (older plain uploads read as they are)."""
+    """The upload's rows: decrypted into an anonymous temporary file (older plain uploads read as they are).
+    On object storage (issue 16) the sealed bytes are fetched to a private temporary copy first."""
+    if not objectstore.is_local():
+        try:
+            with objectstore.local_copy(job.storage_name) as fetched:
+                plain = filecrypt.decrypt_to_temporary(fetched, aad=upload_aad(job.storage_name))
+        except (crypto.DecryptionError, objectstore.CorruptFile, OSError):
+            raise FileUnreadable("IMPORT_FILE_CORRUPT", "上传的文件已损坏，无法读取，请重新上传") from None
+        return open_source(plain)
     path = Path(settings.MEDIA_ROOT) / job.storage_name
     try:
         encrypted = bool(job.storage_name) and filecrypt.is_encrypted(path)
@@ -77,8 +86,10 @@ class ErrorBook(Sink):
         if self._wb is None:
             return
         name = f"{SUBDIR}/{self.job.public_id}-errors.xlsx"
-        self._wb.save(Path(settings.MEDIA_ROOT) / name)
-        secure_file(Path(settings.MEDIA_ROOT) / name)
+        local = root() / f".tmp-{secrets.token_hex(12)}.xlsx"
+        self._wb.save(local)
+        secure_file(local)
+        objectstore.save_file(name, local)  # local storage: moved into place; S3: uploaded (issue 16)
         self._wb = None
         self.storage_name = name
 
@@ -135,6 +146,6 @@ def import_progress(job: ImportJob) -> dict[str, Any]:
 def discard_upload(job: ImportJob) -> None:
     """The uploaded file (plain ID numbers) goes as soon as the job has finished, whatever the outcome."""
     if job.is_finished and job.storage_name:
-        (Path(settings.MEDIA_ROOT) / job.storage_name).unlink(missing_ok=True)
+        objectstore.delete(job.storage_name)
         ImportJob.objects.filter(pk=job.pk).update(storage_name="")
         job.storage_name = ""

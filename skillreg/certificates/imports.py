@@ -12,6 +12,7 @@ audited (issue 12, item 8). Files and sinks are in ``import_io``, worker livenes
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import json
 import logging
@@ -24,7 +25,7 @@ from django.conf import settings
 from django.db import IntegrityError, transaction
 
 from skillreg.audit.services import audit_record
-from skillreg.core import clock, filecrypt
+from skillreg.core import clock, cluster, filecrypt, objectstore
 from skillreg.core.errors import DomainError, ValidationFailed
 from skillreg.core.uploads import sanitise_name, secure_file
 from skillreg.institutions.models import Filing
@@ -77,6 +78,10 @@ def import_job_create(
         if size == 0:
             raise ValidationFailed("文件为空", code="UPLOAD_EMPTY", field="file")
         sha = digest.hexdigest()
+        # Already encrypted (filecrypt): on object storage the sealed bytes move to the bucket, so that every
+        # node sees the upload (issue 16); on local storage the file stays where it is.
+        if not objectstore.is_local():
+            objectstore.save_file(storage, path)
         with transaction.atomic():
             same = ImportJob.objects.filter(filing=filing, sha256=sha).exclude(status=ImportStatus.FAILED).first()
             job = ImportJob.objects.create(
@@ -100,6 +105,8 @@ def import_job_create(
             )
     except BaseException:
         path.unlink(missing_ok=True)
+        if not objectstore.is_local():
+            objectstore.delete(storage)
         raise
     return job
 
@@ -296,10 +303,24 @@ def import_job_run(
     """Run a queued job to its end (done / partial / rejected / failed). Safe to call twice. Large files are
     checked here and written by a second process (``parallel``; default: by size, see ``parallel.wanted``).
     The uploaded file (plain ID numbers) is deleted once the job has finished; its name and SHA-256 stay."""
+    if job.is_finished:
+        staging.settle_job(job.pk)  # a process that died after the commit point: finish it
+        return job
+    # The node's liveness lock for the whole run (PostgreSQL): a node that dies drops it with its connection, and
+    # another node requeues the job (import_jobs_requeue_abandoned, issue 16).
+    try:
+        with cluster.working_on(job.pk):
+            job.refresh_from_db()
+            return _run(job, parallel=parallel, on_progress=on_progress)
+    except cluster.Busy:
+        raise DomainError("本机构已有证书导入任务正在处理，请稍后再试", code="IMPORT_BUSY") from None
+
+
+def _run(job: ImportJob, *, parallel: bool | None, on_progress: Callable[[Totals], None] | None) -> ImportJob:
     from . import parallel as two_cores
 
     if job.is_finished:
-        staging.settle_job(job.pk)  # a process that died after the commit point: finish it
+        staging.settle_job(job.pk)
         return job
     if not _claim(job):
         raise DomainError("本机构已有证书导入任务正在处理，请稍后再试", code="IMPORT_BUSY")
@@ -341,6 +362,38 @@ def import_job_run(
     staging.settle_job(job.pk)
     _discard_upload(job)
     return job
+
+
+def import_jobs_requeue_abandoned(*, actor: Any = "system") -> list[int]:
+    """Queue again every running import whose node is gone (issue 16): on PostgreSQL no process holds its
+    liveness lock; on SQLite its worker died or its heartbeat is stale (``claims.is_stale``). Its upload is still
+    stored (deleted only when a job finishes) and a run is idempotent: staged rows of an all-or-nothing import
+    are discarded, rows a valid-rows-only import had committed count as unchanged the second time. Audited;
+    returns the requeued job ids."""
+    from .tasks import import_job_task
+
+    requeued = []
+    for job in ImportJob.objects.filter(status=ImportStatus.RUNNING).exclude(storage_name=""):
+        alive = cluster.someone_working_on(job.pk)
+        if alive or (alive is None and not claims.is_stale(job)):
+            continue
+        staging.discard(job.pk)  # before the job is queued again: the new run's staged rows must stay
+        with transaction.atomic():
+            moved = ImportJob.objects.filter(pk=job.pk, status=ImportStatus.RUNNING).update(
+                status=ImportStatus.QUEUED, worker="", message="处理节点中断，已自动重新排队"
+            )
+            if moved:
+                audit_record(
+                    actor=actor,
+                    action="certificate.import.requeue",
+                    obj=job,
+                    summary=f"证书导入任务 {job.original_name} 的处理节点中断，已重新排队",
+                    before={"status": ImportStatus.RUNNING, "worker": job.worker},
+                    after={"status": ImportStatus.QUEUED},
+                )
+                transaction.on_commit(functools.partial(import_job_task, job.pk))
+                requeued.append(job.pk)
+    return requeued
 
 
 # -- JSON API --------------------------------------------------------------------------------------------------------

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -13,6 +11,7 @@ from django.shortcuts import redirect, render
 from django.utils.http import content_disposition_header
 
 from skillreg.accounts.scope import is_institution
+from skillreg.core import objectstore
 from skillreg.core.errors import DomainError
 from skillreg.documents.exports import CSV_CONTENT_TYPE, XLSX_CONTENT_TYPE
 
@@ -102,13 +101,13 @@ def import_errors(request: HttpRequest, public_id: str) -> FileResponse:
     job = selectors.import_job_for(request.user, public_id)
     if not job.errors_storage_name:
         raise Http404("该导入任务没有错误清单")
-    root = Path(settings.MEDIA_ROOT).resolve()
-    path = (root / job.errors_storage_name).resolve()
-    if root not in path.parents or not path.exists():
-        raise Http404("错误清单不存在")
-    response = FileResponse(
-        open(path, "rb"), as_attachment=True, filename=f"错误清单-{job.original_name or job.public_id}.xlsx"
-    )
+    try:
+        if not objectstore.exists(job.errors_storage_name):
+            raise Http404("错误清单不存在")
+        fh = objectstore.open_file(job.errors_storage_name)
+    except objectstore.CorruptFile:
+        raise Http404("错误清单不存在") from None
+    response = FileResponse(fh, as_attachment=True, filename=f"错误清单-{job.original_name or job.public_id}.xlsx")
     response["Content-Type"] = XLSX_CONTENT_TYPE
     response["X-Content-Type-Options"] = "nosniff"
     return response

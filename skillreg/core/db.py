@@ -20,7 +20,7 @@ from collections.abc import Sequence
 from typing import Any
 
 from django.conf import settings
-from django.db import connection
+from django.db import connections
 
 EXPLICIT_ONLY = 2**31 - 1  # psycopg prepares a query after this many executions: never, unless asked
 
@@ -35,7 +35,11 @@ def allow_explicit_prepare(sender: Any, connection: Any, **kwargs: Any) -> None:
 
 
 def hot_query(sql: str, params: Sequence[Any]) -> list[tuple]:
-    """All rows of one read-only statement (``%s`` placeholders), prepared on PostgreSQL."""
+    """All rows of one read-only statement (``%s`` placeholders), prepared on PostgreSQL. On the public read
+    paths it runs on the read replica when one is usable (``core.dbrouter.read_alias``)."""
+    from .dbrouter import read_alias
+
+    connection = connections[read_alias()]
     if connection.vendor == "postgresql" and _enabled() and not connection.queries_logged:
         import psycopg
 

@@ -17,6 +17,7 @@ import filetype
 from django.conf import settings
 from django.core.files.uploadhandler import FileUploadHandler, StopUpload
 
+from . import objectstore
 from .errors import ValidationFailed
 
 logger = logging.getLogger("skillreg.security")
@@ -155,7 +156,7 @@ def store_upload(fileobj: IO[bytes], original_name: str, *, subdir: str) -> Stor
         if ext in {"docx", "xlsx"}:
             _check_office_zip(tmp, ext)
         storage_name = f"{subdir}/{secrets.token_hex(16)}.{ext}"
-        os.replace(tmp, Path(settings.MEDIA_ROOT) / storage_name)
+        objectstore.save_file(storage_name, tmp)
     except ValidationFailed as exc:
         tmp.unlink(missing_ok=True)
         logger.warning("upload refused: %s %r (%s bytes read)", exc.code, sanitise_name(original_name), size)
@@ -167,11 +168,11 @@ def store_upload(fileobj: IO[bytes], original_name: str, *, subdir: str) -> Stor
 
 
 def open_stored(storage_name: str) -> IO[bytes]:
-    path = (Path(settings.MEDIA_ROOT) / storage_name).resolve()
-    if Path(settings.MEDIA_ROOT).resolve() not in path.parents:
-        raise ValidationFailed("非法的文件路径", code="UPLOAD_BAD_PATH")
-    return open(path, "rb")
+    try:
+        return objectstore.open_file(storage_name)
+    except objectstore.CorruptFile:
+        raise ValidationFailed("非法的文件路径", code="UPLOAD_BAD_PATH") from None
 
 
 def remove_stored(storage_name: str) -> None:
-    (Path(settings.MEDIA_ROOT) / storage_name).unlink(missing_ok=True)
+    objectstore.delete(storage_name)

@@ -58,6 +58,7 @@ APP, DRAFT = {"pid": "app"}, {"pid": "draft"}
 CORE = {
     "core:home": R(anon=200, institution=302, staff=302, expert=302, default=200),
     "core:healthz": everyone(200),
+    "core:readyz": everyone(200),
 }
 
 ACCOUNTS = {

@@ -16,7 +16,6 @@ import time
 from pathlib import Path
 from typing import Any
 
-from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from skillreg.certificates import numbers
@@ -24,6 +23,7 @@ from skillreg.certificates.imports import import_job_create, import_job_run
 from skillreg.certificates.models import ImportMode, ImportStatus
 from skillreg.certificates.pipeline import Totals
 from skillreg.certificates.selectors import filing_by_code
+from skillreg.core import objectstore
 from skillreg.core.errors import DomainError
 
 
@@ -97,7 +97,8 @@ class Command(BaseCommand):
         if job.errors_count > 20:
             self.stdout.write(f"  ……共 {job.errors_count} 条错误")
         if options["errors"] and job.errors_storage_name:
-            shutil.copyfile(Path(settings.MEDIA_ROOT) / job.errors_storage_name, options["errors"])
+            with objectstore.open_file(job.errors_storage_name) as src, open(options["errors"], "wb") as dst:
+                shutil.copyfileobj(src, dst)
             self.stdout.write(f"错误清单已保存到 {options['errors']}")
         if job.status != ImportStatus.DONE:
             sys.stdout.flush()
