@@ -107,8 +107,8 @@ def make_institution_user(
     )
 
 
-# A county code per province that was valid for people born in the late 1990s (IDs carry the
-# birthplace as it was then, and python-stdnum checks it).
+# A county code per province for ID numbers of test people (any code of the GB/T 2260 table of any year is
+# valid, whatever the birth year: see core.validators.clean_id_number).
 ID_DIVISIONS = {"50": "500238", "34": "340403", "52": "520102"}
 
 
