@@ -16,6 +16,17 @@ from skillreg.policy.profile import fact_catalog
 from .models import Assessment, CoverageArea, MaterialKind, Ownership, Person
 from .profile import DERIVED_FACTS
 
+
+class DateInput(forms.DateInput):
+    """``<input type="date">`` needs its value as YYYY-MM-DD whatever the locale's display format (issue 11:
+    prefilled dates in the locale format showed as an empty field)."""
+
+    input_type = "date"
+
+    def __init__(self, attrs: dict[str, Any] | None = None) -> None:
+        super().__init__(attrs=attrs, format="%Y-%m-%d")
+
+
 YES_NO = [("", "（未填写）"), ("true", "是"), ("false", "否")]
 # Facts derived from the lists on the form; not asked twice.
 DERIVED_INSTITUTION_FACTS = DERIVED_FACTS | {"occupation_count", "all_new_occupations"}
@@ -93,7 +104,12 @@ class EquipmentForm(forms.Form):
 
 class ScopeForm(forms.Form):
     occupation_code = forms.ChoiceField(label="职业（工种）", required=False)
-    evaluation_type = forms.ChoiceField(label="评价类型", choices=EvaluationType.choices, required=False)
+    evaluation_type = forms.ChoiceField(
+        label="评价类型",
+        # An empty first choice: a blank extra row must stay blank (issue 11: a preselected type made it a row).
+        choices=[("", "（同所选评价类型）"), *EvaluationType.choices],
+        required=False,
+    )
     levels = forms.MultipleChoiceField(
         label="等级", choices=LEVEL_CHOICES, widget=forms.CheckboxSelectMultiple, required=False
     )
@@ -109,9 +125,30 @@ class ScopeForm(forms.Form):
             )
 
 
-PersonFormSet = forms.formset_factory(PersonForm, extra=3, max_num=500)
-EquipmentFormSet = forms.formset_factory(EquipmentForm, extra=2, max_num=500)
-ScopeFormSet = forms.formset_factory(ScopeForm, extra=1, max_num=100)
+class RowsFormSet(forms.BaseFormSet):
+    """A list of rows the applicant can extend (formset.js) and shorten: each row has a "删除此行" box."""
+
+    def add_fields(self, form: forms.Form, index: int | None) -> None:
+        super().add_fields(form, index)
+        if forms.formsets.DELETION_FIELD_NAME in form.fields:
+            form.fields[forms.formsets.DELETION_FIELD_NAME] = forms.BooleanField(label="删除此行", required=False)
+
+    def rows(self) -> list[tuple[int, dict[str, Any]]]:
+        """(form index, cleaned data) of every row that is filled in and not marked for removal."""
+        out = []
+        for i, f in enumerate(self.forms):
+            data = getattr(f, "cleaned_data", None) or {}
+            if not data or data.get(forms.formsets.DELETION_FIELD_NAME):
+                continue
+            values = {k: v for k, v in data.items() if k not in ("own_staff", forms.formsets.DELETION_FIELD_NAME)}
+            if any(v not in (None, "", [], False) for v in values.values()):
+                out.append((i, {k: v for k, v in data.items() if k != forms.formsets.DELETION_FIELD_NAME}))
+        return out
+
+
+PersonFormSet = forms.formset_factory(PersonForm, formset=RowsFormSet, extra=3, max_num=500, can_delete=True)
+EquipmentFormSet = forms.formset_factory(EquipmentForm, formset=RowsFormSet, extra=2, max_num=500, can_delete=True)
+ScopeFormSet = forms.formset_factory(ScopeForm, formset=RowsFormSet, extra=1, max_num=100, can_delete=True)
 
 
 class FactsForm(forms.Form):
@@ -148,7 +185,7 @@ class FactsForm(forms.Form):
                     required=False,
                 )
             else:
-                field = forms.DateField(label=label, required=False, widget=forms.DateInput(attrs={"type": "date"}))
+                field = forms.DateField(label=label, required=False, widget=DateInput())
             self.fields[spec.name] = field
 
     def facts(self) -> dict[str, Any]:
@@ -306,8 +343,8 @@ class AssignForm(SubmitForm):
 
 
 class PublicityForm(SubmitForm):
-    starts_on = forms.DateField(label="公示开始日期", widget=forms.DateInput(attrs={"type": "date"}))
-    ends_on = forms.DateField(label="公示结束日期", widget=forms.DateInput(attrs={"type": "date"}))
+    starts_on = forms.DateField(label="公示开始日期", widget=DateInput())
+    ends_on = forms.DateField(label="公示结束日期", widget=DateInput())
     text = forms.CharField(label="公示内容", widget=forms.Textarea, max_length=5000)
 
 

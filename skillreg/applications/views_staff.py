@@ -29,7 +29,7 @@ from .forms import (
     SupplementRequestForm,
 )
 from .models import MaterialKind, State
-from .views_common import flash_error
+from .views_common import flash_error, form_error
 from .workflow import allowed_actions
 
 if TYPE_CHECKING:
@@ -152,7 +152,9 @@ def case_action(request: HttpRequest, pid: Any, action: str) -> HttpResponse:
     try:
         if action == "request_supplement":
             supplement_form = SupplementRequestForm(p)
-            supplement_form.is_valid()
+            if not supplement_form.is_valid():
+                form_error(request, supplement_form)
+                return redirect("staff:case", pid=application.public_id)
             services.supplement_request(
                 application=application,
                 actor=user,
@@ -166,7 +168,9 @@ def case_action(request: HttpRequest, pid: Any, action: str) -> HttpResponse:
             messages.success(request, "已受理。请安排技术评估。")
         elif action in {"refuse_acceptance", "refuse", "file"}:
             decision_form = ReasonedDecisionForm(p)
-            decision_form.is_valid()
+            if not decision_form.is_valid():
+                form_error(request, decision_form)
+                return redirect("staff:case", pid=application.public_id)
             reasons, basis = decision_form.cleaned_data.get("reasons", ""), decision_form.cleaned_data.get("basis", "")
             if action == "refuse_acceptance":
                 services.application_refuse_acceptance(
@@ -213,7 +217,9 @@ def case_action(request: HttpRequest, pid: Any, action: str) -> HttpResponse:
                 messages.success(request, "已安排技术评估。")
         elif action == "forward":
             forward_form = ForwardForm(p)
-            forward_form.is_valid()
+            if not forward_form.is_valid():
+                form_error(request, forward_form)
+                return redirect("staff:case", pid=application.public_id)
             services.application_forward(
                 application=application,
                 actor=user,
@@ -225,7 +231,7 @@ def case_action(request: HttpRequest, pid: Any, action: str) -> HttpResponse:
         elif action == "start_publicity":
             publicity_form = PublicityForm(p)
             if not publicity_form.is_valid():
-                messages.error(request, "请填写公示起止日期和公示内容。")
+                form_error(request, publicity_form)
             else:
                 d = publicity_form.cleaned_data
                 services.publicity_start(
@@ -239,7 +245,9 @@ def case_action(request: HttpRequest, pid: Any, action: str) -> HttpResponse:
                 messages.success(request, "已发布公示。")
         elif action == "close_publicity":
             close_form = PublicityCloseForm(p)
-            close_form.is_valid()
+            if not close_form.is_valid():
+                form_error(request, close_form)
+                return redirect("staff:case", pid=application.public_id)
             services.publicity_close(
                 application=application,
                 actor=user,
