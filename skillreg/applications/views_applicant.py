@@ -31,6 +31,7 @@ from .forms import (
     SubmitForm,
     SupplementCompleteForm,
 )
+from .law import case_law
 from .models import Application, MaterialKind, State
 from .services.drafts import EDITABLE_STATES, application_check_draft, missing_items
 from .views_common import flash_error, form_error
@@ -262,6 +263,7 @@ def application_detail(request: HttpRequest, pid: Any) -> HttpResponse:
             "events": application.events.select_related("actor").all(),
             "filing": getattr(application, "filing", None) if application.state == State.FILED else None,
             "decisions": application.decisions.all(),
+            "law": case_law(application.region.code).as_context(),
         },
     )
 

@@ -28,6 +28,7 @@ from .forms import (
     SubmitForm,
     SupplementRequestForm,
 )
+from .law import case_law
 from .models import MaterialKind, State
 from .views_common import flash_error, form_error
 from .workflow import allowed_actions
@@ -127,6 +128,8 @@ def case_detail(request: HttpRequest, pid: Any) -> HttpResponse:
             "publicity_close_form": PublicityCloseForm(initial=version),
             "accept_form": SubmitForm(initial=version),
             "filing": getattr(application, "filing", None) if application.state == State.FILED else None,
+            "clocks": case_clocks(application),
+            "law": case_law(application.region.code).as_context(),
         },
     )
 

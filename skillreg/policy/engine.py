@@ -181,7 +181,9 @@ def _message(outcome: str, checks: list[dict], rule: CompiledRule, missing: list
     if outcome == "needs_review":
         return rule.review or rule.title
     if outcome == "missing":
-        return "缺少事实：" + "；".join(missing)
+        # What the applicant has not yet stated, by its Chinese label (issue 11: no fact paths shown).
+        labels = list(dict.fromkeys(c["label"] for c in checks if c["outcome"] == "missing")) or missing
+        return "尚未填写：" + "；".join(labels)
     if len(checks) == 1:
         relevant = checks
     else:
