@@ -175,14 +175,11 @@ def role_label(role: str) -> str:
 def action_label(action: str) -> str:
     if action in ACTION_LABELS:
         return ACTION_LABELS[action]
-    try:
-        from skillreg.applications.workflow import TRANSITIONS
+    from skillreg.applications.workflow import TRANSITIONS
 
-        prefix, _, name = action.partition(".")
-        if prefix == "application" and name in TRANSITIONS:
-            return TRANSITIONS[name].label
-    except Exception:  # noqa: BLE001 - a label is never worth an error page
-        pass
+    prefix, _, name = action.partition(".")
+    if prefix == "application" and name in TRANSITIONS:
+        return TRANSITIONS[name].label
     return "其他操作"
 
 
@@ -249,15 +246,15 @@ def value_text(key: str, value: Any) -> str:
 def field_label(key: str) -> str:
     if key in FIELD_LABELS:
         return FIELD_LABELS[key]
-    try:
-        from skillreg.applications.models import Application
+    from django.core.exceptions import FieldDoesNotExist
 
-        label = str(Application._meta.get_field(key).verbose_name)
-        if not label.isascii():
-            return label
-    except Exception:  # noqa: BLE001
-        pass
-    return "其他"
+    from skillreg.applications.models import Application
+
+    try:
+        label = str(getattr(Application._meta.get_field(key), "verbose_name", ""))
+    except FieldDoesNotExist:
+        return "其他"
+    return label if label and not label.isascii() else "其他"
 
 
 def changes_text(data: Any) -> str:
