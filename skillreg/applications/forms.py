@@ -154,12 +154,36 @@ ScopeFormSet = forms.formset_factory(ScopeForm, formset=RowsFormSet, extra=1, ma
 class FactsForm(forms.Form):
     """The eligibility facts (application profile) as typed fields, built from the fact catalogue."""
 
-    def __init__(self, *args: Any, relevant: set[str] | None = None, **kwargs: Any) -> None:
-        """``relevant``: only these facts (those the governing packs use); None shows them all."""
+    REGISTERED_PREFIX = "registered_in__"
+
+    def __init__(
+        self,
+        *args: Any,
+        relevant: set[str] | None = None,
+        registration_regions: list[tuple[str, str]] | None = None,
+        **kwargs: Any,
+    ) -> None:
+        """``relevant``: only these facts (those the governing packs use); None shows them all.
+        ``registration_regions``: (code, name) of each governing document that requires registration in its own
+        region; each is asked on its own ("在重庆市依法登记", "在重庆市巫溪县依法登记") instead of the one vague
+        "在受理地区依法登记" (issue 11)."""
         super().__init__(*args, **kwargs)
+        regions = registration_regions or []
+        initial_map = (self.initial or {}).get("registered_in") or {}
+        for code, name in regions:
+            key = f"{self.REGISTERED_PREFIX}{code}"
+            self.fields[key] = forms.TypedChoiceField(
+                label=f"在{name}依法登记", choices=YES_NO, required=False, coerce=_to_bool, empty_value=None
+            )
+            if code in initial_map and key not in self.initial:
+                self.initial[key] = "true" if initial_map[code] else "false"
         for spec in fact_catalog().values():
             if spec.scope != "institution" or spec.name in DERIVED_INSTITUTION_FACTS:
                 continue
+            if spec.type == "region_map":
+                continue
+            if regions and spec.name == "registered_in_region" and not self._answered(spec.name):
+                continue  # asked per region above; an earlier plain answer stays until changed
             if relevant is not None and spec.name not in relevant:
                 continue
             label = spec.label + (f"（{unit_label(spec.unit)}）" if spec.unit else "")
@@ -188,14 +212,25 @@ class FactsForm(forms.Form):
                 field = forms.DateField(label=label, required=False, widget=DateInput())
             self.fields[spec.name] = field
 
+    def _answered(self, name: str) -> bool:
+        if self.is_bound:
+            return bool(self.data.get(self.add_prefix(name)))
+        return self.initial.get(name) not in (None, "")
+
     def facts(self) -> dict[str, Any]:
         out: dict[str, Any] = {}
+        registered: dict[str, bool] = {}
         for name, value in self.cleaned_data.items():
             if value is None or value == "" or value == []:
+                continue
+            if name.startswith(self.REGISTERED_PREFIX):
+                registered[name[len(self.REGISTERED_PREFIX) :]] = value
                 continue
             if hasattr(value, "isoformat"):
                 value = value.isoformat()
             out[name] = value
+        if registered:
+            out["registered_in"] = registered
         return out
 
 

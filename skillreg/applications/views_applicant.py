@@ -101,6 +101,19 @@ def _initial(application: Application | None) -> dict[str, Any]:
     return {"initial": initial, "people": people, "equipment": equipment, "scope": scope, "facts": facts_initial}
 
 
+def _registration_regions(application: Application | None) -> list[tuple[str, str]]:
+    """The documents of this application's region that each ask "registered in my region" (issue 11)."""
+    if application is None or not application.institution_kind:
+        return []
+    from skillreg.policy.errors import PolicyError
+    from skillreg.policy.samples import registration_regions
+
+    try:
+        return registration_regions(application.region.code, application.institution_kind, clock.today())
+    except PolicyError:
+        return []
+
+
 def _relevant_facts(application: Application | None) -> set[str] | None:
     """The facts the packs governing this application use; all facts until the kind is known.
     Facts already answered stay on the form so that nothing typed is ever dropped."""
@@ -186,7 +199,12 @@ def application_edit(request: HttpRequest, pid: Any = None) -> HttpResponse:
         people = PersonFormSet(request.POST, prefix="people")
         equipment = EquipmentFormSet(request.POST, prefix="equipment")
         scope = ScopeFormSet(request.POST, prefix="scope")
-        facts = FactsForm(request.POST, prefix="facts", relevant=_relevant_facts(application))
+        facts = FactsForm(
+            request.POST,
+            prefix="facts",
+            relevant=_relevant_facts(application),
+            registration_regions=_registration_regions(application),
+        )
         token = request.POST.get("draft_token", "")
         forms_valid = all([x.is_valid() for x in (form, people, equipment, scope, facts)])  # every part, not lazily
         parts = (("people", people), ("equipment", equipment), ("scope", scope))
@@ -224,7 +242,12 @@ def application_edit(request: HttpRequest, pid: Any = None) -> HttpResponse:
         people = PersonFormSet(initial=init["people"], prefix="people")
         equipment = EquipmentFormSet(initial=init["equipment"], prefix="equipment")
         scope = ScopeFormSet(initial=init["scope"], prefix="scope")
-        facts = FactsForm(initial=init["facts"], prefix="facts", relevant=_relevant_facts(application))
+        facts = FactsForm(
+            initial=init["facts"],
+            prefix="facts",
+            relevant=_relevant_facts(application),
+            registration_regions=_registration_regions(application),
+        )
         token = str(uuid.uuid4())
     return render(
         request,

@@ -127,3 +127,23 @@ def test_yes_no_and_date_facts_are_shown_as_saved(client, wuxi_institution, draf
     for name, value in yes_no.items():
         if f"facts-{name}" in data:
             assert data[f"facts-{name}"] == ["true" if value else "false"], name
+
+
+def test_registration_is_asked_per_governing_document(client, wuxi_institution):
+    """A Wuxi applicant answers "registered in Chongqing" and "registered in Wuxi County" separately (issue 11)."""
+    payload = testing.draft_payload(region_code="500238")
+    payload["facts"].pop("registered_in_region", None)
+    app = services.application_save_draft(actor=wuxi_institution, **payload)
+    client.force_login(wuxi_institution)
+    html, data = _edit_page(client, app)
+    assert "在重庆市依法登记" in html and "在重庆市巫溪县依法登记" in html
+    assert "在受理地区依法登记" not in html
+    data["facts-registered_in__500000"] = ["true"]
+    data["facts-registered_in__500238"] = ["false"]
+    assert _save(client, app, data).status_code == 302
+    app.refresh_from_db()
+    assert app.facts["registered_in"] == {"500000": True, "500238": False}
+    page = client.get(reverse("apply:self_check", kwargs={"pid": app.public_id})).content.decode()
+    assert "在重庆市巫溪县依法登记：否" in page
+    html, data = _edit_page(client, app)
+    assert data["facts-registered_in__500238"] == ["false"]
