@@ -66,6 +66,25 @@ def _path_of(check: dict[str, Any], result: dict[str, Any]) -> str:
     return f"scope[0].facts.{name}"
 
 
+def _choice_words(result: dict[str, Any]) -> str:
+    """The engine names list values by code ("已制定的管理制度缺少：archive、quality"); a page shows their Chinese
+    labels ("档案管理制度、质量管理制度"), read with the fact each check is about."""
+    from .forms import CHOICE_LABELS, choice_label
+
+    message = str(result.get("message") or "")
+    facts = [c.get("fact", "") for c in result.get("checks") or []]
+
+    def label(m: re.Match[str]) -> str:
+        word = m.group(0)
+        for fact in facts:
+            text = choice_label(word, fact)
+            if text != word:
+                return text
+        return CHOICE_LABELS.get(word, word)
+
+    return re.sub(r"(?<![A-Za-z0-9_.-])[a-z][a-z_]+(?![A-Za-z0-9_.-])", label, message)
+
+
 def citation_text(citation: dict[str, Any] | None) -> str:
     """The document's own 文号 and article with the quote — never a requirement ID (issue 11)."""
     c = citation or {}
@@ -88,6 +107,8 @@ def _present(record: dict[str, Any]) -> dict[str, Any]:
         r["citation_text"] = citation_text(r.get("citation"))
         if r["outcome"] == "missing":
             r["message"] = _missing_text(r)
+        else:
+            r["message"] = _choice_words(r)
         s = r.get("subject") or {}
         if s:
             level = LEVEL_NAMES.get(s["level"], "") if s.get("level") else ""
@@ -108,6 +129,21 @@ def evaluate_application(application: Application, on: dt.date | None = None) ->
             f"条件判定无法进行：{exc.message}", code=f"POLICY_{exc.code.upper()}", field=exc.field
         ) from None
     return _present(record)
+
+
+def apply_confirmations(record: dict[str, Any] | None, checklists: list[list[dict[str, Any]]]) -> None:
+    """Mark the judgment items a reviewer confirmed in a decision as such (issue 11: ticked items still read
+    "待人工审核" after the decision). ``checklists``: the ``checklist`` of each decision of the case."""
+    if not record:
+        return
+    confirmed = {c.get("key"): c for cl in checklists for c in cl or [] if c.get("checked")}
+    for r in record.get("results", []):
+        if r.get("outcome") == "needs_review" and r.get("key") in confirmed:
+            r["outcome_label"] = CONFIRMED_LABEL
+            r["confirmed"] = True
+            comment = (confirmed[r["key"]].get("comment") or "").strip()
+            if comment:
+                r["message"] = f"{r.get('message') or ''}（审核意见：{comment}）".strip()
 
 
 def review_items(record: dict[str, Any] | None) -> list[dict[str, Any]]:

@@ -198,13 +198,13 @@ class FactsForm(forms.Form):
             elif spec.type == "enum":
                 field = forms.ChoiceField(
                     label=label,
-                    choices=[("", "（未填写）"), *[(c, choice_label(c)) for c in spec.choices]],
+                    choices=[("", "（未填写）"), *[(c, choice_label(c, spec.name)) for c in spec.choices]],
                     required=False,
                 )
             elif spec.type == "enum_list":
                 field = forms.MultipleChoiceField(
                     label=label,
-                    choices=[(c, choice_label(c)) for c in spec.choices],
+                    choices=[(c, choice_label(c, spec.name)) for c in spec.choices],
                     widget=forms.CheckboxSelectMultiple,
                     required=False,
                 )
@@ -324,8 +324,24 @@ CHOICE_LABELS = {
 }
 
 
-def choice_label(value: str) -> str:
-    return CHOICE_LABELS.get(value, value)
+# Values shared by two lists mean different things in each: "archive" is 档案管理人员 among the staff roles but
+# 档案管理制度 among the management rules (issue 11: staff roles were offered as management rules).
+CHOICE_LABELS_BY_FACT = {
+    "management_rules": {
+        "archive": "档案管理制度",
+        "exam_affairs": "考务管理制度",
+        "personnel": "工作人员管理制度",
+        "quality": "质量管理制度",
+        "certificate": "证书管理制度",
+        "question_bank": "题库管理制度",
+        "violation": "违规违纪管理制度",
+    },
+    "staff_roles": {"archive": "档案管理人员", "exam_affairs": "考务人员", "equipment": "设备管理人员"},
+}
+
+
+def choice_label(value: str, fact: str = "") -> str:
+    return CHOICE_LABELS_BY_FACT.get(fact, {}).get(value) or CHOICE_LABELS.get(value, value)
 
 
 class MaterialUploadForm(forms.Form):

@@ -17,7 +17,7 @@ from skillreg.deadlines.selectors import case_clocks
 from skillreg.institutions.models import InstitutionKind
 
 from . import selectors, services
-from .eligibility import evaluate_application, review_items
+from .eligibility import apply_confirmations, evaluate_application, review_items
 from .forms import (
     AssessmentOpinionForm,
     AssignForm,
@@ -96,6 +96,7 @@ def case_detail(request: HttpRequest, pid: Any) -> HttpResponse:
     handling = application.authority_id == cast("User", request.user).authority_id  # login_required
     actions = {t.action for t in allowed_actions(application.state, "staff")} if handling else set()
     record, record_error = _policy_record(application) if application.state != State.DRAFT else (None, "")
+    apply_confirmations(record, [d.checklist for d in application.decisions.all()])
     steps = (application.route or {}).get("steps", [])
     final_step = application.route_step >= len(steps) - 1
     version = {"version": application.version}
@@ -269,9 +270,19 @@ def case_action(request: HttpRequest, pid: Any, action: str) -> HttpResponse:
 def my_assessments(request: HttpRequest) -> HttpResponse:
     if getattr(request.user, "role", "") != "expert":
         raise Http404("页面不存在")
-    return render(
-        request, "applications/expert_list.html", {"assessments": selectors.assessments_for_expert(request.user)}
+    import datetime as dt
+
+    tasks: list[Any] = list(selectors.assessments_for_expert(request.user))
+    for t in tasks:
+        # the nearest open statutory clock of the case: by when the authority must decide (issue 11)
+        t.due_clock = next((c for c in sorted(case_clocks(t.application), key=_due_key) if c.is_open), None)
+    # pending tasks first, the most urgent on top; submitted ones after, newest first
+    pending = sorted(
+        (t for t in tasks if t.submitted_at is None),
+        key=lambda t: (t.due_clock.due if t.due_clock and t.due_clock.due else dt.date.max, t.assigned_at),
     )
+    done = sorted((t for t in tasks if t.submitted_at is not None), key=lambda t: t.submitted_at, reverse=True)
+    return render(request, "applications/expert_list.html", {"assessments": pending + done})
 
 
 @login_required

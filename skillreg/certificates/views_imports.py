@@ -95,6 +95,12 @@ def import_progress_json(request: HttpRequest, public_id: str) -> JsonResponse:
     return JsonResponse(import_progress(job))
 
 
+def error_workbook_name(original_name: str, fallback: str) -> str:
+    """ "错误清单-证书.xlsx" for "证书.xlsx" or "证书.csv" — never "证书.xlsx.xlsx" (issue 11)."""
+    stem = Path(original_name).stem if original_name else ""
+    return f"错误清单-{stem or fallback}.xlsx"
+
+
 @login_required
 def import_errors(request: HttpRequest, public_id: str) -> FileResponse:
     _member(request)
@@ -106,7 +112,7 @@ def import_errors(request: HttpRequest, public_id: str) -> FileResponse:
     if root not in path.parents or not path.exists():
         raise Http404("错误清单不存在")
     response = FileResponse(
-        open(path, "rb"), as_attachment=True, filename=f"错误清单-{job.original_name or job.public_id}.xlsx"
+        open(path, "rb"), as_attachment=True, filename=error_workbook_name(job.original_name, str(job.public_id))
     )
     response["Content-Type"] = XLSX_CONTENT_TYPE
     response["X-Content-Type-Options"] = "nosniff"

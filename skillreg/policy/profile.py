@@ -134,8 +134,8 @@ class InstitutionFacts(_Facts):
     head_has_level2_certificate: StrictBool | None = fact("负责人具有二级及以上国家职业资格（技能等级）")
     head_years_experience: Num | None = fact("负责人教育培训考评从业年限", "years")
     # rules, systems, technical base
-    management_rules: list[ManagementRule] | None = fact("已制定的管理制度（代码）")
-    information_systems: list[InformationSystem] | None = fact("已建立的信息系统（代码）")
+    management_rules: list[ManagementRule] | None = fact("已制定的管理制度")
+    information_systems: list[InformationSystem] | None = fact("已建立的信息系统")
     question_bank_updated_yearly: StrictBool | None = fact("题库每年动态更新")
     has_implementation_plan: StrictBool | None = fact("已制定职业技能等级认定实施方案")
     stable_funding: StrictBool | None = fact("有稳定经费保障")
