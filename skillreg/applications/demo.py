@@ -361,6 +361,13 @@ def load_demo() -> list[tuple[str, str, str]]:
     return _logins()
 
 
+def _industry(occupation_code: str) -> str:
+    from skillreg.occupations.models import Occupation
+
+    occupation = Occupation.objects.filter(code=occupation_code).first()
+    return f"{occupation.name}相关行业" if occupation else ""
+
+
 def _load() -> None:
     for u in STAFF:
         _user(u)
@@ -377,7 +384,9 @@ def _load() -> None:
                 occupations=[(code, list(levels)) for code, levels in case.occupations],
                 applicant_name=case.unit_name,
                 institution_name=case.unit_name.replace("有限公司", "")
-                + ("职业技能等级评价中心" if case.kind == "employer" else ""),
+                + ("职业技能等级评价中心" if case.kind == "employer" and "评价" not in case.unit_name else ""),
+                # what the institution evaluates, not the test builder's 养老服务业 for a mining company
+                coverage_industry=_industry(case.occupations[0][0]),
                 applicant_address=f"{unit_user.unit.region.full_name}演示路{i}号",
                 institution_address=f"{unit_user.unit.region.full_name}演示路{i}号",
                 coverage_region=unit_user.unit.region.name,
