@@ -88,7 +88,9 @@ def _choice_words(result: dict[str, Any]) -> str:
 def citation_text(citation: dict[str, Any] | None) -> str:
     """The document's own 文号 and article with the quote — never a requirement ID (issue 11)."""
     c = citation or {}
-    head = " ".join(x for x in (c.get("doc_number", ""), c.get("article", "")) if x)
+    # a document without a 文号 (淮南's notice) is named by its title
+    document = c.get("doc_number") or (f"《{c['title']}》" if c.get("title") else "")
+    head = " ".join(x for x in (document, c.get("article", "")) if x)
     quote = c.get("quote", "")
     return f"{head}：“{quote}”" if quote else head
 

@@ -71,3 +71,17 @@ def test_applicant_detail_of_an_anhui_draft_cites_no_chongqing_document(client, 
     client.force_login(huainan_institution)
     page = _visible(client.get(reverse("apply:detail", kwargs={"pid": app.public_id})).content.decode())
     assert "渝人社发" not in page and "5个工作日" not in page
+
+
+def test_a_citation_without_a_document_number_names_the_document():
+    from skillreg.applications.eligibility import citation_text
+
+    text = citation_text(
+        {
+            "doc_number": None,
+            "title": "关于进一步加强技能人才评价机构备案管理工作的通知",
+            "article": "二、",
+            "quote": "定期开展自查自纠",
+        }
+    )
+    assert text.startswith("《关于进一步加强技能人才评价机构备案管理工作的通知》 二、")
