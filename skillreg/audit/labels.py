@@ -198,7 +198,7 @@ def object_label(object_type: str, object_id: str = "") -> str:
 
 
 def _state_label(value: str) -> str:
-    for loader in (_application_states, _filing_states):
+    for loader in (_application_states, _filing_states, _certificate_states):
         labels = loader()
         if value in labels:
             return labels[value]
@@ -212,6 +212,19 @@ def _application_states() -> dict[str, str]:
         return dict(State.choices)
     except Exception:  # noqa: BLE001
         return {}
+
+
+def _certificate_states() -> dict[str, str]:
+    from skillreg.certificates.models import CertificateStatus
+
+    return dict(CertificateStatus.choices)
+
+
+def actor_text(actor_id: int | None, actor_label: str) -> str:
+    """Who acted: the login name, or 系统（自动） for the sweeps and the demo loader (recorded as "system")."""
+    if actor_id is None and actor_label in ("", "system"):
+        return "系统（自动）"
+    return actor_label
 
 
 def _filing_states() -> dict[str, str]:
@@ -232,6 +245,8 @@ def value_text(key: str, value: Any) -> str:
         return _state_label(value)
     if key == "result" and isinstance(value, str):
         return RESULT_LABELS.get(value, value)
+    if isinstance(value, str) and key in _CHOICE_KEYS:
+        return _choice_labels().get(value, value)
     if isinstance(value, list):
         if key in ("fields", "pii_changed"):
             return "、".join(field_label(str(v)) for v in value) or "—"
@@ -241,6 +256,30 @@ def value_text(key: str, value: Any) -> str:
     if isinstance(value, dt.date | dt.datetime):
         return value.isoformat()
     return str(value)
+
+
+_CHOICE_KEYS = {"kind", "mode", "method", "recommendation", "role", "institution_kind", "id_type"}
+
+
+def _choice_labels() -> dict[str, str]:
+    """Labels of the coded values kept in audit data: material kinds, import modes, evaluation methods …"""
+    from skillreg.accounts.models import Role
+    from skillreg.applications.models import Assessment, MaterialKind
+    from skillreg.certificates.models import IdType, ImportMode
+    from skillreg.institutions.models import InstitutionKind
+
+    out: dict[str, str] = {}
+    for choices in (
+        MaterialKind,
+        ImportMode,
+        Assessment.Method,
+        Assessment.Recommendation,
+        Role,
+        InstitutionKind,
+        IdType,
+    ):
+        out.update({str(k): str(v) for k, v in choices.choices})
+    return out
 
 
 def field_label(key: str) -> str:

@@ -29,6 +29,7 @@ def search(request: HttpRequest) -> HttpResponse:
         page = Paginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
         for r in page:  # Chinese labels for the page; the trail itself keeps its codes
             r.role_label = labels.role_label(r.role)  # type: ignore[attr-defined]
+            r.actor_text = labels.actor_text(r.actor_id, r.actor_label)  # type: ignore[attr-defined]
             r.action_label = labels.action_label(r.action)  # type: ignore[attr-defined]
             r.object_label = labels.object_label(r.object_type, r.object_id)  # type: ignore[attr-defined]
             r.result_label = labels.RESULT_LABELS.get(r.result, r.result)  # type: ignore[attr-defined]

@@ -69,7 +69,8 @@ class Journey:
         text = msg.text
         if any(f"status of {s}" in text for s in self.expected_statuses):
             return
-        self.problems.append(f"console error on {self.page.url}: {text}")
+        where = (msg.location or {}).get("url", "") if hasattr(msg, "location") else ""
+        self.problems.append(f"console error on {self.page.url}: {text} [{where}]")
 
     def _request_failed(self, request: Any) -> None:
         failure = request.failure or ""
@@ -86,6 +87,8 @@ class Journey:
                 self.problems.append(f"failed asset {status}: {response.url}")
             elif response.request.resource_type == "document":
                 self.problems.append(f"unexpected {status}: {response.url}")
+            else:
+                self.problems.append(f"failed request {status}: {response.url}")
 
     # -- what the person reads ---------------------------------------------------------------------------------
     def allow(self, *words: str) -> None:

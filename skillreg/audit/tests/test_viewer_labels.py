@@ -19,6 +19,8 @@ def test_codes_become_labels():
     assert action_label("application.submit") == "提交申请"
     assert action_label("something.new") == "其他操作"
     assert object_label("accounts.user", "31") == "用户 31"
+    coded = changes_text({"kind": "credit_report", "mode": "valid_only"})
+    assert coded == "类别：申请备案机构信用报告；导入方式：仅导入正确的行"
     assert changes_text({"state": "submitted"}) == "状态：已提交待受理"
     assert (
         changes_text({"fields": ["applicant_name"], "pii_changed": []}) == "修改的栏目：申报单位名称；修改的个人信息：—"
