@@ -18,6 +18,7 @@ from skillreg.core import clock, testing
 
 from . import services
 from .eligibility import evaluate_application
+from .law import case_law
 from .models import Application, State
 from .services._common import transition
 
@@ -332,14 +333,14 @@ def _advance(application: Application, target: str, unit_user: Any, experts: lis
             application=application,
             actor=officer,
             reasons="现场考察发现理论考场实际座位不足",
-            basis="黔人社 实施细则 第六条第（七）项",
+            basis="《贵州省职业技能等级认定机构遴选及退出实施细则》第六条第（七）项",
         )
         return
     services.application_file(
         application=application,
         actor=officer,
         reasons="经技术评估符合备案条件",
-        basis="依据所在地评价机构管理规定",
+        basis="、".join(case_law(application.region.code).as_context()["documents"]) or "所在地评价机构管理规定",
         checklist=_confirm_all(application),
     )
 
@@ -374,7 +375,12 @@ def _load() -> None:
     experts = [_user(u) for u in EXPERTS]
     for i, case in enumerate(CASES, start=1):
         unit_user = testing.make_institution_user(
-            case.unit, region_code=case.region, name=case.unit_name, seed=1000 + i, password=DEMO_PASSWORD
+            case.unit,
+            region_code=case.region,
+            name=case.unit_name,
+            seed=1000 + i,
+            password=DEMO_PASSWORD,
+            contact_name=DEMO_PEOPLE[(i - 1) % len(DEMO_PEOPLE)][2],
         )
         application = services.application_save_draft(
             actor=unit_user,
@@ -383,6 +389,7 @@ def _load() -> None:
                 region_code=case.region,
                 occupations=[(code, list(levels)) for code, levels in case.occupations],
                 applicant_name=case.unit_name,
+                sponsor=case.unit_name,
                 institution_name=case.unit_name.replace("有限公司", "")
                 + ("职业技能等级评价中心" if case.kind == "employer" and "评价" not in case.unit_name else ""),
                 # what the institution evaluates, not the test builder's 养老服务业 for a mining company

@@ -91,7 +91,13 @@ def make_expert(username: str, display_name: str = "", password: str = PASSWORD)
 
 
 def make_institution_user(
-    username: str, *, region_code: str = "500238", name: str = "", seed: int = 1, password: str = PASSWORD
+    username: str,
+    *,
+    region_code: str = "500238",
+    name: str = "",
+    seed: int = 1,
+    password: str = PASSWORD,
+    contact_name: str = "张联系",
 ) -> Any:
     from skillreg.institutions.services import unit_register
 
@@ -100,7 +106,7 @@ def make_institution_user(
         uscc=make_uscc(region_code, seed=seed),
         region_code=region_code,
         address="测试路1号",
-        contact_name="张联系",
+        contact_name=contact_name,
         contact_phone="13800138000",
         username=username,
         password=password,

@@ -194,3 +194,37 @@ def test_receipt_and_certificate_report_with_good_and_bad_rows(journey, demo):
     sheet = list(book.worksheets[0].values)
     assert [line[0] for line in sheet[1:]] == [4, 5]
     assert "邓志远" in [str(v) for v in sheet[1]] and "LEVEL_INVALID" not in str(sheet)
+
+
+INSTITUTIONS = [
+    ("CQ", "cq_jixie"),
+    ("WX", "wx_yanglao"),
+    ("AH", "ah_zhizao"),
+    ("HN", "hn_meikuang"),
+    ("GZ", "gz_pengren"),
+]
+
+
+@pytest.mark.parametrize(("jurisdiction", "username"), INSTITUTIONS, ids=[j for j, _u in INSTITUTIONS])
+def test_filed_institution_tour(journey, demo, jurisdiction, username):
+    """A filed institution of each jurisdiction: its application and history, self-check, receipt, inbox,
+    certificates, batches, imports and statistics."""
+    page = journey.page
+    journey.allow(username)
+    login(page, username, DEMO_PASSWORD)
+    page.goto("/apply/")
+    journey.step("applications")
+    page.click("main table a >> nth=0")
+    expect(page.locator("#filing-code")).to_be_visible()
+    journey.step("filed-application")
+    page.click("main >> text=查看备案回执")
+    journey.step("receipt")
+    for name, url in (
+        ("inbox", "/inbox/"),
+        ("certificates", "/certificates/"),
+        ("batches", "/certificates/batches/"),
+        ("imports", "/certificates/imports/"),
+        ("statistics", "/certificates/statistics/"),
+    ):
+        page.goto(url)
+        journey.step(name)
