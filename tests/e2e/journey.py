@@ -74,8 +74,8 @@ class Journey:
 
     def _request_failed(self, request: Any) -> None:
         failure = request.failure or ""
-        if "net::ERR_ABORTED" in str(failure) and request.resource_type == "document":
-            return  # a navigation replaced by the next one, or a download
+        if "net::ERR_ABORTED" in str(failure):
+            return  # cut short by the next navigation or a download; a missing file shows as a 4xx response
         self.problems.append(f"request failed: {request.method} {request.url} ({failure})")
 
     def _response(self, response: Any) -> None:
