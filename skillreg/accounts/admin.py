@@ -17,6 +17,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from django import forms
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.core.exceptions import PermissionDenied
@@ -32,7 +33,8 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 from skillreg.accounts.scope import is_system_admin
 from skillreg.audit.services import audit_record
 from skillreg.core import crypto
-from skillreg.core.errors import DomainError
+from skillreg.core.errors import DomainError, ValidationFailed
+from skillreg.core.validators import clean_phone
 
 from . import services
 from .models import SEPARATE_ADMIN_ROLES, Authority, User
@@ -172,8 +174,22 @@ class UserAdmin(AuditedModelAdmin, DjangoUserAdmin):
         return response
 
 
+class AuthorityAdminForm(forms.ModelForm):
+    class Meta:
+        model = Authority
+        fields = ["code", "name", "kind", "region", "address", "phone"]
+
+    def clean_phone(self) -> str:
+        """A phone the office can be called on, or nothing (issue 11: "abc" was accepted)."""
+        try:
+            return clean_phone(self.cleaned_data.get("phone") or "", field="phone", required=False)
+        except ValidationFailed as exc:
+            raise forms.ValidationError(exc.message, code=exc.code) from None
+
+
 @admin.register(Authority)
 class AuthorityAdmin(AuditedModelAdmin):
+    form = AuthorityAdminForm
     audit_fields = ["code", "name", "kind", "region_id", "address", "phone"]
     list_display = ["code", "name", "kind", "region"]
     search_fields = ["code", "name"]

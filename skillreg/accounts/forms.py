@@ -11,6 +11,10 @@ class LoginForm(AuthenticationForm):
     }
 
 
+# What AUTH_PASSWORD_VALIDATORS require, said before the user types (issue 11: the hint omitted the classes).
+PASSWORD_HINT = "至少 8 位，须同时包含大写字母、小写字母、数字和特殊字符（如 #、@、!），不能是常见密码或纯数字。"  # noqa: S105 - a hint, not a password
+
+
 class RegisterForm(forms.Form):
     name = forms.CharField(label="单位名称", max_length=200)
     uscc = forms.CharField(label="统一社会信用代码", max_length=18, min_length=18)
@@ -25,7 +29,12 @@ class RegisterForm(forms.Form):
         error_messages={"invalid": "用户名为 4–32 位字母、数字或 _ . -"},
     )
     email = forms.EmailField(label="电子邮箱", required=False)
-    password = forms.CharField(label="密码", widget=forms.PasswordInput, strip=False)
+    password = forms.CharField(
+        label="密码",
+        widget=forms.PasswordInput,
+        strip=False,
+        help_text=PASSWORD_HINT,
+    )
     password2 = forms.CharField(label="确认密码", widget=forms.PasswordInput, strip=False)
 
     def __init__(self, *args, **kwargs):  # type: ignore[no-untyped-def]
@@ -45,7 +54,7 @@ class PasswordChangeForm(forms.Form):
         label="新密码",
         widget=forms.PasswordInput,
         strip=False,
-        help_text="至少 8 位，须同时包含大写字母、小写字母、数字和特殊字符；不能与最近 5 次的密码相同。",
+        help_text=PASSWORD_HINT + "不能与最近 5 次的密码相同。",
     )
     new_password2 = forms.CharField(label="确认新密码", widget=forms.PasswordInput, strip=False)
 

@@ -20,6 +20,7 @@ from skillreg.core import clock, testing
 
 from . import services
 from .eligibility import evaluate_application
+from .law import case_law
 from .models import Application, State
 from .services._common import transition
 
@@ -46,6 +47,43 @@ STAFF = [
     DemoUser("gz_province", "staff", "贵州省人社厅 审核员", "hrss-520000"),
 ]
 EXPERTS = [DemoUser("expert_wang", "expert", "王专家"), DemoUser("expert_liu", "expert", "刘专家")]
+AUDITOR = DemoUser("auditor", "audit_admin", "审计管理员 陈审")
+
+# The people named on each demo application: real-looking names, mobile numbers, and ID numbers registered in the
+# case's own region, birth years before and after 1997 (a Chongqing code dates from 1997: issue 11). Each entry:
+# (legal representative, birth date, head of the institution, birth date, mobile suffix).
+DEMO_PEOPLE = [
+    ("刘建国", "19680312", "陈晓燕", "19990705", "1021"),
+    ("王德明", "19710918", "李思雨", "20000214", "1022"),
+    ("张海峰", "19750623", "周婷婷", "19981130", "1023"),
+    ("黄志强", "19660101", "吴佳怡", "20010419", "1024"),
+    ("杨光荣", "19800808", "郑雪梅", "19970101", "1025"),
+    ("赵文军", "19721225", "孙丽娟", "19960531", "1026"),
+    ("何永红", "19690414", "冉小琴", "19991009", "1027"),
+    ("谭国庆", "19841001", "向红梅", "19981223", "1028"),
+    ("孙立新", "19630506", "钱雅琴", "20020302", "1029"),
+    ("胡明辉", "19770719", "汪静", "19990818", "1030"),
+    ("程家宝", "19810211", "许芳", "19971127", "1031"),
+    ("葛伟", "19731108", "方琳", "20000606", "1032"),
+    ("吴启航", "19790930", "罗丹", "19980415", "1033"),
+    ("杨正荣", "19670227", "龙秀英", "19991212", "1034"),
+    ("袁成林", "19850613", "田甜", "20010101", "1035"),
+    ("蒋国平", "19700320", "潘玉兰", "19980909", "1036"),
+    ("邓华", "19760505", "舒婷", "19990228", "1037"),
+]
+
+
+def demo_identity(index: int, region_code: str) -> dict[str, str]:
+    """The named people of demo case ``index`` (0-based), with ID numbers whose address code is the region's."""
+    rep, rep_birth, head, head_birth, suffix = DEMO_PEOPLE[index % len(DEMO_PEOPLE)]
+    return {
+        "legal_rep_name": rep,
+        "legal_rep_phone": f"1390{region_code[:3]}{suffix}",
+        "legal_rep_id_number": testing.make_id_number(region_code, rep_birth, 100 + index * 2 + 1),
+        "head_name": head,
+        "head_phone": f"1350{region_code[:3]}{suffix}",
+        "head_id_number": testing.make_id_number(region_code, head_birth, 100 + index * 2 + 2),
+    }
 
 
 @dataclass(frozen=True)
@@ -300,14 +338,14 @@ def _advance(application: Application, target: str, unit_user: Any, experts: lis
             application=application,
             actor=officer,
             reasons="现场考察发现理论考场实际座位不足",
-            basis="黔人社 实施细则 第六条第（七）项",
+            basis="《贵州省职业技能等级认定机构遴选及退出实施细则》第六条第（七）项",
         )
         return
     services.application_file(
         application=application,
         actor=officer,
         reasons="经技术评估符合备案条件",
-        basis="依据所在地评价机构管理规定",
+        basis="、".join(case_law(application.region.code).as_context()["documents"]) or "所在地评价机构管理规定",
         checklist=_confirm_all(application),
     )
 
@@ -334,13 +372,25 @@ def load_demo() -> list[tuple[str, str, str]]:
     return _logins() + LIFECYCLE_LOGINS
 
 
+def _industry(occupation_code: str) -> str:
+    from skillreg.occupations.models import Occupation
+
+    occupation = Occupation.objects.filter(code=occupation_code).first()
+    return f"{occupation.name}相关行业" if occupation else ""
+
+
 def _load() -> None:
     for u in STAFF:
         _user(u)
     experts = [_user(u) for u in EXPERTS]
     for i, case in enumerate(CASES, start=1):
         unit_user = testing.make_institution_user(
-            case.unit, region_code=case.region, name=case.unit_name, seed=1000 + i, password=DEMO_PASSWORD
+            case.unit,
+            region_code=case.region,
+            name=case.unit_name,
+            seed=1000 + i,
+            password=DEMO_PASSWORD,
+            contact_name=DEMO_PEOPLE[(i - 1) % len(DEMO_PEOPLE)][2],
         )
         application = services.application_save_draft(
             actor=unit_user,
@@ -349,11 +399,15 @@ def _load() -> None:
                 region_code=case.region,
                 occupations=[(code, list(levels)) for code, levels in case.occupations],
                 applicant_name=case.unit_name,
+                sponsor=case.unit_name,
                 institution_name=case.unit_name.replace("有限公司", "")
-                + ("职业技能等级评价中心" if case.kind == "employer" else ""),
+                + ("职业技能等级评价中心" if case.kind == "employer" and "评价" not in case.unit_name else ""),
+                # what the institution evaluates, not the test builder's 养老服务业 for a mining company
+                coverage_industry=_industry(case.occupations[0][0]),
                 applicant_address=f"{unit_user.unit.region.full_name}演示路{i}号",
                 institution_address=f"{unit_user.unit.region.full_name}演示路{i}号",
                 coverage_region=unit_user.unit.region.name,
+                **cast("dict[str, Any]", demo_identity(i - 1, case.region)),
                 **cast("dict[str, Any]", dict(case.extra)),
             ),
         )
@@ -372,6 +426,8 @@ def _load() -> None:
     )
     admin.set_password(DEMO_PASSWORD)
     admin.save()
+    if not User.objects.filter(username=AUDITOR.username).exists():
+        testing.make_admin(AUDITOR.username, AUDITOR.role, password=DEMO_PASSWORD, display_name=AUDITOR.display)
     audit_record(actor=None, action="demo.load", summary=f"载入演示数据：{len(CASES)} 个申请")
 
 
@@ -384,4 +440,5 @@ def _logins() -> list[tuple[str, str, str]]:
     for c in CASES:
         logins.append((c.unit, "机构用户", f"{c.unit_name}（{State(c.state).label}）"))
     logins.append(("sysadmin", "系统管理员", "/sysadmin/ 后台（用户、机关、职业目录）"))
+    logins.append((AUDITOR.username, "审计管理员", "/audit/ 审计记录查询与审计链校验"))
     return logins

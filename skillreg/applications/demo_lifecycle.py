@@ -17,7 +17,7 @@ from django.contrib.auth import get_user_model
 from skillreg.core import clock, testing
 
 from . import services
-from .demo import DEMO_PASSWORD, _advance, _confirm_all
+from .demo import DEMO_PASSWORD, _advance, _confirm_all, demo_identity
 from .models import Application, ApplicationType, State
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
@@ -57,6 +57,7 @@ def _filed(username: str, name: str, region: str, kind: str, occupations: list, 
                 applicant_address=f"{user.unit.region.full_name}演示路88号",
                 institution_address=f"{user.unit.region.full_name}演示路88号",
                 coverage_region=user.unit.region.name,
+                **demo_identity(40 + seed % 100, region),  # real-looking people, born before and after 1997 (issue 11)
                 **extra,
             ),
         )
@@ -212,7 +213,11 @@ def load_lifecycle_demo() -> None:
     )  # fmt: skip
     with _on(D(2025, 9, 1)):
         app = lifecycle_draft_start(filing=filing, kind=ApplicationType.CHANGE, actor=user)
-        payload = testing.draft_payload(kind="employer", occupations=[("4-10-01-05", [5, 4]), ("6-31-01-03", [5, 4])])
+        payload = testing.draft_payload(
+            kind="employer",
+            occupations=[("4-10-01-05", [5, 4]), ("6-31-01-03", [5, 4])],
+            **demo_identity(40 + 2001 % 100, "500238"),  # the same people as the filing: only the scope changes
+        )
         payload["data"].update(
             ownership="local", institution_name=filing.name, institution_address=filing.address,
             applicant_name=app.applicant_name, applicant_address=app.applicant_address,

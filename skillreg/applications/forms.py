@@ -17,6 +17,17 @@ from skillreg.policy.profile import fact_catalog
 from .models import Assessment, CoverageArea, MaterialKind, Ownership, Person
 from .profile import DERIVED_FACTS
 
+
+class DateInput(forms.DateInput):
+    """``<input type="date">`` needs its value as YYYY-MM-DD whatever the locale's display format (issue 11:
+    prefilled dates in the locale format showed as an empty field)."""
+
+    input_type = "date"
+
+    def __init__(self, attrs: dict[str, Any] | None = None) -> None:
+        super().__init__(attrs=attrs, format="%Y-%m-%d")
+
+
 YES_NO = [("", "（未填写）"), ("true", "是"), ("false", "否")]
 # Facts derived from the lists on the form; not asked twice.
 DERIVED_INSTITUTION_FACTS = DERIVED_FACTS | {"occupation_count", "all_new_occupations"}
@@ -94,7 +105,12 @@ class EquipmentForm(forms.Form):
 
 class ScopeForm(forms.Form):
     occupation_code = forms.ChoiceField(label="职业（工种）", required=False)
-    evaluation_type = forms.ChoiceField(label="评价类型", choices=EvaluationType.choices, required=False)
+    evaluation_type = forms.ChoiceField(
+        label="评价类型",
+        # An empty first choice: a blank extra row must stay blank (issue 11: a preselected type made it a row).
+        choices=[("", "（同所选评价类型）"), *EvaluationType.choices],
+        required=False,
+    )
     levels = forms.MultipleChoiceField(
         label="等级", choices=LEVEL_CHOICES, widget=forms.CheckboxSelectMultiple, required=False
     )
@@ -110,20 +126,65 @@ class ScopeForm(forms.Form):
             )
 
 
-PersonFormSet = forms.formset_factory(PersonForm, extra=3, max_num=500)
-EquipmentFormSet = forms.formset_factory(EquipmentForm, extra=2, max_num=500)
-ScopeFormSet = forms.formset_factory(ScopeForm, extra=1, max_num=100)
+class RowsFormSet(forms.BaseFormSet):
+    """A list of rows the applicant can extend (formset.js) and shorten: each row has a "删除此行" box."""
+
+    def add_fields(self, form: forms.Form, index: int | None) -> None:
+        super().add_fields(form, index)
+        if forms.formsets.DELETION_FIELD_NAME in form.fields:
+            form.fields[forms.formsets.DELETION_FIELD_NAME] = forms.BooleanField(label="删除此行", required=False)
+
+    def rows(self) -> list[tuple[int, dict[str, Any]]]:
+        """(form index, cleaned data) of every row that is filled in and not marked for removal."""
+        out = []
+        for i, f in enumerate(self.forms):
+            data = getattr(f, "cleaned_data", None) or {}
+            if not data or data.get(forms.formsets.DELETION_FIELD_NAME):
+                continue
+            values = {k: v for k, v in data.items() if k not in ("own_staff", forms.formsets.DELETION_FIELD_NAME)}
+            if any(v not in (None, "", [], False) for v in values.values()):
+                out.append((i, {k: v for k, v in data.items() if k != forms.formsets.DELETION_FIELD_NAME}))
+        return out
+
+
+PersonFormSet = forms.formset_factory(PersonForm, formset=RowsFormSet, extra=3, max_num=500, can_delete=True)
+EquipmentFormSet = forms.formset_factory(EquipmentForm, formset=RowsFormSet, extra=2, max_num=500, can_delete=True)
+ScopeFormSet = forms.formset_factory(ScopeForm, formset=RowsFormSet, extra=1, max_num=100, can_delete=True)
 
 
 class FactsForm(forms.Form):
     """The eligibility facts (application profile) as typed fields, built from the fact catalogue."""
 
-    def __init__(self, *args: Any, relevant: set[str] | None = None, **kwargs: Any) -> None:
-        """``relevant``: only these facts (those the governing packs use); None shows them all."""
+    REGISTERED_PREFIX = "registered_in__"
+
+    def __init__(
+        self,
+        *args: Any,
+        relevant: set[str] | None = None,
+        registration_regions: list[tuple[str, str]] | None = None,
+        **kwargs: Any,
+    ) -> None:
+        """``relevant``: only these facts (those the governing packs use); None shows them all.
+        ``registration_regions``: (code, name) of each governing document that requires registration in its own
+        region; each is asked on its own ("在重庆市依法登记", "在重庆市巫溪县依法登记") instead of the one vague
+        "在受理地区依法登记" (issue 11)."""
         super().__init__(*args, **kwargs)
+        regions = registration_regions or []
+        initial_map = (self.initial or {}).get("registered_in") or {}
+        for code, name in regions:
+            key = f"{self.REGISTERED_PREFIX}{code}"
+            self.fields[key] = forms.TypedChoiceField(
+                label=f"在{name}依法登记", choices=YES_NO, required=False, coerce=_to_bool, empty_value=None
+            )
+            if code in initial_map and key not in self.initial:
+                self.initial[key] = "true" if initial_map[code] else "false"
         for spec in fact_catalog().values():
             if spec.scope != "institution" or spec.name in DERIVED_INSTITUTION_FACTS:
                 continue
+            if spec.type == "region_map":
+                continue
+            if regions and spec.name == "registered_in_region" and not self._answered(spec.name):
+                continue  # asked per region above; an earlier plain answer stays until changed
             if relevant is not None and spec.name not in relevant:
                 continue
             label = spec.label + (f"（{unit_label(spec.unit)}）" if spec.unit else "")
@@ -138,28 +199,39 @@ class FactsForm(forms.Form):
             elif spec.type == "enum":
                 field = forms.ChoiceField(
                     label=label,
-                    choices=[("", "（未填写）"), *[(c, choice_label(c)) for c in spec.choices]],
+                    choices=[("", "（未填写）"), *[(c, choice_label(c, spec.name)) for c in spec.choices]],
                     required=False,
                 )
             elif spec.type == "enum_list":
                 field = forms.MultipleChoiceField(
                     label=label,
-                    choices=[(c, choice_label(c)) for c in spec.choices],
+                    choices=[(c, choice_label(c, spec.name)) for c in spec.choices],
                     widget=forms.CheckboxSelectMultiple,
                     required=False,
                 )
             else:
-                field = forms.DateField(label=label, required=False, widget=forms.DateInput(attrs={"type": "date"}))
+                field = forms.DateField(label=label, required=False, widget=DateInput())
             self.fields[spec.name] = field
+
+    def _answered(self, name: str) -> bool:
+        if self.is_bound:
+            return bool(self.data.get(self.add_prefix(name)))
+        return self.initial.get(name) not in (None, "")
 
     def facts(self) -> dict[str, Any]:
         out: dict[str, Any] = {}
+        registered: dict[str, bool] = {}
         for name, value in self.cleaned_data.items():
             if value is None or value == "" or value == []:
+                continue
+            if name.startswith(self.REGISTERED_PREFIX):
+                registered[name[len(self.REGISTERED_PREFIX) :]] = value
                 continue
             if hasattr(value, "isoformat"):
                 value = value.isoformat()
             out[name] = value
+        if registered:
+            out["registered_in"] = registered
         return out
 
 
@@ -253,8 +325,24 @@ CHOICE_LABELS = {
 }
 
 
-def choice_label(value: str) -> str:
-    return CHOICE_LABELS.get(value, value)
+# Values shared by two lists mean different things in each: "archive" is 档案管理人员 among the staff roles but
+# 档案管理制度 among the management rules (issue 11: staff roles were offered as management rules).
+CHOICE_LABELS_BY_FACT = {
+    "management_rules": {
+        "archive": "档案管理制度",
+        "exam_affairs": "考务管理制度",
+        "personnel": "工作人员管理制度",
+        "quality": "质量管理制度",
+        "certificate": "证书管理制度",
+        "question_bank": "题库管理制度",
+        "violation": "违规违纪管理制度",
+    },
+    "staff_roles": {"archive": "档案管理人员", "exam_affairs": "考务人员", "equipment": "设备管理人员"},
+}
+
+
+def choice_label(value: str, fact: str = "") -> str:
+    return CHOICE_LABELS_BY_FACT.get(fact, {}).get(value) or CHOICE_LABELS.get(value, value)
 
 
 class MaterialUploadForm(forms.Form):
@@ -307,8 +395,8 @@ class AssignForm(SubmitForm):
 
 
 class PublicityForm(SubmitForm):
-    starts_on = forms.DateField(label="公示开始日期", widget=forms.DateInput(attrs={"type": "date"}))
-    ends_on = forms.DateField(label="公示结束日期", widget=forms.DateInput(attrs={"type": "date"}))
+    starts_on = forms.DateField(label="公示开始日期", widget=DateInput())
+    ends_on = forms.DateField(label="公示结束日期", widget=DateInput())
     text = forms.CharField(label="公示内容", widget=forms.Textarea, max_length=5000)
 
 

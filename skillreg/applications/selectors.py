@@ -121,3 +121,19 @@ def expert_by_id(pk: Any) -> Any:
 
 def current_materials(application: Application) -> dict[str, Material]:
     return {m.kind: m for m in application.materials.filter(superseded=False)}
+
+
+def display_names(*, authority_codes: set[str], usernames: set[str]) -> dict[str, str]:
+    """Names to show for the authority codes and usernames kept in event data (issue 11: the applicant's
+    history showed "hrss-500238"). Unknown values map to themselves."""
+    from skillreg.accounts.models import Authority
+
+    out: dict[str, str] = {}
+    if authority_codes:
+        out.update(Authority.objects.filter(code__in=authority_codes).values_list("code", "name"))
+    if usernames:
+        for username, display in (
+            get_user_model().objects.filter(username__in=usernames).values_list("username", "display_name")
+        ):
+            out.setdefault(username, display or "评审专家")
+    return out

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import uuid
 from typing import TYPE_CHECKING, Any, cast
 
@@ -26,13 +27,15 @@ from .forms import (
     FactsForm,
     MaterialUploadForm,
     PersonFormSet,
+    RowsFormSet,
     ScopeFormSet,
     SubmitForm,
     SupplementCompleteForm,
 )
+from .law import case_law
 from .models import Application, MaterialKind, State
-from .services.drafts import EDITABLE_STATES, missing_items
-from .views_common import flash_error, form_errors_from
+from .services.drafts import EDITABLE_STATES, application_check_draft, missing_items
+from .views_common import flash_error, form_error
 from .workflow import allowed_actions
 
 if TYPE_CHECKING:
@@ -94,7 +97,22 @@ def _initial(application: Application | None) -> dict[str, Any]:
             else:
                 row[name] = facts.get(name)
         scope.append(row)
-    return {"initial": initial, "people": people, "equipment": equipment, "scope": scope, "facts": dict(a.facts or {})}
+    # Yes/no facts are a select of "true"/"false": a stored True must preselect "是" (str(True) is "True").
+    facts_initial = {k: ("true" if v else "false") if isinstance(v, bool) else v for k, v in (a.facts or {}).items()}
+    return {"initial": initial, "people": people, "equipment": equipment, "scope": scope, "facts": facts_initial}
+
+
+def _registration_regions(application: Application | None) -> list[tuple[str, str]]:
+    """The documents of this application's region that each ask "registered in my region" (issue 11)."""
+    if application is None or not application.institution_kind:
+        return []
+    from skillreg.policy.errors import PolicyError
+    from skillreg.policy.samples import registration_regions
+
+    try:
+        return registration_regions(application.region.code, application.institution_kind, clock.today())
+    except PolicyError:
+        return []
 
 
 def _relevant_facts(application: Application | None) -> set[str] | None:
@@ -112,12 +130,39 @@ def _relevant_facts(application: Application | None) -> set[str] | None:
     return used | set(application.facts or {})
 
 
-def _rows(formset: Any) -> list[dict[str, Any]]:
-    return [
-        f.cleaned_data
-        for f in formset.forms
-        if f.cleaned_data and any(v not in (None, "", [], False) for k, v in f.cleaned_data.items() if k != "own_staff")
-    ]
+def _attach_errors(
+    exc: DomainError, form: Any, facts: Any, rows: dict[str, tuple[Any, list[tuple[int, dict[str, Any]]]]]
+) -> int:
+    """Put each of a service's errors next to its field: ``people[2].phone`` on the phone of the row shown
+    third, ``facts.office_area_m2`` on that fact, the rest on the form. Returns how many were attached."""
+    items = exc.details.get("errors") or [exc.as_dict()]
+    for item in items:
+        field = str(item.get("field") or "")
+        message = item.get("message", exc.message)
+        m = re.match(r"^(people|equipment|scope)\[(\d+)\](?:\.(.+))?$", field)
+        if m and m.group(1) in rows:
+            formset, shown = rows[m.group(1)]
+            j = int(m.group(2))
+            row_form = formset.forms[shown[j][0]] if j < len(shown) else None
+            if row_form is not None:
+                name = (m.group(3) or "").split(".")[-1]
+                row_form.add_error(name if name in row_form.fields else None, message)
+                continue
+        if field.startswith("facts.") and field[6:].split(".")[0] in facts.fields:
+            facts.add_error(field[6:].split(".")[0], message)
+            continue
+        form.add_error(field if field in form.fields else None, message)
+    return len(items)
+
+
+def _error_count(*parts: Any) -> int:
+    n = 0
+    for part in parts:
+        if hasattr(part, "forms"):
+            n += sum(len(f.errors.get(name, [])) for f in part.forms for name in f.errors) + len(part.non_form_errors())
+        else:
+            n += sum(len(v) for v in part.errors.values())
+    return n
 
 
 def _scope_payload(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
@@ -155,40 +200,55 @@ def application_edit(request: HttpRequest, pid: Any = None) -> HttpResponse:
         people = PersonFormSet(request.POST, prefix="people")
         equipment = EquipmentFormSet(request.POST, prefix="equipment")
         scope = ScopeFormSet(request.POST, prefix="scope")
-        facts = FactsForm(request.POST, prefix="facts", relevant=_relevant_facts(application))
+        facts = FactsForm(
+            request.POST,
+            prefix="facts",
+            relevant=_relevant_facts(application),
+            registration_regions=_registration_regions(application),
+        )
         token = request.POST.get("draft_token", "")
-        if all(x.is_valid() for x in (form, people, equipment, scope, facts)):
-            try:
-                public_id = uuid.UUID(token) if token and application is None else None
-            except ValueError:
-                public_id = None
-            try:
-                saved = services.application_save_draft(
-                    actor=request.user,
-                    application=application,
-                    public_id=public_id,
-                    data={**form.cleaned_data, "region_code": None},
-                    people=_rows(people),
-                    equipment=_rows(equipment),
-                    scope=_scope_payload(_rows(scope)),
-                    facts=facts.facts(),
-                )
-            except DomainError as exc:
-                form_errors_from(form, exc)
-                messages.error(request, exc.message)
+        forms_valid = all([x.is_valid() for x in (form, people, equipment, scope, facts)])  # every part, not lazily
+        parts = (("people", people), ("equipment", equipment), ("scope", scope))
+        rows = {name: (fs, cast(RowsFormSet, fs).rows()) for name, fs in parts}
+        try:
+            public_id = uuid.UUID(token) if token and application is None else None
+        except ValueError:
+            public_id = None
+        try:
+            # When a field is already wrong, the service still checks the rest (validate_only) so that every
+            # error is shown at once, not in rounds.
+            payload: dict[str, Any] = {
+                "actor": request.user,
+                "application": application,
+                "data": {**getattr(form, "cleaned_data", {}), "region_code": None},
+                "people": [r for _i, r in rows["people"][1]],
+                "equipment": [r for _i, r in rows["equipment"][1]],
+                "scope": _scope_payload([r for _i, r in rows["scope"][1]]),
+                "facts": facts.facts(),
+            }
+            if forms_valid:
+                saved = services.application_save_draft(public_id=public_id, **payload)
             else:
+                application_check_draft(**payload)
+        except DomainError as exc:
+            _attach_errors(exc, form, facts, rows)
+        else:
+            if forms_valid:
                 messages.success(request, "已保存。")
                 if "save_continue" in request.POST:
                     return redirect("apply:edit", pid=saved.public_id)
                 return redirect("apply:detail", pid=saved.public_id)
-        else:
-            messages.error(request, "填写内容有误，请按提示修改。")
     else:
         form = ApplicationForm(initial=init["initial"])
         people = PersonFormSet(initial=init["people"], prefix="people")
         equipment = EquipmentFormSet(initial=init["equipment"], prefix="equipment")
         scope = ScopeFormSet(initial=init["scope"], prefix="scope")
-        facts = FactsForm(initial=init["facts"], prefix="facts", relevant=_relevant_facts(application))
+        facts = FactsForm(
+            initial=init["facts"],
+            prefix="facts",
+            relevant=_relevant_facts(application),
+            registration_regions=_registration_regions(application),
+        )
         token = str(uuid.uuid4())
     return render(
         request,
@@ -201,6 +261,7 @@ def application_edit(request: HttpRequest, pid: Any = None) -> HttpResponse:
             "scope": scope,
             "facts": facts,
             "draft_token": token,
+            "error_count": _error_count(form, people, equipment, scope, facts) if request.method == "POST" else 0,
         },
     )
 
@@ -226,6 +287,7 @@ def application_detail(request: HttpRequest, pid: Any) -> HttpResponse:
             "events": application.events.select_related("actor").all(),
             "filing": getattr(application, "filing", None) if application.state == State.FILED else None,
             "decisions": application.decisions.all(),
+            "law": case_law(application.region.code).as_context(),
         },
     )
 
@@ -261,7 +323,11 @@ def application_submit(request: HttpRequest, pid: Any) -> HttpResponse:
     try:
         if application.state == State.SUPPLEMENT_REQUESTED:
             note_form = SupplementCompleteForm(request.POST)
-            note = note_form.cleaned_data.get("note", "") if note_form.is_valid() else ""
+            if not note_form.is_valid():
+                # A note too long is refused with its reason, never stored empty (issue 11).
+                form_error(request, note_form)
+                return redirect("apply:detail", pid=application.public_id)
+            note = note_form.cleaned_data.get("note", "")
             services.supplement_complete(application=application, actor=request.user, note=note, version=version)
             messages.success(request, "补正材料已提交，受理期限自补正完毕之日重新起算。")
         else:
@@ -284,11 +350,15 @@ def application_withdraw(request: HttpRequest, pid: Any) -> HttpResponse:
     _institution_only(request)
     application = selectors.application_for_applicant(request.user, pid)
     form = SubmitForm(request.POST)
+    reason = request.POST.get("reason", "")
+    if len(reason) > 2000:
+        messages.error(request, f"撤回原因不能超过 2000 个字（当前 {len(reason)} 个字）。")
+        return redirect("apply:detail", pid=application.public_id)
     try:
         services.application_withdraw(
             application=application,
             actor=request.user,
-            reason=request.POST.get("reason", "")[:2000],
+            reason=reason,
             version=form.cleaned_data["version"] if form.is_valid() else None,
         )
         messages.success(request, "申请已撤回。")

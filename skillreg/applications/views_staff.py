@@ -18,7 +18,7 @@ from skillreg.deadlines.selectors import case_clocks
 from skillreg.institutions.models import InstitutionKind
 
 from . import selectors, services
-from .eligibility import evaluate_application, review_items
+from .eligibility import apply_confirmations, evaluate_application, review_items
 from .forms import (
     AssessmentOpinionForm,
     AssignForm,
@@ -29,8 +29,9 @@ from .forms import (
     SubmitForm,
     SupplementRequestForm,
 )
+from .law import case_law
 from .models import MaterialKind, State
-from .views_common import flash_error
+from .views_common import flash_error, form_error
 from .workflow import allowed_actions
 
 if TYPE_CHECKING:
@@ -96,6 +97,7 @@ def case_detail(request: HttpRequest, pid: Any) -> HttpResponse:
     handling = application.authority_id == cast("User", request.user).authority_id  # login_required
     actions = {t.action for t in allowed_actions(application.state, "staff")} if handling else set()
     record, record_error = _policy_record(application) if application.state != State.DRAFT else (None, "")
+    apply_confirmations(record, [d.checklist for d in application.decisions.all()])
     steps = (application.route or {}).get("steps", [])
     final_step = application.route_step >= len(steps) - 1
     version = {"version": application.version}
@@ -128,6 +130,8 @@ def case_detail(request: HttpRequest, pid: Any) -> HttpResponse:
             "publicity_close_form": PublicityCloseForm(initial=version),
             "accept_form": SubmitForm(initial=version),
             "filing": getattr(application, "filing", None) if application.state == State.FILED else None,
+            "clocks": case_clocks(application),
+            "law": case_law(application.region.code).as_context(),
         },
     )
 
@@ -153,7 +157,9 @@ def case_action(request: HttpRequest, pid: Any, action: str) -> HttpResponse:
     try:
         if action == "request_supplement":
             supplement_form = SupplementRequestForm(p)
-            supplement_form.is_valid()
+            if not supplement_form.is_valid():
+                form_error(request, supplement_form)
+                return redirect("staff:case", pid=application.public_id)
             services.supplement_request(
                 application=application,
                 actor=user,
@@ -167,7 +173,9 @@ def case_action(request: HttpRequest, pid: Any, action: str) -> HttpResponse:
             messages.success(request, "已受理。请安排技术评估。")
         elif action in {"refuse_acceptance", "refuse", "file"}:
             decision_form = ReasonedDecisionForm(p)
-            decision_form.is_valid()
+            if not decision_form.is_valid():
+                form_error(request, decision_form)
+                return redirect("staff:case", pid=application.public_id)
             reasons, basis = decision_form.cleaned_data.get("reasons", ""), decision_form.cleaned_data.get("basis", "")
             if action == "refuse_acceptance":
                 services.application_refuse_acceptance(
@@ -215,7 +223,9 @@ def case_action(request: HttpRequest, pid: Any, action: str) -> HttpResponse:
                 messages.success(request, "已安排技术评估。")
         elif action == "forward":
             forward_form = ForwardForm(p)
-            forward_form.is_valid()
+            if not forward_form.is_valid():
+                form_error(request, forward_form)
+                return redirect("staff:case", pid=application.public_id)
             services.application_forward(
                 application=application,
                 actor=user,
@@ -227,7 +237,7 @@ def case_action(request: HttpRequest, pid: Any, action: str) -> HttpResponse:
         elif action == "start_publicity":
             publicity_form = PublicityForm(p)
             if not publicity_form.is_valid():
-                messages.error(request, "请填写公示起止日期和公示内容。")
+                form_error(request, publicity_form)
             else:
                 d = publicity_form.cleaned_data
                 services.publicity_start(
@@ -241,7 +251,9 @@ def case_action(request: HttpRequest, pid: Any, action: str) -> HttpResponse:
                 messages.success(request, "已发布公示。")
         elif action == "close_publicity":
             close_form = PublicityCloseForm(p)
-            close_form.is_valid()
+            if not close_form.is_valid():
+                form_error(request, close_form)
+                return redirect("staff:case", pid=application.public_id)
             services.publicity_close(
                 application=application,
                 actor=user,
@@ -260,9 +272,19 @@ def case_action(request: HttpRequest, pid: Any, action: str) -> HttpResponse:
 def my_assessments(request: HttpRequest) -> HttpResponse:
     if not is_expert(request.user):
         raise Http404("页面不存在")
-    return render(
-        request, "applications/expert_list.html", {"assessments": selectors.assessments_for_expert(request.user)}
+    import datetime as dt
+
+    tasks: list[Any] = list(selectors.assessments_for_expert(request.user))
+    for t in tasks:
+        # the nearest open statutory clock of the case: by when the authority must decide (issue 11)
+        t.due_clock = next((c for c in sorted(case_clocks(t.application), key=_due_key) if c.is_open), None)
+    # pending tasks first, the most urgent on top; submitted ones after, newest first
+    pending = sorted(
+        (t for t in tasks if t.submitted_at is None),
+        key=lambda t: (t.due_clock.due if t.due_clock and t.due_clock.due else dt.date.max, t.assigned_at),
     )
+    done = sorted((t for t in tasks if t.submitted_at is not None), key=lambda t: t.submitted_at, reverse=True)
+    return render(request, "applications/expert_list.html", {"assessments": pending + done})
 
 
 @login_required

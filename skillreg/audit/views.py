@@ -9,7 +9,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.views.decorators.http import require_GET
 
-from . import selectors
+from . import labels, selectors
 from .forms import AuditSearchForm
 from .services import audit_record
 from .verify import verify_chain
@@ -27,6 +27,14 @@ def search(request: HttpRequest) -> HttpResponse:
     if not form.is_bound or form.is_valid():
         qs = selectors.audit_search(request.user, **filters)
         page = Paginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
+        for r in page:  # Chinese labels for the page; the trail itself keeps its codes
+            r.role_label = labels.role_label(r.role)  # type: ignore[attr-defined]
+            r.actor_text = labels.actor_text(r.actor_id, r.actor_label)  # type: ignore[attr-defined]
+            r.action_label = labels.action_label(r.action)  # type: ignore[attr-defined]
+            r.object_label = labels.object_label(r.object_type, r.object_id)  # type: ignore[attr-defined]
+            r.result_label = labels.RESULT_LABELS.get(r.result, r.result)  # type: ignore[attr-defined]
+            r.before_text = labels.changes_text(r.before)  # type: ignore[attr-defined]
+            r.after_text = labels.changes_text(r.after)  # type: ignore[attr-defined]
     with transaction.atomic():
         audit_record(
             actor=request.user,
@@ -44,7 +52,7 @@ def search(request: HttpRequest) -> HttpResponse:
             "form": form,
             "page": page,
             "querystring": params.urlencode(),
-            "actions": selectors.audit_actions(),
+            "actions": [(a, labels.action_label(a)) for a in selectors.audit_actions()],
             "flagged": selectors.flagged_accounts(request.user),
         },
         status=200 if page is not None else 400,

@@ -60,7 +60,9 @@ def load_demo_certificates(institution_usernames: list[str]) -> None:
                 "holder_name": HOLDERS[(n * PER_BATCH + i) % len(HOLDERS)],
                 "id_type": "居民身份证",
                 "id_number": testing.make_id_number(
-                    filing.region.code, f"{1998 + i % 7}0{1 + i % 9}15", 100 + n * 10 + i
+                    filing.region.code,
+                    f"{1972 + i * 4}0{1 + i % 9}15",
+                    100 + n * 10 + i,  # born 1972–2000
                 ),
                 "occupation_code": scope.occupation.code,
                 "occupation_name": scope.occupation.name,

@@ -58,40 +58,73 @@ def open_upload(job: ImportJob) -> Source:
 
 
 class ErrorBook(Sink):
-    """The error workbook (行号, 列, 错误代码, 说明), written while the import runs (openpyxl write-only: flat)."""
+    """The error workbook: for every faulty row its row number, the column at fault and the reason in Chinese —
+    no internal error codes — followed by the row exactly as it was uploaded, so that it can be corrected in
+    place and uploaded again (issue 11). Errors are kept until the end (the original cells are read back from the
+    stored upload then, in one pass); past ``ORIGINAL_ROWS_CAP`` faulty rows the rest are listed without them."""
 
-    HEADERS = ("行号", "列", "错误代码", "说明")
+    HEADERS = ("行号", "出错的列", "错误说明")
+    ORIGINAL_ROWS_CAP = 100_000
 
     def __init__(self, job: ImportJob):
         super().__init__()
         self.job = job
         self.storage_name = ""
-        self._wb: Any = None
-        self._ws: Any = None
+        self._errors: list[tuple[int, str, str]] = []
 
     def errors(self, errors: list[RowError]) -> None:
         super().errors(errors)
-        if not errors:
-            return
-        if self._wb is None:
-            from openpyxl import Workbook
+        self._errors.extend((e.row, e.column, e.message) for e in errors)
 
-            self._wb = Workbook(write_only=True)
-            self._ws = self._wb.create_sheet("错误清单")
-            self._ws.append(list(self.HEADERS))
-        for e in errors:
-            self._ws.append([e.row or "—", e.column, e.code, e.message])
+    def _original_rows(self, wanted: set[int]) -> dict[int, dict[str, Any]]:
+        if not wanted or not self.job.storage_name:
+            return {}
+        found: dict[int, dict[str, Any]] = {}
+        try:
+            source = open_upload(self.job)  # decrypted into an anonymous temporary file (issue 12, item 7)
+            for n, cells, _errs in source.records:
+                if n in wanted and cells is not None:
+                    found[n] = cells
+                    if len(found) == len(wanted):
+                        break
+        except (FileUnreadable, OSError, ValueError):
+            pass  # the file itself is at fault (listed as such); its rows cannot be shown
+        return found
 
     def close(self, totals: Totals) -> None:
-        if self._wb is None:
+        if not self._errors:
             return
+        from openpyxl import Workbook
+
+        from .columns import COLUMNS
+
+        rows = sorted({r for r, _c, _m in self._errors if r})
+        originals = self._original_rows(set(rows[: self.ORIGINAL_ROWS_CAP]))
+        wb = Workbook(write_only=True)
+        ws = wb.create_sheet("错误清单")
+        ws.append([*self.HEADERS, *(f"原{c.label}" for c in COLUMNS)])
+        for row, column, message in sorted(self._errors, key=lambda e: e[0]):
+            cells = originals.get(row) or {}
+            ws.append([row or "—", column, message, *(_cell(c.key, cells.get(c.key)) for c in COLUMNS)])
         name = f"{SUBDIR}/{self.job.public_id}-errors.xlsx"
         local = root() / f".tmp-{secrets.token_hex(12)}.xlsx"
-        self._wb.save(local)
+        wb.save(local)
         secure_file(local)
         objectstore.save_file(name, local)  # local storage: moved into place; S3: uploaded (issue 16)
-        self._wb = None
+        self._errors = []
         self.storage_name = name
+
+
+def _cell(key: str, value: Any) -> Any:
+    """A cell as uploaded; text stays text. The ID number is masked (前6后4): the workbook rests on disk and
+    leaves the system, and the row number finds the row in the applicant's own file."""
+    if value is None:
+        return ""
+    if key == "id_number":
+        from skillreg.core.crypto import mask_id_number
+
+        return mask_id_number(str(value).strip()) if len(str(value).strip()) >= 10 else str(value)
+    return value if isinstance(value, str | int | float) and not isinstance(value, bool) else str(value)
 
 
 class ItemResults(Sink):

@@ -269,7 +269,7 @@ def validity_faults(facts: InstitutionFacts, day: dt.date) -> list[tuple[str, st
         out.append(
             (
                 "CERT_DURING_RECTIFICATION",
-                f"{day:%Y-%m-%d} 处于整改期（{_period(*rect)}），整改期内不得开展评价活动（CQ-30）",
+                f"{day:%Y-%m-%d} 处于整改期（{_period(*rect)}），整改期内不得开展评价活动",
             )
         )
     return out
@@ -386,7 +386,7 @@ def check_row(row: int, cells: Mapping[str, Any], facts: InstitutionFacts) -> Ch
                     err(
                         "batch_number",
                         "BATCH_DURING_RECTIFICATION",
-                        f"评价计划的评价日期与整改期（{_period(start, end)}）重叠，整改期内不得开展评价活动（CQ-30）",
+                        f"评价计划的评价日期与整改期（{_period(start, end)}）重叠，整改期内不得开展评价活动",
                     )
                     break
 

@@ -110,7 +110,7 @@ def batch_create(
             if start <= ends_on and (end is None or starts_on <= end):
                 errors.append(
                     ValidationFailed(
-                        "评价日期与整改期重叠，整改期内不得开展评价活动（CQ-30）",
+                        "评价日期与整改期重叠，整改期内不得开展评价活动",
                         code="BATCH_DURING_RECTIFICATION",
                         field="starts_on",
                     )

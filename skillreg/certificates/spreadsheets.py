@@ -89,7 +89,7 @@ def export_rows(certificates: Iterable[Certificate]) -> Iterator[list[Any]]:
             c.holder_name,
             labels.get(c.id_type, c.id_type),
             c.holder_id_masked,
-            c.occupation.code if hasattr(c, "_occupation_cache") else c.occupation_id,
+            c.occupation.code,  # the catalogue code (4-10-01-05), never the row id (issue 11)
             c.occupation_name,
             c.work_type,
             LEVEL_NAMES.get(c.level, c.level),

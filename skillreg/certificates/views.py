@@ -77,7 +77,7 @@ def certificate_list(request: HttpRequest) -> HttpResponse:
 @login_required
 def certificate_export(request: HttpRequest) -> StreamingHttpResponse:
     _form, _filing, qs = _filtered(request)
-    qs = qs.select_related("occupation")
+    qs = qs.select_related("occupation", "batch")
     return csv_streaming_response(
         f"证书清单-{clock.today():%Y%m%d}.csv", EXPORT_HEADERS, export_rows(qs.iterator(2000))
     )

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -95,6 +97,12 @@ def import_progress_json(request: HttpRequest, public_id: str) -> JsonResponse:
     return JsonResponse(import_progress(job))
 
 
+def error_workbook_name(original_name: str, fallback: str) -> str:
+    """ "错误清单-证书.xlsx" for "证书.xlsx" or "证书.csv" — never "证书.xlsx.xlsx" (issue 11)."""
+    stem = Path(original_name).stem if original_name else ""
+    return f"错误清单-{stem or fallback}.xlsx"
+
+
 @login_required
 def import_errors(request: HttpRequest, public_id: str) -> FileResponse:
     _member(request)
@@ -107,7 +115,7 @@ def import_errors(request: HttpRequest, public_id: str) -> FileResponse:
         fh = objectstore.open_file(job.errors_storage_name)
     except objectstore.CorruptFile:
         raise Http404("错误清单不存在") from None
-    response = FileResponse(fh, as_attachment=True, filename=f"错误清单-{job.original_name or job.public_id}.xlsx")
+    response = FileResponse(fh, as_attachment=True, filename=error_workbook_name(job.original_name, str(job.public_id)))
     response["Content-Type"] = XLSX_CONTENT_TYPE
     response["X-Content-Type-Options"] = "nosniff"
     return response

@@ -91,7 +91,13 @@ def make_expert(username: str, display_name: str = "", password: str = PASSWORD)
 
 
 def make_institution_user(
-    username: str, *, region_code: str = "500238", name: str = "", seed: int = 1, password: str = PASSWORD
+    username: str,
+    *,
+    region_code: str = "500238",
+    name: str = "",
+    seed: int = 1,
+    password: str = PASSWORD,
+    contact_name: str = "张联系",
 ) -> Any:
     from skillreg.institutions.services import unit_register
 
@@ -100,15 +106,15 @@ def make_institution_user(
         uscc=make_uscc(region_code, seed=seed),
         region_code=region_code,
         address="测试路1号",
-        contact_name="张联系",
+        contact_name=contact_name,
         contact_phone="13800138000",
         username=username,
         password=password,
     )
 
 
-# A county code per province that was valid for people born in the late 1990s (IDs carry the
-# birthplace as it was then, and python-stdnum checks it).
+# A county code per province for ID numbers of test people (any code of the GB/T 2260 table of any year is
+# valid, whatever the birth year: see core.validators.clean_id_number).
 ID_DIVISIONS = {"50": "500238", "34": "340403", "52": "520102"}
 
 

@@ -1,4 +1,9 @@
-"""Identifier checks for Chinese registers, on python-stdnum. Each failure is a Chinese message."""
+"""Identifier checks for Chinese registers, on python-stdnum. Each failure is a Chinese message.
+
+ID numbers (GB 11643) are *not* checked with ``stdnum.cn.ric.validate``: it refuses an address code that did not
+exist in the holder's birth year, yet the address code is the place of registration, which can postdate the birth
+(every Chongqing 50xxxx code dates from 1997, and 500238199001011238 is a valid number). See ``clean_id_number``.
+"""
 
 from __future__ import annotations
 
@@ -6,6 +11,7 @@ import datetime as dt
 import re
 
 from stdnum import exceptions as stdnum_exc
+from stdnum import numdb
 from stdnum.cn import ric, uscc
 
 from .errors import ValidationFailed
@@ -43,30 +49,52 @@ def clean_uscc(value: str, *, field: str = "uscc", region_code: str | None = Non
     return code
 
 
+def division_ever_existed(code: str) -> bool:
+    """True when ``code`` is a county-level code of the GB/T 2260 table of any year (python-stdnum's historical
+    table, which carries every code since 1980 with the years it was in use) — whatever the years."""
+    if len(code) != 6 or not code.isdigit():
+        return False
+    parts = numdb.get("cn/loc").info(code)
+    return len(parts) == 2 and bool(parts[1][1].get("county"))
+
+
 def clean_id_number(value: str, *, field: str = "id_number", today: dt.date | None = None) -> str:
-    """Validate an 18-digit 居民身份证号码: check digit, real birth date not in the future, age ≤ 120."""
-    raw = (value or "").strip().upper()
+    """Validate an 18-digit 居民身份证号码 (GB 11643-1999): 17 digits and the check digit, a real birth date not
+    in the future (age ≤ 120), and an address code that exists in the GB/T 2260 table of *any* year.
+
+    Never the birth-year rule of ``stdnum.cn.ric``: the address code is where the number was registered, which
+    may be a division created after the birth (500238199001011238, Wuxi County, Chongqing, is valid)."""
+    raw = re.sub(r"\s", "", value or "").upper()
     if re.fullmatch(r"\d(\.\d+)?E\+\d+", raw):
         raise ValidationFailed(
             "身份证号码被表格软件转成了科学计数法，请将该列设置为文本后重新填写",
             code="ID_SCIENTIFIC_NOTATION",
             field=field,
         )
+    if len(raw) != 18:
+        raise ValidationFailed("身份证号码应为18位", code="ID_INVALID_LENGTH", field=field)
+    if not raw[:17].isdigit() or not (raw[17].isdigit() or raw[17] == "X"):
+        raise ValidationFailed(
+            "身份证号码格式不正确（前17位为数字，末位为数字或X）", code="ID_INVALID_FORMAT", field=field
+        )
+    if raw[-1] != ric.calc_check_digit(raw):
+        raise ValidationFailed("身份证号码校验位错误，请核对", code="ID_INVALID_CHECKSUM", field=field)
     try:
-        number = ric.validate(raw)
-        birth = ric.get_birth_date(number)
-    except stdnum_exc.InvalidLength:
-        raise ValidationFailed("身份证号码应为18位", code="ID_INVALID_LENGTH", field=field) from None
-    except stdnum_exc.InvalidChecksum:
-        raise ValidationFailed("身份证号码校验位错误，请核对", code="ID_INVALID_CHECKSUM", field=field) from None
-    except stdnum_exc.ValidationError:
-        raise ValidationFailed("身份证号码格式或出生日期不正确", code="ID_INVALID_FORMAT", field=field) from None
+        birth = dt.date(int(raw[6:10]), int(raw[10:12]), int(raw[12:14]))
+    except ValueError:
+        raise ValidationFailed("身份证号码中的出生日期不正确", code="ID_INVALID_BIRTH_DATE", field=field) from None
     today = today or dt.date.today()
     if birth > today:
         raise ValidationFailed("身份证号码中的出生日期晚于今天", code="ID_BIRTH_IN_FUTURE", field=field)
     if (today.year - birth.year) > 120:
         raise ValidationFailed("身份证号码中的出生日期不合理", code="ID_IMPLAUSIBLE_AGE", field=field)
-    return number
+    if not division_ever_existed(raw[:6]):
+        raise ValidationFailed(
+            f"身份证号码前6位地址码（{raw[:6]}）不是有效的行政区划代码，请核对",
+            code="ID_INVALID_DIVISION",
+            field=field,
+        )
+    return raw
 
 
 def clean_phone(value: str, *, field: str = "phone", required: bool = True) -> str:

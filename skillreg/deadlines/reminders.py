@@ -87,7 +87,7 @@ def case_reminders(clocks: Iterable[RunningClock], *, today: dt.date, cache: Due
     for (app_id, due), rcs in due_soon.items():
         app = apps[app_id]
         labels = "；".join(sorted({rc.limit.label for rc in rcs}))
-        rules = "、".join(sorted({rc.limit.requirement for rc in rcs}))
+        rules = "；".join(sorted({rc.limit.basis for rc in rcs}))  # 文号 and article, never an ID (issue 11)
         start = rcs[0].start
         flag = "（暂定：所跨年度放假安排未确认）" if any(rc.due.provisional for rc in rcs) else ""
         key = f"case-due:{app_id}:{start.isoformat()}:{due.isoformat()}"
@@ -99,7 +99,7 @@ def case_reminders(clocks: Iterable[RunningClock], *, today: dt.date, cache: Due
         if own:
             text = (
                 f"您的申请（{app['number'] or ''}）补正期限至 {due:%Y-%m-%d} 届满，"
-                f"逾期未补正的视为放弃申请（CQ-10）。{flag}"
+                f"逾期未补正的视为放弃申请（{own[0].limit.basis}）。{flag}"
             )
             link = _url("apply:detail", pid=app["public_id"])
             notices += [Notice(uid, key, "补正期限提醒", text, link) for uid in institution.get(app["unit_id"], [])]
@@ -131,7 +131,7 @@ def renewal_reminders(*, today: dt.date, resolver: LimitResolver, cache: DueCach
     for pk, unit_id, name, code, filed_on, valid_to, limit, due, mark in candidates:
         if renewal_outcome(filed_on, valid_to, renewals.get(unit_id, []))[0] in ("pending", "renewed"):
             continue
-        rule = f"（{limit.requirement}：{limit.label}）" if limit else ""
+        rule = f"（{limit.label}，{limit.basis}）" if limit else ""
         body = (
             f"{name}（备案编码 {code}）备案有效期至 {valid_to:%Y-%m-%d}。需要延续的，请于 {due.date:%Y-%m-%d} 前"
             f"提交延续申请{rule}；有效期满未申请延续的，评价资格自动终止。"
@@ -164,7 +164,7 @@ def report_window_reminders(*, today: dt.date) -> list[Notice]:
         body = (
             f"{name}：请于 {ob.opens:%Y-%m-%d} 至 {ob.due:%Y-%m-%d} 期间"
             f"向{w.submit_to or '备案机关'}报送{years}工作总结"
-            f"（{w.requirement}：{w.source.document}{w.source.article}）。"
+            f"（{w.source.document}{w.source.article}）。"
         )
         key = f"report-window:{w.id}:{ob.opens.isoformat()}:{pk}"
         notices += [Notice(uid, key, f"年度工作总结报送窗口已开启（{years}）", body) for uid in users.get(unit_id, [])]

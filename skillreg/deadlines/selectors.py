@@ -127,6 +127,7 @@ class DueRow:
     provisional: bool
     status: str
     outcome_pending: bool = False
+    bases: list[str] = field(default_factory=list)  # document and article, what pages show (issue 11)
 
 
 @dataclass
@@ -167,6 +168,7 @@ def dashboard(user: Any, *, today: dt.date | None = None) -> Dashboard:
             provisional=any(rc.due.provisional for rc in rcs),
             status=classify(due, today, board.at_risk_until),
             outcome_pending=any(rc.limit.on_expiry for rc in rcs),
+            bases=sorted({rc.limit.basis for rc in rcs}),
         )
         bucket = {"due_today": board.due_today, "overdue": board.overdue, "at_risk": board.at_risk}.get(row.status)
         if bucket is not None:

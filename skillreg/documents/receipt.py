@@ -10,7 +10,7 @@ from __future__ import annotations
 import datetime as dt
 import io
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
 from reportlab.lib import colors
@@ -230,5 +230,20 @@ def render_receipt_pdf(data: ReceiptData) -> bytes:
         Spacer(1, 24),
         _p(f"本回执由{settings.SKILLREG_SITE_NAME}生成，备案信息以系统公开查询结果为准。", st["small"]),
     ]
-    doc.build(story)
+    doc.build(story, canvasmaker=_dated_canvas(data.filed_on))
     return buffer.getvalue()
+
+
+def _dated_canvas(day: dt.date) -> Any:
+    """A canvas whose PDF creation/modification date is the filing date (Asia/Shanghai midnight), not the
+    2000-01-01 that reportlab's invariant mode writes (issue 11). The file stays byte-for-byte reproducible."""
+    from reportlab.pdfgen.canvas import Canvas
+
+    stamp = f"D:{day:%Y%m%d}000000+08'00'"
+
+    class DatedCanvas(Canvas):
+        def __init__(self, *args: Any, **kwargs: Any) -> None:
+            super().__init__(*args, **kwargs)
+            self._doc.setDateFormatter(lambda *_parts: stamp)
+
+    return DatedCanvas

@@ -65,7 +65,13 @@ def check_profile(request: HttpRequest):
         name = sorted(unknown)[0]
         return Status(400, {"code": "unknown_field", "message": f"未知字段“{name}”", "field": name})
     try:
-        on = parse_date(body["on"]) if body.get("on") is not None else _today()
+        profile = body["profile"]
+        if body.get("on") is not None:
+            on = parse_date(body["on"])
+        elif isinstance(profile, dict) and profile.get("on") is not None:
+            on = parse_date(str(profile["on"]), field="profile.on")
+        else:
+            on = _today()
         if body.get("region") is not None and not isinstance(body["region"], str):
             raise ProfileError("region_invalid", "地区代码应为字符串", field="region")
         record = check(body["profile"], on=on, region=body.get("region"))

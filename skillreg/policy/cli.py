@@ -22,7 +22,7 @@ from .engine import check
 from .errors import PolicyError, ProfileError
 from .lint import lint
 from .loader import REPO_ROOT, LoadedPack, default_packset
-from .schema import TimeLimit, iter_leaves
+from .schema import AllOf, AnyOf, TimeLimit, iter_leaves
 from .simulate import iter_profiles, simulate
 
 MARK = {"pass": "✔", "fail": "✘", "missing": "？", "needs_review": "☐"}
@@ -35,6 +35,15 @@ def parse_date(text: str | None, field: str = "on") -> dt.date:
         return dt.date.fromisoformat(text)
     except ValueError:
         raise ProfileError("invalid_date", f"日期“{text}”无效，应为 YYYY-MM-DD", field=field) from None
+
+
+def decision_date(given: str | None, profile: Any) -> dt.date:
+    """``--on`` if given, else the profile's own ``on`` (documented in application-profile.md), else today."""
+    if given is not None:
+        return parse_date(given)
+    if isinstance(profile, dict) and profile.get("on") is not None:
+        return parse_date(str(profile["on"]), field="on")
+    return dt.date.today()
 
 
 def configure_parser(parser: argparse.ArgumentParser) -> None:
@@ -78,7 +87,7 @@ def cmd_check(args: argparse.Namespace, out: TextIO) -> int:
         raise ProfileError("file_unreadable", f"无法读取文件 {path}（{exc.strerror}）", field="file") from None
     except ValueError as exc:
         raise ProfileError("invalid_json", f"{path} 不是有效的 JSON：{exc}", field="file") from None
-    record = check(data, on=parse_date(args.on), region=args.region)
+    record = check(data, on=decision_date(args.on, data), region=args.region)
     if args.format == "json":
         _dump(record, out)
         return 0
@@ -97,21 +106,27 @@ def cmd_check(args: argparse.Namespace, out: TextIO) -> int:
     return 0
 
 
-def _describe_check(check_: Any) -> str:
-    parts = []
-    for leaf in iter_leaves(check_):
-        if leaf.is_ is not None:
-            parts.append(f"{leaf.fact} 为 {str(leaf.is_).lower()}")
-        elif leaf.includes is not None:
-            parts.append(f"{leaf.fact} 包含 {', '.join(leaf.includes)}")
-        elif leaf.in_ is not None:
-            parts.append(f"{leaf.fact} 属于 {', '.join(leaf.in_)}")
-        elif leaf.linear is not None:
-            parts.append(f"{leaf.fact} {leaf.op} {leaf.linear.base} + {leaf.linear.step} × 增加的职业数")
-        else:
-            parts.append(f"{leaf.fact} {leaf.op} {leaf.param}")
-    kind = "all" if hasattr(check_, "all") else "any" if hasattr(check_, "any") else "leaf"
-    return {"all": "全部满足：", "any": "满足其一：", "leaf": ""}[kind] + "；".join(parts)
+def _describe_leaf(leaf: Any) -> str:
+    if leaf.is_ is not None:
+        return f"{leaf.fact} 为 {str(leaf.is_).lower()}"
+    if leaf.includes is not None:
+        return f"{leaf.fact} 包含 {', '.join(leaf.includes)}"
+    if leaf.in_ is not None:
+        return f"{leaf.fact} 属于 {', '.join(leaf.in_)}"
+    if leaf.linear is not None:
+        return f"{leaf.fact} {leaf.op} {leaf.linear.base} + {leaf.linear.step} × 增加的职业数"
+    return f"{leaf.fact} {leaf.op} {leaf.param}"
+
+
+def _describe_check(check_: Any, nested: bool = False) -> str:
+    """A check as text, keeping its nesting: "满足其一：a；（全部满足：b；c）" — a nested all/any is never flattened
+    into its parent (issue 11: GZ-6.3 read as if "new occupation" alone passed, without its 200 person-times)."""
+    if isinstance(check_, AllOf | AnyOf):
+        head = "全部满足：" if isinstance(check_, AllOf) else "满足其一："
+        children = check_.all if isinstance(check_, AllOf) else check_.any
+        text = head + "；".join(_describe_check(c, nested=True) for c in children)
+        return f"（{text}）" if nested else text
+    return _describe_leaf(check_)
 
 
 def cmd_explain(args: argparse.Namespace, out: TextIO) -> int:
@@ -266,12 +281,29 @@ def run(args: argparse.Namespace, out: TextIO | None = None, err: TextIO | None 
         return 2
 
 
+def silence_stdout() -> None:
+    """After a broken pipe: point stdout at /dev/null so that the interpreter's final flush is silent."""
+    import os
+
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+    except (OSError, ValueError):
+        pass
+
+
 def main(argv: list[str] | None = None, out: TextIO | None = None, err: TextIO | None = None) -> int:
     parser = argparse.ArgumentParser(
         prog="policy", description="skillreg rule packs: check, explain, list, lint, simulate"
     )
     configure_parser(parser)
-    return run(parser.parse_args(argv), out, err)
+    try:
+        code = run(parser.parse_args(argv), out, err)
+        (out or sys.stdout).flush()
+        return code
+    except BrokenPipeError:
+        silence_stdout()
+        return 1
 
 
 if __name__ == "__main__":  # pragma: no cover

@@ -45,16 +45,59 @@ class CompiledRule:
     signature: str  # same signature ⇒ same outcome for any profile (used by what-if to share work)
 
 
-def _compile_leaf(leaf: Leaf, params: dict[str, Any]) -> CheckFn:
+# Facts whose meaning depends on the document that asks: "registered in *this* region" (CQ-7.1, WX-2). Each
+# pack's leaf reads the answer for its own region (``registered_in[<pack region>]``), falling back to the plain
+# fact; a county pack and its city's pack are judged separately (issue 11).
+REGION_RELATIVE = {"registered_in_region": "registered_in"}
+
+
+def region_key(fact: str, region: str) -> str:
+    return f"{REGION_RELATIVE[fact]}@{region}"
+
+
+def _compile_leaf(leaf: Leaf, params: dict[str, Any], where: tuple[str, str] | None = None) -> CheckFn:
     spec = fact_catalog()[leaf.fact]
     idx = SCOPE_INDEX[spec.scope]
     name = leaf.fact
     unit = UNITS.get(spec.unit or "", "")
+    label = spec.label
+    extra_detail: dict[str, Any] = {}
+    if name in REGION_RELATIVE and where is not None:
+        region, region_name = where
+        fallback, name = name, region_key(name, region)
+        label = f"在{region_name}依法登记"
+        extra_detail = {"region": region}
+        if leaf.is_ is not None:
+            expected_rr = leaf.is_
+
+            def fn_region(ctx: tuple, sink: list | None) -> int:
+                v = ctx[0].get(name)
+                if v is None:
+                    v = ctx[0].get(fallback)
+                st = MISSING if v is None else (PASS if v is expected_rr else FAIL)
+                if sink is not None:
+                    sink.append(
+                        {
+                            "fact": fallback,
+                            "scope": "institution",
+                            "label": label,
+                            "test": "is",
+                            "actual": v,
+                            "required": expected_rr,
+                            "unit": None,
+                            "unit_label": "",
+                            "outcome": STATUS[st],
+                            **extra_detail,
+                        }
+                    )
+                return st
+
+            return fn_region
 
     template = {
         "fact": name,
         "scope": spec.scope,
-        "label": spec.label,
+        "label": label,
         "test": "",
         "actual": None,
         "required": None,
@@ -170,11 +213,12 @@ def _compile_leaf(leaf: Leaf, params: dict[str, Any]) -> CheckFn:
     return fn_cmp
 
 
-def compile_check(check: Any, params: dict[str, Any]) -> CheckFn:
+def compile_check(check: Any, params: dict[str, Any], where: tuple[str, str] | None = None) -> CheckFn:
+    """``where``: (region code, region name) of the pack the check belongs to, for region-relative facts."""
     if isinstance(check, Leaf):
-        return _compile_leaf(check, params)
+        return _compile_leaf(check, params, where)
     if isinstance(check, AllOf):
-        children = tuple(compile_check(c, params) for c in check.all)
+        children = tuple(compile_check(c, params, where) for c in check.all)
 
         def fn_all(ctx: tuple, sink: list | None) -> int:
             result = PASS
@@ -191,7 +235,7 @@ def compile_check(check: Any, params: dict[str, Any]) -> CheckFn:
         return fn_all
     if not isinstance(check, AnyOf):  # pragma: no cover - the schema admits only these three
         raise TypeError(f"unknown check node {type(check).__name__}")
-    children = tuple(compile_check(c, params) for c in check.any)
+    children = tuple(compile_check(c, params, where) for c in check.any)
 
     def fn_any(ctx: tuple, sink: list | None) -> int:
         result = FAIL
@@ -231,6 +275,8 @@ def _signature(cond: Condition, md: Any, params: dict[str, Any]) -> str:
             [str(t) for t in md.evaluation_types],
             [str(a) for a in md.default_application_types],
             [[n, params[n].value] for n in names],
+            # a region-relative fact makes the same condition in two regions two different rules
+            str(md.region) if any(leaf.fact in REGION_RELATIVE for leaf in iter_leaves(cond.check)) else "",
         ],
         ensure_ascii=False,
         sort_keys=True,
@@ -249,6 +295,7 @@ def compile_composition(comp: Composition) -> list[CompiledRule]:
     rules = []
     for cond, lp in comp.conditions:
         md = lp.pack.metadata
+        where = (str(md.region), str(md.region_name or md.region))
         rules.append(
             CompiledRule(
                 id=cond.id,
@@ -258,8 +305,8 @@ def compile_composition(comp: Composition) -> list[CompiledRule]:
                 kinds=frozenset(str(k) for k in cond.kinds or md.kinds),
                 types=frozenset(str(t) for t in cond.evaluation_types or md.evaluation_types),
                 app_types=frozenset(str(a) for a in cond.application_types or md.default_application_types),
-                when=compile_check(cond.when, params) if cond.when is not None else None,
-                check=compile_check(cond.check, params) if cond.check is not None else None,
+                when=compile_check(cond.when, params, where) if cond.when is not None else None,
+                check=compile_check(cond.check, params, where) if cond.check is not None else None,
                 review=cond.review,
                 citation=citation_of(cond, lp),
                 pack_id=md.id,

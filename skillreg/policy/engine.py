@@ -47,6 +47,8 @@ def contexts(
     profile: Profile, on: dt.date
 ) -> tuple[dict[str, Any], list[tuple[int, ScopeLine, dict[str, Any], dict[int, dict[str, Any]], str, list[int]]]]:
     inst = dict(profile.facts.__dict__)
+    for code, answer in (profile.facts.registered_in or {}).items():
+        inst[f"registered_in@{code}"] = answer
     count = len(profile.scope)
     inst["occupation_count"] = count
     inst["extra_occupations"] = max(0, count - 1)
@@ -156,6 +158,8 @@ def quick_verdict(
 
 def _field_path(check: dict, subject: tuple | None) -> str:
     name, scope = check["fact"], check["scope"]
+    if check.get("region"):
+        return f"facts.registered_in.{check['region']}"
     if scope == "institution":
         return "scope" if name in ("occupation_count", "all_new_occupations") else f"facts.{name}"
     i, _line, level = subject  # type: ignore[misc]
@@ -181,7 +185,9 @@ def _message(outcome: str, checks: list[dict], rule: CompiledRule, missing: list
     if outcome == "needs_review":
         return rule.review or rule.title
     if outcome == "missing":
-        return "缺少事实：" + "；".join(missing)
+        # What the applicant has not yet stated, by its Chinese label (issue 11: no fact paths shown).
+        labels = list(dict.fromkeys(c["label"] for c in checks if c["outcome"] == "missing")) or missing
+        return "尚未填写：" + "；".join(labels)
     if len(checks) == 1:
         relevant = checks
     else:

@@ -88,6 +88,12 @@ class InstitutionFacts(_Facts):
     # basic standing
     independent_legal_person: StrictBool | None = fact("具有独立法人资格")
     registered_in_region: StrictBool | None = fact("在受理地区依法登记")
+    # "Registered here" is asked per document: a county document and its city's document each require
+    # registration in *their own* region (在巫溪县依法登记 ≠ 在重庆市依法登记). Keys are the packs' region codes;
+    # a region without an answer falls back to ``registered_in_region`` (issue 11).
+    registered_in: dict[Annotated[str, Field(pattern=r"^\d{6}$")], StrictBool] | None = fact(
+        "在各文件所辖地区依法登记（按地区分别回答）"
+    )
     violation_or_dishonesty_record: StrictBool | None = fact("有违法违规、失信等不良记录")
     legal_form: LegalForm | None = fact("单位类型（企业/事业单位/社会团体/民办非企业单位）")
     # premises
@@ -128,8 +134,8 @@ class InstitutionFacts(_Facts):
     head_has_level2_certificate: StrictBool | None = fact("负责人具有二级及以上国家职业资格（技能等级）")
     head_years_experience: Num | None = fact("负责人教育培训考评从业年限", "years")
     # rules, systems, technical base
-    management_rules: list[ManagementRule] | None = fact("已制定的管理制度（代码）")
-    information_systems: list[InformationSystem] | None = fact("已建立的信息系统（代码）")
+    management_rules: list[ManagementRule] | None = fact("已制定的管理制度")
+    information_systems: list[InformationSystem] | None = fact("已建立的信息系统")
     question_bank_updated_yearly: StrictBool | None = fact("题库每年动态更新")
     has_implementation_plan: StrictBool | None = fact("已制定职业技能等级认定实施方案")
     stable_funding: StrictBool | None = fact("有稳定经费保障")
@@ -221,6 +227,10 @@ class Profile(BaseModel):
     kind: InstitutionKind
     evaluation_types: list[EvaluationType] = Field(min_length=1)
     application_type: ApplicationType = ApplicationType.filing
+    on: dt.date | None = Field(
+        default=None,
+        description="决定日期 YYYY-MM-DD（可选）：选择当日施行的规则包；命令行 --on 或接口的 on 优先，缺省为今天",
+    )
     scope: list[ScopeLine] = Field(min_length=1)
     facts: InstitutionFacts = Field(default_factory=InstitutionFacts)
 
@@ -270,7 +280,7 @@ class Profile(BaseModel):
 class FactSpec:
     name: str
     scope: str  # institution | occupation | level
-    type: str  # bool | number | integer | enum | enum_list | date
+    type: str  # bool | number | integer | enum | enum_list | date | region_map
     unit: str | None
     label: str
     choices: tuple[str, ...] = ()
@@ -308,7 +318,9 @@ def _describe(name: str, info: Any, scope: str) -> FactSpec:
             kind = "enum_list" if text.startswith("list") or "list[" in text else "enum"
             break
     else:
-        if "bool" in text:
+        if text.startswith("dict") or "dict[" in text:
+            kind = "region_map"
+        elif "bool" in text:
             kind = "bool"
         elif "date" in text:
             kind = "date"

@@ -159,6 +159,26 @@ def used_facts(region: str, kind: str, on: dt.date = SAMPLE_DATE, packset: PackS
     return names
 
 
+def registration_regions(
+    region: str, kind: str, on: dt.date = SAMPLE_DATE, packset: PackSet | None = None
+) -> list[tuple[str, str]]:
+    """(region code, region name) of every composed pack whose conditions for ``kind`` ask "registered in this
+    region" — each is a separate question (registered_in[code]), general → specific."""
+    from .compiler import REGION_RELATIVE
+
+    comp = (packset or default_packset()).compose(region, on)
+    out: list[tuple[str, str]] = []
+    for cond, lp in comp.conditions:
+        if kind not in (cond.kinds or lp.pack.metadata.kinds):
+            continue
+        if any(leaf.fact in REGION_RELATIVE for leaf in iter_leaves(cond.check) + iter_leaves(cond.when)):
+            md = lp.pack.metadata
+            item = (str(md.region), str(md.region_name or md.region))
+            if item not in out:
+                out.append(item)
+    return out
+
+
 def sample_profile(jurisdiction: str, kind: str, minimal: bool = True) -> dict[str, Any]:
     region = JURISDICTIONS[jurisdiction]
     data = full_profile(region, kind)

@@ -124,3 +124,18 @@ def _save(page, node: pytest.Item, name: str) -> Path:  # type: ignore[no-untype
     path = SCREENSHOTS / f"{slug}.png"
     page.screenshot(path=str(path), full_page=True)
     return path
+
+
+@pytest.fixture
+def journey(request: pytest.FixtureRequest, page):  # type: ignore[no-untyped-def]
+    """The journey harness (``tests/e2e/journey.py``): fails on server/console/asset errors, English and internal
+    identifiers on the page; ``journey.step(name)`` checks the page and keeps a screenshot of every step."""
+    from django.db import connection
+
+    from .journey import Journey
+
+    j = Journey(page, f"{request.node.name}-{connection.vendor}", SCREENSHOTS)
+    yield j
+    call = request.node.stash.get(_reports_key, {}).get("call")
+    if call is not None and call.passed:
+        j.finish()

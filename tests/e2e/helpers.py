@@ -14,14 +14,14 @@ from playwright.sync_api import expect
 from skillreg.core import testing
 
 
-def login(page, username: str) -> None:
+def login(page, username: str, password: str = testing.PASSWORD) -> None:
     """Sign in with the password and, for staff, the second factor: enrol an authenticator the first time
     (reading the secret off the page, as a person would type it into the app), then a code each time."""
     from django_otp.plugins.otp_totp.models import TOTPDevice
 
     page.goto("/accounts/login/")
     page.fill("#id_username", username)
-    page.fill("#id_password", testing.PASSWORD)
+    page.fill("#id_password", password)
     page.click("button[type=submit]")
     expect(page.locator("header .who")).to_be_visible()
     if "/accounts/otp/setup/" in page.url:

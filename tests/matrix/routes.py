@@ -51,7 +51,8 @@ def everyone(status: int, **kw: Any) -> Route:
     return R(default=status, anon=status, **kw)
 
 
-OTP_ROLES = {"staff": 200, "admin": 200, "security_admin": 200, "audit_admin": 200}
+# experts too (issue 11)
+OTP_ROLES = {"staff": 200, "expert": 200, "admin": 200, "security_admin": 200, "audit_admin": 200}
 SIGNED_IN = dict.fromkeys(ROLES[1:], 200)
 APP, DRAFT = {"pid": "app"}, {"pid": "draft"}
 

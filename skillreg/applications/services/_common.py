@@ -63,7 +63,7 @@ def transition(
     old_state = application.state
     for k, v in values.items():
         setattr(application, k, v)
-    Event.objects.create(
+    event = Event.objects.create(
         application=application,
         action=action,
         from_state=old_state,
@@ -84,4 +84,7 @@ def transition(
         after={"state": new_state, "reason": reason, "basis": basis, **(data or {})},
         rule=t.rule if t.actor == "system" else "",
     )
+    from ..notices import applicant_notices
+
+    applicant_notices(application, action, event)
     return t

@@ -87,7 +87,7 @@ def _pydantic_errors(errs: _Errors, exc: PydanticValidationError, prefix: str) -
         errs.add(f"{prefix}.{loc}" if loc else prefix, f"{loc or prefix}：{e['msg']}", "FACT_INVALID")
 
 
-def application_save_draft(
+def application_check_draft(
     *,
     actor: Any,
     data: dict[str, Any],
@@ -96,16 +96,25 @@ def application_save_draft(
     scope: list[dict[str, Any]],
     facts: dict[str, Any],
     application: Application | None = None,
-    public_id: Any = None,
-) -> Application:
-    """Create or replace a draft (or, during a supplement, the application being supplemented).
+) -> None:
+    """Every error a save of this draft would report, at once (``ValidationFailed`` with ``errors``); writes
+    nothing. The form calls it when some fields are already wrong, so that the applicant sees every error in one
+    round (issue 11)."""
+    _validated_draft(
+        actor=actor, data=data, people=people, equipment=equipment, scope=scope, facts=facts, application=application
+    )
 
-    Everything given is validated first; on any error nothing is written and every error is
-    reported at once, each with its field.
-    """
-    if application is None and public_id is not None:
-        # The same new-draft form posted twice saves one draft, not two.
-        application = Application.objects.filter(public_id=public_id, unit_id=getattr(actor, "unit_id", None)).first()
+
+def _validated_draft(
+    *,
+    actor: Any,
+    data: dict[str, Any],
+    people: list[dict[str, Any]],
+    equipment: list[dict[str, Any]],
+    scope: list[dict[str, Any]],
+    facts: dict[str, Any],
+    application: Application | None,
+) -> dict[str, Any]:
     if application is None:
         if not is_institution(actor) or not actor.unit_id:
             raise ValidationFailed("只有机构用户可以填写备案申请", code="NOT_APPLICANT")
@@ -163,10 +172,53 @@ def application_save_draft(
     codes = {p.get("occupation_code") for p in people if p.get("occupation_code")}
     codes |= {s.get("occupation_code") for s in scope}
     occupations = {o.code: o for o in Occupation.objects.filter(code__in=[c for c in codes if c])}
-    person_rows = _clean_people(people, occupations, errs)
+    # A phone shown masked and posted back unchanged keeps the stored number (rows are matched by name).
+    known_phones = (
+        {(p.name, mask_phone(p.phone)): p.phone for p in application.people.all() if p.phone} if application else {}
+    )
+    person_rows = _clean_people(people, occupations, errs, known_phones)
     equipment_rows = _clean_equipment(equipment, errs)
     scope_rows = _clean_scope(scope, occupations, types, errs)
     errs.raise_if_any()
+    return {
+        "clean": clean,
+        "kind": kind,
+        "types": types,
+        "ownership": ownership,
+        "coverage": coverage,
+        "region": region,
+        "pii": pii,
+        "people": person_rows,
+        "equipment": equipment_rows,
+        "scope": scope_rows,
+    }
+
+
+def application_save_draft(
+    *,
+    actor: Any,
+    data: dict[str, Any],
+    people: list[dict[str, Any]],
+    equipment: list[dict[str, Any]],
+    scope: list[dict[str, Any]],
+    facts: dict[str, Any],
+    application: Application | None = None,
+    public_id: Any = None,
+) -> Application:
+    """Create or replace a draft (or, during a supplement, the application being supplemented).
+
+    Everything given is validated first; on any error nothing is written and every error is
+    reported at once, each with its field.
+    """
+    if application is None and public_id is not None:
+        # The same new-draft form posted twice saves one draft, not two.
+        application = Application.objects.filter(public_id=public_id, unit_id=getattr(actor, "unit_id", None)).first()
+    v = _validated_draft(
+        actor=actor, data=data, people=people, equipment=equipment, scope=scope, facts=facts, application=application
+    )
+    clean, pii, kind, types = v["clean"], v["pii"], v["kind"], v["types"]
+    ownership, coverage, region = v["ownership"], v["coverage"], v["region"]
+    person_rows, equipment_rows, scope_rows = v["people"], v["equipment"], v["scope"]
 
     now = clock.now()
     with transaction.atomic():
@@ -214,7 +266,10 @@ def application_save_draft(
 
 
 def _clean_people(
-    people: list[dict[str, Any]], occupations: dict[str, Occupation], errs: _Errors
+    people: list[dict[str, Any]],
+    occupations: dict[str, Occupation],
+    errs: _Errors,
+    known_phones: dict[tuple[str, str], str] | None = None,
 ) -> list[dict[str, Any]]:
     rows = []
     for i, p in enumerate(people):
@@ -236,7 +291,10 @@ def _clean_people(
             "level": None,
             "phone": "",
         }
-        if p.get("phone"):
+        known = (known_phones or {}).get((name, str(p.get("phone") or "").strip()))
+        if known:
+            row["phone"] = known
+        elif p.get("phone"):
             try:
                 row["phone"] = clean_phone(str(p["phone"]), field=f"{f}.phone")
             except ValidationFailed as exc:

@@ -267,9 +267,7 @@ def application_file(
     if (application.route or {}).get("publicity_required"):
         pub = getattr(application, "publicity", None)
         if pub is None or pub.closed_at is None:
-            raise TransitionNotAllowed(
-                "社会培训评价组织须经择优遴选并公示期满后方可备案（CQ-11）", code="PUBLICITY_REQUIRED"
-            )
+            raise TransitionNotAllowed("社会培训评价组织须经择优遴选并公示期满后方可备案", code="PUBLICITY_REQUIRED")
     record = evaluate_application(application)
     if settings.SKILLREG_FILING_REQUIRES_ELIGIBLE:
         blocking = [r for r in record["results"] if r["outcome"] in ("fail", "missing")]

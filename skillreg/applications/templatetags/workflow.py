@@ -37,14 +37,27 @@ def state_label(state: str) -> str:
 
 @register.filter
 def event_details(data: Any) -> list[str]:
-    """Readable lines for an event's data (lists joined, internal keys named in Chinese)."""
+    """Readable lines for an event's data: keys named in Chinese, authority codes and usernames replaced by
+    names, evaluation methods by their labels; a key this table does not know is not shown (issue 11)."""
     if not isinstance(data, dict):
         return []
+    from skillreg.applications.models import Assessment
+    from skillreg.applications.selectors import display_names
+
+    codes = {str(data[k]) for k in ("authority", "to") if data.get(k)} | {str(c) for c in data.get("route") or []}
+    names = display_names(authority_codes=codes, usernames={str(data["expert"])} if data.get("expert") else set())
+    methods = dict(Assessment.Method.choices)
     lines = []
     for key, value in data.items():
-        if value in (None, "", []):
+        if value in (None, "", []) or key not in DATA_LABELS:
             continue
-        if isinstance(value, list):
+        if key in ("authority", "to", "expert"):
+            value = names.get(str(value), "—")
+        elif key == "route":
+            value = " → ".join(names.get(str(v), "—") for v in value)
+        elif key == "method":
+            value = methods.get(value, "—")
+        elif isinstance(value, list):
             value = "、".join(str(v) for v in value)
-        lines.append(f"{DATA_LABELS.get(key, key)}：{value}")
+        lines.append(f"{DATA_LABELS[key]}：{value}")
     return lines

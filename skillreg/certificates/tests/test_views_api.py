@@ -77,12 +77,13 @@ def test_upload_page_runs_a_small_file_inline_and_offers_the_error_workbook(
     job = ImportJob.objects.get()
     assert response.status_code == 302 and response.url == reverse("certificates:import", args=[job.public_id])
     page = c.get(response.url).content.decode()
-    assert "未导入任何数据" in page and "LEVEL_INVALID" in page
+    assert "未导入任何数据" in page and "等级应为1–5" in page and "LEVEL_INVALID" not in page  # no codes (issue 11)
     progress = c.get(reverse("certificates:import_progress", args=[job.public_id])).json()
     assert progress["finished"] and progress["rows_invalid"] == 1 and progress["status"] == "rejected"
     errors = c.get(reverse("certificates:import_errors", args=[job.public_id]))
     wb = load_workbook(io.BytesIO(b"".join(errors.streaming_content)), read_only=True)
-    assert list(wb.worksheets[0].iter_rows(values_only=True))[1][:3] == (3, "等级", "LEVEL_INVALID")
+    line = list(wb.worksheets[0].iter_rows(values_only=True))[1]
+    assert line[:2] == (3, "等级") and "等级应为1–5" in line[2]  # the reason in Chinese, no code (issue 11)
     other = client
     other.force_login(cert_filing.unit.users.first())
     assert other.get(reverse("certificates:import_errors", args=[job.public_id])).status_code == 200

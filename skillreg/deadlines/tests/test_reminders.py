@@ -42,7 +42,8 @@ def test_renewal_reminders_60_and_30_days_before_the_cq14_deadline(wuxi_institut
     assert sweep_on(D(2026, 11, 1)).reminders == 1
     bodies = list(Message.objects.filter(recipient=wuxi_institution).values_list("body", flat=True))
     assert len(bodies) == 2
-    assert all("2026-12-01" in b and "CQ-14" in b and filing.code in b for b in bodies)
+    assert all("2026-12-01" in b and "渝人社发〔2020〕128号）第十四条" in b and filing.code in b for b in bodies)
+    assert not any("CQ-14" in b for b in bodies)
 
 
 def test_no_renewal_reminder_once_the_institution_has_applied(wuxi_institution, wuxi_officer):
@@ -65,7 +66,8 @@ def test_anhui_report_window_1_to_10_march(hefei_institution, hefei_officer):
     assert sweep_on(D(2026, 3, 10)).reminders == 0
     assert sweep_on(D(2026, 3, 11)).reminders == 0
     message = Message.objects.get()
-    assert "2025年度" in message.subject and "2026-03-01 至 2026-03-10" in message.body and "AH-4.2" in message.body
+    assert "2025年度" in message.subject and "2026-03-01 至 2026-03-10" in message.body
+    assert "皖人社秘〔2020〕64号）四、（二）" in message.body
 
 
 @pytest.mark.req("HN-2")
@@ -76,7 +78,7 @@ def test_huainan_windows_by_end_of_march_and_the_one_off_2023_2024_window(huaina
     # The one-off window: 2023 and 2024 reports by 2025-05-31 (HN-2).
     assert sweep_on(D(2025, 4, 15)).reminders == 1
     once = Message.objects.get(subject__contains="2023年度")
-    assert "2024年度" in once.subject and "2025-05-31" in once.body and "HN-2" in once.body
+    assert "2024年度" in once.subject and "2025-05-31" in once.body and "HN-2" not in once.body
     # From 2026 the yearly Huainan window: by the end of March.
     assert sweep_on(D(2026, 3, 20)).reminders == 1
     assert "2026-03-31" in Message.objects.get(subject__contains="2025年度").body
@@ -97,10 +99,11 @@ def test_supplement_deadline_reminds_the_institution_and_delivers_email_and_sms_
         assert sweep_on(D(2026, 9, 30)).reminders == 2
     with django_capture_on_commit_callbacks(execute=True):
         assert sweep_on(D(2026, 10, 8)).reminders == 0
-    assert sorted(m.to[0] for m in mail.outbox) == ["officer@wuxi.example", "org@wuxi.example"]
-    assert sorted(p for p, _ in sms) == ["13800138000", "13900001111"]
-    assert Message.objects.filter(emailed_at__isnull=False).count() == 2
-    assert "补正期限" in Message.objects.get(recipient=wuxi_institution).body
+    reminders = [m for m in mail.outbox if "期限" in m.subject]  # the applicant's case notices come too (issue 11)
+    assert sorted(m.to[0] for m in reminders) == ["officer@wuxi.example", "org@wuxi.example"]
+    assert sorted(p for p, text in sms if "期限" in text) == ["13800138000", "13900001111"]
+    assert Message.objects.filter(emailed_at__isnull=False, dedupe_key__startswith="case-due:").count() == 2
+    assert "补正期限" in Message.objects.get(recipient=wuxi_institution, dedupe_key__startswith="case-due:").body
 
 
 def test_the_logging_gateway_is_the_default(settings):
@@ -116,4 +119,4 @@ def test_institution_users_only_get_their_own_units_reminders(wuxi_institution, 
     testing.make_staff("wuxi_officer_2", "hrss-500238")
     sweep_on(D(2026, 10, 2))
     assert Message.objects.filter(recipient=other_institution).count() == 0
-    assert Message.objects.filter(recipient=wuxi_institution).count() == 1
+    assert Message.objects.filter(recipient=wuxi_institution, dedupe_key__startswith="renewal:").count() == 1

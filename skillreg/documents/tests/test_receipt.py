@@ -135,3 +135,13 @@ def test_receipt_html_page(client, filing, own_user):
         assert expected in html, expected
     for secret in [factories.LEGAL_REP_ID_NUMBER, factories.LEGAL_REP_PHONE, factories.HEAD_PHONE]:
         assert secret not in html
+
+
+def test_receipt_pdf_is_dated_the_filing_day_and_reproducible(filing):
+    """Not reportlab's invariant 2000-01-01 (issue 11); the same filing gives the same bytes."""
+    data = receipt_data(filing)
+    first = render_receipt_pdf(data)
+    info = PdfReader(io.BytesIO(first)).metadata
+    assert info is not None and info.creation_date is not None
+    assert info.creation_date.date() == data.filed_on
+    assert render_receipt_pdf(data) == first

@@ -21,6 +21,22 @@ class Command(BaseCommand):
         from skillreg.applications.profile import filed_institution_profiles
 
         namespace.profile_source = filed_institution_profiles
-        code = cli.run(namespace, out=self.stdout, err=self.stderr)
+        try:
+            code = cli.run(namespace, out=self.stdout, err=self.stderr)
+            self.stdout.flush()
+        except BrokenPipeError:
+            # ``policy list | head``: the reader left; stop quietly, no traceback (issue 11).
+            cli.silence_stdout()
+            raise SystemExit(1) from None
         if code:
+            if self._from_shell:
+                # The error is already on stderr, once: exit with its status, no second "CommandError" line
+                # (issue 11). call_command still raises CommandError for callers in Python.
+                raise SystemExit(code)
             raise CommandError(f"policy {options['subcommand']} 退出码 {code}", returncode=code)
+
+    _from_shell = False
+
+    def run_from_argv(self, argv):
+        self._from_shell = True
+        super().run_from_argv(argv)
