@@ -21,7 +21,7 @@ from skillreg.core import clock, testing
 from . import services
 from .eligibility import evaluate_application
 from .law import case_law
-from .models import Application, State
+from .models import Application, MaterialKind, State
 from .services._common import transition
 
 DEMO_PASSWORD = "Demo#2026skill"  # noqa: S105 - printed demo logins for the local demo only
@@ -416,8 +416,8 @@ def _load() -> None:
                 application=application,
                 actor=unit_user,
                 kind=kind,
-                fileobj=testing.upload(testing.PDF_BYTES, f"{kind}.pdf"),
-                name=f"演示材料-{kind}.pdf",
+                fileobj=testing.upload(testing.PDF_BYTES, f"{MaterialKind(kind).label}.pdf"),
+                name=f"{MaterialKind(kind).label}.pdf",
             )
         _advance(application, case.state, unit_user, experts)
     User = get_user_model()

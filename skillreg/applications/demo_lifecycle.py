@@ -18,7 +18,7 @@ from skillreg.core import clock, testing
 
 from . import services
 from .demo import DEMO_PASSWORD, _advance, _confirm_all, demo_identity
-from .models import Application, ApplicationType, State
+from .models import Application, ApplicationType, MaterialKind, State
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
 D = dt.date
@@ -66,7 +66,7 @@ def _filed(username: str, name: str, region: str, kind: str, occupations: list, 
                 application=app,
                 actor=user,
                 kind=kind_,
-                fileobj=testing.upload(testing.PDF_BYTES, f"{kind_}.pdf"),
+                fileobj=testing.upload(testing.PDF_BYTES, f"{MaterialKind(kind_).label}.pdf"),
                 name=f"演示材料-{kind_}.pdf",
             )
         _advance(app, State.FILED, user, experts)

@@ -79,6 +79,16 @@ ACTION_LABELS = {
     "rectification.order": "责令整改",
     "unit.register": "注册申报单位",
     "notification.send": "发送通知",
+    "application.change_start": "新建变更备案申请",
+    "application.renewal_start": "新建延续申请",
+    "auth.account_flagged": "账户密码与动态口令均被他人重置（需核实）",
+    "certificate.import.start": "开始导入证书数据",
+    "certificate.import.chunk": "证书数据分批写入",
+    "certificate.import.restart": "证书导入中断后重新开始",
+    "certificate.import.stale": "证书导入中断",
+    "certificate.import.requeue": "证书导入重新排队",
+    "filing.version": "备案内容新版本生效",
+    "rectification.fail": "整改不合格",
 }
 
 OBJECT_LABELS = {
@@ -163,6 +173,28 @@ FIELD_LABELS = {
     "channel": "渠道",
     "recipient": "接收人",
     "subject": "主题",
+    "change_kind": "申请类别",
+    "committed": "已提交写入",
+    "dates": "日期",
+    "effective_from": "生效日期",
+    "effective_on": "生效日期",
+    "errors_count": "错误条数",
+    "estimated_rows": "预计行数",
+    "filing": "备案",
+    "level": "等级",
+    "occupation": "职业（工种）",
+    "rows_created": "新登记条数",
+    "rows_invalid": "错误行数",
+    "rows_read": "读取行数",
+    "rows_unchanged": "未变条数",
+    "rows_valid": "正确行数",
+    "step": "审核环节",
+    "to": "至",
+    "validity_basis": "有效期依据",
+    "wrapup_due_on": "收尾期限",
+    "wrapup_provisional": "收尾期限为暂定",
+    "worker": "处理进程",
+    "number": "编号",
 }
 
 RESULT_LABELS = {"ok": "成功", "refused": "被拒绝", "failed": "失败", "error": "出错"}
@@ -176,10 +208,13 @@ def action_label(action: str) -> str:
     if action in ACTION_LABELS:
         return ACTION_LABELS[action]
     from skillreg.applications.workflow import TRANSITIONS
+    from skillreg.institutions.lifecycle import TRANSITIONS as FILING_TRANSITIONS
 
     prefix, _, name = action.partition(".")
     if prefix == "application" and name in TRANSITIONS:
         return TRANSITIONS[name].label
+    if prefix == "filing" and name in FILING_TRANSITIONS:
+        return FILING_TRANSITIONS[name].label
     return "其他操作"
 
 
@@ -198,7 +233,7 @@ def object_label(object_type: str, object_id: str = "") -> str:
 
 
 def _state_label(value: str) -> str:
-    for loader in (_application_states, _filing_states, _certificate_states):
+    for loader in (_application_states, _filing_states, _certificate_states, _import_states):
         labels = loader()
         if value in labels:
             return labels[value]
@@ -212,6 +247,12 @@ def _application_states() -> dict[str, str]:
         return dict(State.choices)
     except Exception:  # noqa: BLE001
         return {}
+
+
+def _import_states() -> dict[str, str]:
+    from skillreg.certificates.models import ImportStatus
+
+    return dict(ImportStatus.choices)
 
 
 def _certificate_states() -> dict[str, str]:
@@ -243,6 +284,10 @@ def value_text(key: str, value: Any) -> str:
         return "是" if value else "否"
     if key in ("state", "status") and isinstance(value, str):
         return _state_label(value)
+    if key in _AUTHORITY_KEYS and isinstance(value, str | list):
+        names = _authority_names()
+        codes = [value] if isinstance(value, str) else [str(v) for v in value]
+        return " → ".join(names.get(c, "其他机关") for c in codes) or "—"
     if key == "result" and isinstance(value, str):
         return RESULT_LABELS.get(value, value)
     if isinstance(value, str) and key in _CHOICE_KEYS:
@@ -258,14 +303,25 @@ def value_text(key: str, value: Any) -> str:
     return str(value)
 
 
-_CHOICE_KEYS = {"kind", "mode", "method", "recommendation", "role", "institution_kind", "id_type"}
+# Keys whose values are authority codes ("hrss-500238"): shown by the authority's name.
+_AUTHORITY_KEYS = {"authority", "route", "to", "copy_to"}
+
+
+def _authority_names() -> dict[str, str]:
+    from skillreg.accounts.models import Authority
+
+    return dict(Authority.objects.values_list("code", "name"))
+
+
+_CHOICE_KEYS = {"kind", "mode", "method", "recommendation", "role", "institution_kind", "id_type", "change_kind"}
 
 
 def _choice_labels() -> dict[str, str]:
     """Labels of the coded values kept in audit data: material kinds, import modes, evaluation methods …"""
     from skillreg.accounts.models import Role
-    from skillreg.applications.models import Assessment, MaterialKind
+    from skillreg.applications.models import ApplicationType, Assessment, MaterialKind
     from skillreg.certificates.models import IdType, ImportMode
+    from skillreg.deadlines.models import FilingExit
     from skillreg.institutions.models import InstitutionKind
 
     out: dict[str, str] = {}
@@ -277,6 +333,8 @@ def _choice_labels() -> dict[str, str]:
         Role,
         InstitutionKind,
         IdType,
+        ApplicationType,
+        FilingExit.Kind,
     ):
         out.update({str(k): str(v) for k, v in choices.choices})
     return out

@@ -46,3 +46,33 @@ def test_the_viewer_page_shows_no_internal_code(client, audit_admin, wuxi_instit
         assert code not in text, code
     for label in ("动态口令验证", "用户", "状态：已提交", "机构用户", "提交申请"):
         assert label in text, label
+
+
+# Values that are people's own data, shown as they are: login names, file digests, filing and batch numbers.
+_VERBATIM_KEYS = {"username", "expert", "sha256", "code", "number", "uscc", "name", "original_name"}
+
+
+@pytest.mark.django_db
+def test_every_record_the_demo_writes_reads_in_chinese():
+    """The viewer names every action, field and coded value of every record the whole demo writes (filing,
+    change, renewal, exit, certificates, imports) — the lifecycle's records showed "kind: voluntary"."""
+    import re
+
+    from skillreg.applications.demo import load_demo
+    from skillreg.audit import labels
+    from skillreg.audit.models import AuditRecord
+
+    load_demo()
+    problems = set()
+    for r in AuditRecord.objects.all():
+        if labels.action_label(r.action) == "其他操作":
+            problems.add(f"action {r.action}")
+        for data in (r.before, r.after):
+            for key, value in (data or {}).items() if isinstance(data, dict) else ():
+                if labels.field_label(key) == "其他":
+                    problems.add(f"field {key} ({r.action})")
+                if key in _VERBATIM_KEYS:
+                    continue
+                for word in re.findall(r"[A-Za-z_]{3,}", labels.value_text(key, value)):
+                    problems.add(f"value {key}={word} ({r.action})")
+    assert not problems, sorted(problems)
