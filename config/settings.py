@@ -12,6 +12,7 @@ SKILLREG_OLD_DATA_KEYS, SKILLREG_KEY_PROVIDER, SKILLREG_RATE_*.
 SKILLREG_LOCAL_DEMO  set by scripts/run for a loopback address only: DEBUG off (Chinese error pages, real
                static files) with the development keys over plain http on 127.0.0.1; ignored when
                SKILLREG_ENV=production.
+SKILLREG_VALIDITY_YEARS (fallback only where no rule pack sets a validity), SKILLREG_RENEWAL_WINDOW_DAYS (90).
 """
 
 from __future__ import annotations
@@ -305,8 +306,12 @@ SKILLREG_PDF_FONT_CANDIDATES = [
 # --- Statutory clock ------------------------------------------------------------------------
 # 民法典 第二百零三条: a calendar-day limit ending on a rest day ends on the next working day.
 SKILLREG_CALENDAR_DAYS_ROLL_FORWARD = env_bool("SKILLREG_CALENDAR_DAYS_ROLL_FORWARD", True)
-# CQ-14, AH-4.1, HN-1: a filing is valid for 3 years.
+# Validity comes from the governing packs' ``filing_validity`` (CQ-14, AH-4.1, HN-1: 3 years). This is only the
+# fallback for a region whose packs set none (Guizhou), see institutions/validity.py and docs/decisions.md.
 SKILLREG_VALIDITY_YEARS = int(os.environ.get("SKILLREG_VALIDITY_YEARS", 3))
+# The renewal window ("expiring") opens this many days before the pack's latest renewal day (CQ-14 sets only
+# the latest day; the opening is an operational choice, docs/decisions.md "Lifecycle (issue 10)").
+SKILLREG_RENEWAL_WINDOW_DAYS = int(os.environ.get("SKILLREG_RENEWAL_WINDOW_DAYS", 90))
 
 # A filing decision is refused by the system while any automatic condition fails or lacks its
 # fact (docs/decisions.md, "Filing needs every automatic condition met").

@@ -13,6 +13,7 @@ urlpatterns = [
     path("inbox/", include("skillreg.notifications.urls")),
     path("staff/", include("skillreg.applications.urls_staff")),
     path("directory/", include("skillreg.portal.urls")),
+    path("filings/", include("skillreg.institutions.urls")),
     path("verify/", include("skillreg.certificates.urls_public")),
     path("certificates/", include("skillreg.certificates.urls")),
     path("documents/", include("skillreg.documents.urls")),

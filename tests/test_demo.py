@@ -8,12 +8,14 @@ import io
 import pytest
 from django.core.management import call_command
 
+from skillreg.applications.demo_lifecycle import LIFECYCLE_LOGINS
 from skillreg.audit.models import AuditRecord
-from skillreg.certificates.demo import PER_BATCH
+from skillreg.certificates.demo import BATCH_NUMBER, PER_BATCH
 from skillreg.certificates.models import Certificate, CertificateStatus, EvaluationBatch
 from skillreg.institutions.models import Filing, FilingStatus
 
 pytestmark = pytest.mark.django_db(transaction=False)
+LIFECYCLE_UNITS = [desc.split("（")[0] for _u, _r, desc in LIFECYCLE_LOGINS]
 
 
 def run_demo() -> str:
@@ -25,10 +27,12 @@ def run_demo() -> str:
 def test_the_demo_loads_once_with_certificates_to_verify(client):
     first = run_demo()
     assert "演示数据已载入" in first and "cq_centre" in first and "证书公开查询示例" in first
-    filed = Filing.objects.filter(status=FilingStatus.ACTIVE).count()
+    # The certificate demo covers the filed institutions of the main cases; the lifecycle demo (issue 10) adds
+    # its own institutions, whose batches are not the DEMO-01 batch.
+    filed = Filing.objects.filter(status=FilingStatus.ACTIVE).exclude(unit__name__in=LIFECYCLE_UNITS).count()
     assert filed >= 2
-    assert EvaluationBatch.objects.count() == filed
-    assert Certificate.objects.count() == filed * PER_BATCH
+    assert EvaluationBatch.objects.filter(number=BATCH_NUMBER).count() == filed
+    assert Certificate.objects.filter(batch__number=BATCH_NUMBER).count() == filed * PER_BATCH
     assert Certificate.objects.filter(status=CertificateStatus.REVOKED).count() == 1
     assert AuditRecord.objects.filter(action__startswith="certificate").exists()
 
@@ -41,4 +45,25 @@ def test_the_demo_loads_once_with_certificates_to_verify(client):
 
     again = run_demo()
     assert "未重复载入" in again
-    assert Certificate.objects.count() == filed * PER_BATCH  # nothing twice
+    assert Certificate.objects.filter(batch__number=BATCH_NUMBER).count() == filed * PER_BATCH  # nothing twice
+
+
+def test_the_demo_has_a_changed_a_renewed_a_wrapping_up_and_a_terminated_institution():
+    from skillreg.deadlines.models import FilingExit
+    from skillreg.institutions.models import FilingVersion
+
+    run_demo()
+
+    def filing_of(username: str) -> Filing:
+        return Filing.objects.get(unit__users__username=username)
+
+    changed = filing_of("lc_changed")
+    assert FilingVersion.objects.filter(filing=changed).count() == 2 and changed.status == FilingStatus.ACTIVE
+    renewed = filing_of("lc_renewed")
+    v2 = FilingVersion.objects.get(filing=renewed, number=2)
+    assert v2.change_kind == "renewal" and [s.occupation.code for s in v2.scope.all()] == ["4-10-01-05"]
+    assert renewed.status == FilingStatus.ACTIVE and Filing.objects.filter(unit=renewed.unit).count() == 1
+    assert filing_of("lc_wrapup").status == FilingStatus.WRAP_UP
+    terminated = filing_of("lc_terminated")
+    assert terminated.status == FilingStatus.TERMINATED
+    assert FilingExit.objects.get(filing=terminated).notice_number

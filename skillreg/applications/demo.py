@@ -322,7 +322,12 @@ def load_demo() -> list[tuple[str, str, str]]:
     if not demo_certificates_loaded():  # also for a demo loaded before the certificate registry existed
         with transaction.atomic():
             load_demo_certificates([c.unit for c in CASES if c.state == State.FILED])
-    return _logins()
+    from .demo_lifecycle import LIFECYCLE_LOGINS, lifecycle_demo_loaded, load_lifecycle_demo
+
+    if not lifecycle_demo_loaded():  # also for a demo loaded before the lifecycle existed (issue 10)
+        with transaction.atomic():
+            load_lifecycle_demo()
+    return _logins() + LIFECYCLE_LOGINS
 
 
 def _load() -> None:

@@ -12,7 +12,13 @@ from skillreg.occupations.models import LEVEL_NAMES
 from .models import Application
 from .profile import build_profile
 
-OUTCOME_LABELS = {"pass": "符合", "fail": "不符合", "missing": "缺少事实", "needs_review": "待人工审核"}
+OUTCOME_LABELS = {
+    "pass": "符合",
+    "fail": "不符合",
+    "missing": "缺少事实",
+    "needs_review": "待人工审核",
+    "drop": "该职业不予延续",  # GZ-10: one occupation below its threshold leaves the renewed scope
+}
 
 
 def result_key(result: dict[str, Any]) -> str:
@@ -43,12 +49,20 @@ def evaluate_application(application: Application, on: dt.date | None = None) ->
     from skillreg.policy.engine import check
     from skillreg.policy.errors import PolicyError
 
+    if on is None and application.application_type == "renewal" and application.submitted_at:
+        from skillreg.deadlines.scan import local_date
+
+        on = local_date(application.submitted_at)  # CQ-14: the day the renewal was applied for counts
     try:
         record = check(build_profile(application), on=on or clock.today())
     except PolicyError as exc:
         raise ValidationFailed(
             f"条件判定无法进行：{exc.message}", code=f"POLICY_{exc.code.upper()}", field=exc.field
         ) from None
+    if application.for_filing_id:
+        from .services.lifecycle import lifecycle_record_filter
+
+        record = lifecycle_record_filter(record, application)
     return _present(record)
 
 

@@ -64,6 +64,15 @@ class Application(models.Model):
     unit = models.ForeignKey(
         "institutions.ApplicantUnit", on_delete=models.PROTECT, related_name="applications", verbose_name="申报单位"
     )
+    # The filing a change (变更) or renewal (延续) application is about; empty for a new filing.
+    for_filing = models.ForeignKey(
+        "institutions.Filing",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="lifecycle_applications",
+        verbose_name="所属备案",
+    )
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     state = models.CharField("状态", max_length=24, choices=State.choices, default=State.DRAFT, db_index=True)
     version = models.PositiveIntegerField(default=1, help_text="Optimistic lock: bumped by every transition")

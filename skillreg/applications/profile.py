@@ -16,7 +16,15 @@ from .models import Application, Person
 # The routing fields of the form are the single source of these two facts.
 OWNERSHIP_FACT = {"central": "central_branch", "provincial": "city_owned", "local": "county_owned", "private": "other"}
 COVERAGE_FACT = {"province_wide": "province_or_city_wide", "city_wide": "province_or_city_wide", "county": "county"}
-DERIVED_FACTS = {"finance_staff", "internal_quality_supervisors", "enterprise_affiliation", "evaluation_area"}
+DERIVED_FACTS = {
+    "finance_staff",
+    "internal_quality_supervisors",
+    "enterprise_affiliation",
+    "evaluation_area",
+    # Renewal (GZ-8..10, CQ-14): from the filing and the certificate registry, never typed.
+    "certificates_issued_total",
+    "filing_valid_until",
+}
 
 
 def build_profile(application: Application) -> dict[str, Any]:
@@ -29,6 +37,15 @@ def build_profile(application: Application) -> dict[str, Any]:
         facts["enterprise_affiliation"] = OWNERSHIP_FACT[application.ownership]
     if application.coverage_area:
         facts["evaluation_area"] = COVERAGE_FACT[application.coverage_area]
+    counts = None
+    if application.application_type == "renewal" and application.for_filing_id:
+        from skillreg.institutions.renewals import renewal_certificate_counts
+
+        filing = application.for_filing
+        assert filing is not None  # noqa: S101 - for_filing_id is set
+        counts = renewal_certificate_counts(filing)
+        facts["certificates_issued_total"] = counts.total
+        facts["filing_valid_until"] = filing.valid_to.isoformat()
     examiners = [p for p in people if p.role == Person.Role.EXAMINER and p.occupation_id]
     scope = []
     for line in application.scope.select_related("occupation"):
@@ -37,6 +54,8 @@ def build_profile(application: Application) -> dict[str, Any]:
         occ_examiners = [p for p in examiners if p.occupation_id == line.occupation_id]
         line_facts["examiners"] = len(occ_examiners)
         line_facts["own_examiners"] = sum(1 for p in occ_examiners if p.own_staff)
+        if counts is not None:
+            line_facts["certificates_issued"] = counts.per_occupation.get(line.occupation.code, 0)
         given_levels = {lf["level"]: lf for lf in stored.get("level_facts") or [] if "level" in lf}
         level_facts = []
         for lv in line.levels:

@@ -197,7 +197,8 @@ def case_action(request: HttpRequest, pid: Any, action: str) -> HttpResponse:
                     checklist=checklist,
                     version=version,
                 )
-                messages.success(request, f"已予以备案，备案编码 {application.filing.code}。")
+                filed = getattr(application, "filing", None) or application.for_filing  # change / renewal: same code
+                messages.success(request, f"已予以备案，备案编码 {filed.code if filed else ''}。")
         elif action == "assign_assessment":
             assign_form = AssignForm(p, experts=selectors.expert_choices())
             if not assign_form.is_valid():

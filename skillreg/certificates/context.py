@@ -10,11 +10,12 @@ from django.conf import settings
 
 from skillreg.core import clock
 from skillreg.institutions.models import Filing, FilingScope, FilingStatus
+from skillreg.institutions.selectors import filing_timeline
 from skillreg.occupations.models import Occupation
 from skillreg.supervision.selectors import rectification_periods
 
 from .models import EvaluationBatch
-from .rows import LEVEL_NAMES, Batch, InstitutionFacts, Occ
+from .rows import LEVEL_NAMES, Batch, InstitutionFacts, Occ, Period
 
 # Statuses that end evaluation activity without a recorded date: treated as "from today on".
 _BLOCKING: dict[str, str] = {FilingStatus.TERMINATED: "已终止", FilingStatus.CANCELLED: "已注销"}
@@ -51,7 +52,26 @@ def load_facts(filing: Filing, *, today: dt.date | None = None) -> InstitutionFa
         b.number: Batch(b.id, b.number, b.occupation.code, b.level, b.starts_on, b.ends_on, b.passes)
         for b in EvaluationBatch.objects.filter(filing=filing).select_related("occupation")
     }
-    blocked = filing.status in _BLOCKING
+    timeline = filing_timeline(filing)
+    # The status history says since when (cancelled: the decision day); the row's status is the fallback.
+    latest = filing.status
+    if latest not in _BLOCKING and timeline.status_changes:
+        latest = timeline.status_changes[-1].to_status
+    blocked = latest in _BLOCKING
+    blocked_from = next(
+        (c.effective_on for c in timeline.status_changes if c.to_status == FilingStatus.CANCELLED), None
+    )
+    periods = tuple(
+        Period(
+            v.number,
+            v.effective_from,
+            v.effective_to,
+            v.valid_from,
+            v.valid_to,
+            {s.occupation.code: frozenset(s.levels) for s in v.scope.all()},
+        )
+        for v in timeline.versions
+    )
     return InstitutionFacts(
         filing_id=filing.pk,
         code=filing.code,
@@ -59,8 +79,8 @@ def load_facts(filing: Filing, *, today: dt.date | None = None) -> InstitutionFa
         valid_from=filing.valid_from,
         valid_to=filing.valid_to,
         terminates_on=filing_terminates_on(filing.pk),
-        blocked_from=today if blocked else None,
-        blocked_label=_BLOCKING.get(filing.status, ""),
+        blocked_from=(blocked_from or today) if blocked else None,
+        blocked_label=_BLOCKING.get(latest, ""),
         scope=scope,
         rectifications=tuple(rectification_periods(filing.pk)),
         occupations=occupations,
@@ -68,4 +88,5 @@ def load_facts(filing: Filing, *, today: dt.date | None = None) -> InstitutionFa
         today=today,
         min_age=int(getattr(settings, "SKILLREG_CERT_MIN_HOLDER_AGE", 16)),
         scope_text=scope_text,
+        periods=periods,
     )

@@ -58,6 +58,18 @@ class Batch:
 
 
 @dataclass(frozen=True)
+class Period:
+    """One version of the filing (institutions.FilingVersion): in force ``start``..``end`` (None = open)."""
+
+    number: int
+    start: dt.date
+    end: dt.date | None
+    valid_from: dt.date
+    valid_to: dt.date
+    scope: Mapping[str, frozenset[int]]
+
+
+@dataclass(frozen=True)
 class InstitutionFacts:
     """What a row is checked against: the filing as it stands, loaded once per import."""
 
@@ -77,6 +89,16 @@ class InstitutionFacts:
     min_age: int = 16
     max_age: int = 120
     scope_text: str = field(default="")
+    # The filing's dated versions (``institutions.selectors.filing_timeline``); a row is checked against
+    # the version in force on its issue date. Empty: only the current ``scope`` and validity are known.
+    periods: tuple[Period, ...] = ()
+
+
+def period_on(facts: InstitutionFacts, day: dt.date) -> Period | None:
+    for p in facts.periods:
+        if p.start <= day and (p.end is None or day <= p.end):
+            return p
+    return None
 
 
 @dataclass(slots=True)
@@ -224,10 +246,15 @@ def rectification_on(facts: InstitutionFacts, day: dt.date) -> tuple[dt.date, dt
 def validity_faults(facts: InstitutionFacts, day: dt.date) -> list[tuple[str, str]]:
     """Why the institution could not certify on ``day`` (CQ-4, CQ-30, GZ-13/14), as (code, message)."""
     out = []
-    if day < facts.valid_from:
-        out.append(("FILING_NOT_YET_VALID", f"{day:%Y-%m-%d} 早于本机构备案有效期起始日 {facts.valid_from:%Y-%m-%d}"))
-    elif day > facts.valid_to:
-        out.append(("FILING_EXPIRED_ON_DATE", f"{day:%Y-%m-%d} 晚于本机构备案有效期截止日 {facts.valid_to:%Y-%m-%d}"))
+    period = period_on(facts, day) if facts.periods else None
+    valid_from = period.valid_from if period else facts.valid_from
+    valid_to = period.valid_to if period else facts.valid_to
+    if facts.periods and period is None:  # versions cover every day from the filing on: before it
+        valid_from = facts.periods[0].valid_from
+    if day < valid_from:
+        out.append(("FILING_NOT_YET_VALID", f"{day:%Y-%m-%d} 早于本机构备案有效期起始日 {valid_from:%Y-%m-%d}"))
+    elif day > valid_to:
+        out.append(("FILING_EXPIRED_ON_DATE", f"{day:%Y-%m-%d} 晚于本机构备案有效期截止日 {valid_to:%Y-%m-%d}"))
     elif facts.terminates_on and day > facts.terminates_on:
         out.append(
             (
@@ -237,12 +264,12 @@ def validity_faults(facts: InstitutionFacts, day: dt.date) -> list[tuple[str, st
         )
     elif facts.blocked_from and day >= facts.blocked_from:
         out.append(("FILING_NOT_ACTIVE", f"本机构备案状态为“{facts.blocked_label}”，不得登记此后颁发的证书"))
-    period = rectification_on(facts, day)
-    if period:
+    rect = rectification_on(facts, day)
+    if rect:
         out.append(
             (
                 "CERT_DURING_RECTIFICATION",
-                f"{day:%Y-%m-%d} 处于整改期（{_period(*period)}），整改期内不得开展评价活动（CQ-30）",
+                f"{day:%Y-%m-%d} 处于整改期（{_period(*rect)}），整改期内不得开展评价活动（CQ-30）",
             )
         )
     return out
@@ -312,15 +339,19 @@ def check_row(row: int, cells: Mapping[str, Any], facts: InstitutionFacts) -> Ch
                     "OCCUPATION_NAME_MISMATCH",
                     f"职业名称“{given}”与编码 {code} 不符（应为“{occ.name}”）",
                 )
-            filed = facts.scope.get(occ.code)
+            period = period_on(facts, issue) if issue and facts.periods else None
+            scope = period.scope if period else facts.scope
+            filed = scope.get(occ.code)
             if filed is None and occ.parent_code:
-                filed = facts.scope.get(occ.parent_code)
+                filed = scope.get(occ.parent_code)
             if filed is None:
                 err(
                     "occupation_code",
                     "OCCUPATION_OUT_OF_SCOPE",
-                    f"{occ.code} {occ.name} 不在本机构备案的职业范围内"
-                    + (f"（{facts.scope_text}）" if facts.scope_text else ""),
+                    f"{occ.code} {occ.name} 不在本机构"
+                    + (f"{issue:%Y-%m-%d} 有效的第 {period.number} 版" if period and issue else "")
+                    + "备案的职业范围内"
+                    + (f"（{facts.scope_text}）" if facts.scope_text and (not period or period.end is None) else ""),
                 )
             elif level is not None and level not in filed:
                 filed_text = "、".join(LEVEL_NAMES[x] for x in sorted(filed, reverse=True))

@@ -51,11 +51,13 @@ class Confirmation(models.Model):
 
 
 class FilingExit(models.Model):
-    """A filed institution leaving (GZ-13 voluntary, GZ-14 automatic on expiry without renewal)."""
+    """A filed institution leaving (GZ-13 voluntary, GZ-14 automatic on expiry without renewal, GZ-15
+    ordered). Written only by ``institutions.exits``, together with the lifecycle transition."""
 
     class Kind(models.TextChoices):
         AUTOMATIC = "automatic", "自动终止"
         VOLUNTARY = "voluntary", "自愿终止"
+        ORDERED = "ordered", "责令终止"
 
     filing = models.ForeignKey("institutions.Filing", on_delete=models.PROTECT, related_name="exits")
     kind = models.CharField("退出类型", max_length=16, choices=Kind.choices)
@@ -67,6 +69,12 @@ class FilingExit(models.Model):
     wrapup_provisional = models.BooleanField("收尾期限为暂定", default=False)
     wrapup_rule = models.CharField("收尾期限规则", max_length=32, blank=True)
     wrapup_completed_at = models.DateTimeField("收尾完成时间", null=True, blank=True)
+    wrapup_completed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    archives_note = models.TextField("资料整理归档情况", blank=True)
+    announcement = models.TextField("公告内容", blank=True)
+    notice_number = models.CharField("终止评价活动通知书编号", max_length=40, blank=True)
     created_at = models.DateTimeField()
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"

@@ -19,14 +19,20 @@ from typing import Any
 from skillreg.applications.models import Application
 from skillreg.applications.workflow import TRANSITIONS
 from skillreg.core import clock
+from skillreg.institutions.exits import (
+    LIVE_STATUSES,
+    filing_exit_take_effect,
+    filing_expire,
+    filing_renewal_settle,
+)
 from skillreg.institutions.models import Filing
+from skillreg.institutions.renewals import filing_open_renewal_window, renewal_window_due
 from skillreg.notifications.services import notify
 from skillreg.workcalendar.selectors import get_calendar
 
 from .clocks import OUTCOME_ACTIONS, DueCache
-from .exits import LIVE_STATUSES, filing_expire
 from .limits import LimitResolver
-from .models import Confirmation
+from .models import Confirmation, FilingExit
 from .reminders import case_reminders, renewal_reminders, report_window_reminders
 from .scan import RunningClock, running_clock, running_clocks
 from .services import application_clock_outcome, confirmation_hold, confirmation_supersede, stale_reason
@@ -45,6 +51,8 @@ class SweepReport:
     held: list[int] = field(default_factory=list)
     superseded: list[int] = field(default_factory=list)
     expired: list[int] = field(default_factory=list)
+    exits: list[int] = field(default_factory=list)
+    windows: list[int] = field(default_factory=list)
     reminders: int = 0
     errors: list[str] = field(default_factory=list)
     seconds: float = 0.0
@@ -64,6 +72,8 @@ class SweepReport:
             f"期限暂定、{verb}转人工确认：{len(self.held)} 件",
             f"{verb}失效的待确认事项：{len(self.superseded)} 件",
             f"有效期届满{verb}自动终止：{len(self.expired)} 家",
+            f"自愿退出{verb}生效：{len(self.exits)} 家",
+            f"{verb}进入延续申请期：{len(self.windows)} 家",
             f"{'待发' if self.dry_run else '新发'}提醒：{self.reminders} 条",
             f"错误：{len(self.errors)} 个；用时 {self.seconds:.2f} 秒",
         ]
@@ -135,6 +145,32 @@ def _expiries(report: SweepReport, ctx: dict[str, Any]) -> None:
             report.expired.append(pk)
 
 
+def _voluntary_exits(report: SweepReport) -> None:
+    due = FilingExit.objects.filter(
+        kind=FilingExit.Kind.VOLUNTARY, terminates_on__lt=report.today, filing__status__in=LIVE_STATUSES
+    ).values_list("pk", "filing_id")
+    for pk, filing_id in due:
+        if report.dry_run:
+            report.exits.append(filing_id)
+        elif _guard(report, f"exit {pk}", filing_exit_take_effect, exit_id=pk, today=report.today):
+            report.exits.append(filing_id)
+
+
+def _renewals_settled(report: SweepReport) -> None:
+    pending = Filing.objects.filter(status="renewal_pending", valid_to__gte=report.today).values_list("pk", flat=True)
+    for pk in pending:
+        if not report.dry_run:
+            _guard(report, f"renewal {pk}", filing_renewal_settle, filing_id=pk, today=report.today)
+
+
+def _renewal_windows(report: SweepReport) -> None:
+    for pk in renewal_window_due(report.today):
+        if report.dry_run:
+            report.windows.append(pk)
+        elif _guard(report, f"window {pk}", filing_open_renewal_window, filing_id=pk, today=report.today):
+            report.windows.append(pk)
+
+
 def sweep(*, today: dt.date | None = None, dry_run: bool = False) -> SweepReport:
     """Apply every automatic outcome that is due, queue provisional ones, and send due reminders."""
     started = time.perf_counter()
@@ -146,7 +182,10 @@ def sweep(*, today: dt.date | None = None, dry_run: bool = False) -> SweepReport
     report.cases = len({rc.application_id for rc in clocks})
     held = _outcomes(clocks, report, ctx)
     _stale_confirmations(held, report, ctx)
+    _voluntary_exits(report)
     _expiries(report, ctx)
+    _renewals_settled(report)
+    _renewal_windows(report)
     acted = set(report.deemed_accepted) | set(report.deemed_abandoned)
     notices = [
         *case_reminders([rc for rc in clocks if rc.application_id not in acted], today=report.today, cache=cache),

@@ -55,15 +55,27 @@ class ReceiptData:
     status: str
     status_label: str
     scope: list[ScopeRow]
+    version_number: int = 1  # the filing version this receipt states (a change filing makes a new one)
+    version_effective_from: dt.date | None = None
+    version_summary: str = ""
 
     @property
     def filename(self) -> str:
-        return f"备案回执-{self.filing_code}.pdf"
+        suffix = f"-第{self.version_number}版" if self.version_number > 1 else ""
+        return f"备案回执-{self.filing_code}{suffix}.pdf"
+
+    @property
+    def version_label(self) -> str:
+        return f"第{self.version_number}版"
 
 
 def receipt_data(filing: Filing) -> ReceiptData:
-    """The public facts a receipt shows — no personal data."""
+    """The public facts a receipt shows — no personal data — as of the filing's latest version."""
+    version = filing.versions.order_by("-number").first()
     return ReceiptData(
+        version_number=version.number if version else 1,
+        version_effective_from=version.effective_from if version else None,
+        version_summary=version.summary if version and version.number > 1 else "",
         institution_name=filing.name,
         filing_code=filing.code,
         address=filing.address,
@@ -185,12 +197,24 @@ def render_receipt_pdf(data: ReceiptData) -> bytes:
     width = doc.width
     story: list[Flowable] = [
         _p(TITLE, st["title"]),
-        _p(f"备案编码：{data.filing_code}", st["code"]),
+        _p(f"备案编码：{data.filing_code}　{data.version_label}", st["code"]),
         _p(f"{data.unit_name}：", st["body"]),
         _p(
             f"你单位申请设立的评价机构“{data.institution_name}”备案材料经审核，符合备案条件，"
             f"准予备案，有效期自{chinese_date(data.valid_from)}至{chinese_date(data.valid_to)}。备案信息如下：",
             st["indent"],
+        ),
+        *(
+            [
+                _p(
+                    f"本回执为第{data.version_number}版备案信息，自{chinese_date(data.version_effective_from)}起生效"
+                    + (f"（{data.version_summary}）" if data.version_summary else "")
+                    + "，此前版本同时失效；备案编码不变。",
+                    st["indent"],
+                )
+            ]
+            if data.version_number > 1 and data.version_effective_from
+            else []
         ),
         Spacer(1, 6),
         _facts_table(data, st, font, width),

@@ -6,7 +6,9 @@ caller's scope is a 404 (no existence leak), never a 403.
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
 from itertools import islice
 from typing import Any
 
@@ -18,17 +20,12 @@ from skillreg.occupations.models import Occupation
 from skillreg.regions.models import Region
 from skillreg.regions.selectors import region_by_code, regions_under
 
-from .models import Filing, FilingScope, FilingStatus, InstitutionKind
+from .lifecycle import IN_GOOD_STANDING, LIVE
+from .models import Filing, FilingScope, FilingStatus, FilingStatusChange, FilingVersion, InstitutionKind
 
 # Every filed institution is public information, whatever became of it later (AH-4.3, CQ-12).
 # Drafts and applications are not filings and never appear here.
-PUBLIC_STATUSES: tuple[str, ...] = (
-    FilingStatus.ACTIVE,
-    FilingStatus.RECTIFYING,
-    FilingStatus.EXPIRED,
-    FilingStatus.TERMINATED,
-    FilingStatus.CANCELLED,
-)
+PUBLIC_STATUSES: tuple[str, ...] = tuple(FilingStatus.values)
 
 MAX_QUERY_LENGTH = 100
 
@@ -150,3 +147,133 @@ def iter_with_region_full_names(qs: QuerySet[Filing], chunk_size: int = 500) -> 
     rows = qs.iterator(chunk_size=chunk_size)
     while chunk := list(islice(rows, chunk_size)):
         yield from attach_region_full_names(chunk)
+
+
+# ----------------------------------------------------------------------------- the dated history
+
+
+@dataclass(frozen=True)
+class FilingOnDay:
+    """What a filed institution was, and what it was allowed to do, on ``day``."""
+
+    filing: Filing
+    day: dt.date
+    version: FilingVersion | None  # None: before the filing existed
+    status: str | None  # the lifecycle status in force that day (None before the filing)
+    rectification: Any  # supervision.Rectification in force that day, or None
+    exit: Any  # deadlines.FilingExit whose termination had taken effect by that day, or None
+    scope: dict[str, frozenset[int]]  # occupation code → levels, of that day's version
+
+    @property
+    def valid(self) -> bool:
+        v = self.version
+        return v is not None and v.valid_from <= self.day <= v.valid_to
+
+    @property
+    def may_evaluate(self) -> bool:
+        """Within validity, in a live status, not under rectification and before any exit (CQ-4, CQ-30,
+        GZ-13..15)."""
+        return self.valid and self.status in IN_GOOD_STANDING and self.rectification is None and self.exit is None
+
+    @property
+    def status_label(self) -> str:
+        return FilingStatus(self.status).label if self.status else "未备案"
+
+
+@dataclass(frozen=True)
+class FilingTimeline:
+    """Everything ``filing_on`` reads, loaded once (5 queries): for pages and bulk checks (certificate import)."""
+
+    filing: Filing
+    versions: list[FilingVersion]
+    status_changes: list[FilingStatusChange]
+    exits: list[Any]
+    rectifications: list[Any]
+
+    def on(self, day: dt.date) -> FilingOnDay:
+        version = next(
+            (v for v in self.versions if v.effective_from <= day and (v.effective_to is None or day <= v.effective_to)),
+            None,
+        )
+        changes = [c for c in self.status_changes if c.effective_on <= day]
+        exit_ = next((e for e in sorted(self.exits, key=lambda e: e.terminates_on) if e.terminates_on < day), None)
+        rect = next(
+            (r for r in self.rectifications if r.ordered_on <= day and (r.ends_on is None or day <= r.ends_on)), None
+        )
+        scope = {s.occupation.code: frozenset(s.levels) for s in version.scope.all()} if version is not None else {}
+        return FilingOnDay(
+            filing=self.filing,
+            day=day,
+            version=version,
+            status=changes[-1].to_status if changes else None,
+            rectification=rect,
+            exit=exit_,
+            scope=scope,
+        )
+
+
+def filing_timeline(filing: Filing) -> FilingTimeline:
+    from skillreg.deadlines.models import FilingExit
+    from skillreg.supervision.models import Rectification
+
+    return FilingTimeline(
+        filing=filing,
+        versions=filing_versions(filing),
+        status_changes=filing_status_history(filing),
+        exits=list(FilingExit.objects.filter(filing=filing).order_by("terminates_on")),
+        rectifications=list(Rectification.objects.filter(filing=filing).order_by("-ordered_on")),
+    )
+
+
+def filing_on(filing: Filing, day: dt.date) -> FilingOnDay:
+    """The one answer to "what was this institution and what was it allowed to do on ``day``"."""
+    return filing_timeline(filing).on(day)
+
+
+def filing_versions(filing: Filing) -> list[FilingVersion]:
+    """Every version of a filing, oldest first, with its scope (for history pages; public information)."""
+    return list(FilingVersion.objects.filter(filing=filing).prefetch_related("scope__occupation").order_by("number"))
+
+
+def filing_status_history(filing: Filing) -> list[FilingStatusChange]:
+    return list(FilingStatusChange.objects.filter(filing=filing).order_by("effective_on", "id"))
+
+
+def is_live(status: str) -> bool:
+    return status in LIVE
+
+
+# ----------------------------------------------------------------------------- lifecycle pages
+
+
+def filings_for_user(user: Any) -> QuerySet[Filing]:
+    """The filings a signed-in user may manage: an institution its unit's; staff those of its region and below."""
+    role = getattr(user, "role", "")
+    qs = Filing.objects.select_related("unit", "region", "authority")
+    if role == "institution" and user.unit_id:
+        return qs.filter(unit_id=user.unit_id).order_by("-filed_on")
+    if role == "staff" and user.authority_id:
+        path = user.authority.region.path
+        return qs.filter(Q(region__path=path) | Q(region__path__startswith=path + "/")).order_by("status", "valid_to")
+    return qs.none()
+
+
+def managed_filing_for(user: Any, code: str) -> Filing:
+    """One filing of ``filings_for_user``; ``Http404`` otherwise (no existence leak)."""
+    filing = filings_for_user(user).filter(code=code).first()
+    if filing is None:
+        raise Http404("未找到该备案机构")
+    attach_region_full_names([filing])
+    return filing
+
+
+def filing_exits(filing: Filing) -> list[Any]:
+    from skillreg.deadlines.models import FilingExit
+
+    return list(FilingExit.objects.filter(filing=filing).order_by("terminates_on"))
+
+
+def lifecycle_applications(filing: Filing) -> QuerySet[Any]:
+    from skillreg.applications.models import Application
+
+    return Application.objects.filter(for_filing=filing).select_related("authority").order_by("-created_at")

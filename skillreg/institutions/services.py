@@ -2,10 +2,8 @@
 
 from __future__ import annotations
 
-import datetime as dt
 from typing import Any
 
-from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError as DjangoValidationError
@@ -19,7 +17,12 @@ from skillreg.core.sequences import next_value
 from skillreg.core.validators import clean_phone, clean_uscc
 from skillreg.regions.models import Region
 
-from .models import ApplicantUnit, Filing, FilingScope, InstitutionKind
+from .models import ApplicantUnit, Filing, InstitutionKind
+from .status import filing_history_start
+from .validity import filing_validity, validity_end
+from .versions import content_from_application, filing_version_create
+
+__all__ = ["filing_code_allocate", "filing_create", "unit_register", "validity_end"]
 
 
 def unit_register(
@@ -112,49 +115,55 @@ def filing_code_allocate(*, kind: str, authority: Any) -> str:
     return f"{letter}{inst}{province}{seq:06d}"
 
 
-def validity_end(start: dt.date, years: int) -> dt.date:
-    """Last day of a validity of ``years`` starting on ``start`` (start counted; 29 Feb → 28 Feb)."""
-    try:
-        end = start.replace(year=start.year + years)
-    except ValueError:
-        end = start.replace(year=start.year + years, day=28)
-    return end - dt.timedelta(days=1)
+def filing_create(
+    *, application: Any, authority: Any, actor: Any, copy_to_province: bool, decision: Any = None
+) -> Filing:
+    """Create the filing for an application being filed, with its first version and status history.
 
-
-def filing_create(*, application: Any, authority: Any, actor: Any, copy_to_province: bool) -> Filing:
-    """Create the filing for an application being filed. Called inside the filing decision's transaction."""
+    Called inside the filing decision's transaction. Validity comes from the governing packs
+    (``institutions.validity``)."""
     filed_on = clock.today()
-    years = int(getattr(settings, "SKILLREG_VALIDITY_YEARS", 3))
+    validity = filing_validity(application.region.code, filed_on)
+    content = content_from_application(application)
     filing = Filing.objects.create(
         unit=application.unit,
         application=application,
         code=filing_code_allocate(kind=application.institution_kind, authority=authority),
-        name=application.institution_name,
-        kind=application.institution_kind,
-        evaluation_types=list(application.evaluation_types),
-        address=application.institution_address,
+        name=content.name,
+        kind=content.kind,
+        evaluation_types=content.evaluation_types,
+        address=content.address,
         region=application.region,
         authority=authority,
-        coverage="；".join(
-            x for x in [application.coverage_region, application.coverage_industry, application.coverage_unit] if x
-        ),
+        coverage=content.coverage,
         filed_on=filed_on,
         valid_from=filed_on,
-        valid_to=validity_end(filed_on, years),
+        valid_to=validity_end(filed_on, validity.years),
         copied_to_province=copy_to_province,
     )
-    merged: dict[int, set[int]] = {}
-    for line in application.scope.all():
-        merged.setdefault(line.occupation_id, set()).update(line.levels)
-    FilingScope.objects.bulk_create(
-        [FilingScope(filing=filing, occupation_id=occ, levels=sorted(lv, reverse=True)) for occ, lv in merged.items()]
+    filing_history_start(filing=filing, actor=actor, effective_on=filed_on, source="filing", rule="CQ-12")
+    filing_version_create(
+        filing=filing,
+        content=content,
+        effective_from=filed_on,
+        valid_from=filing.valid_from,
+        valid_to=filing.valid_to,
+        actor=actor,
+        change_kind="filing",
+        application=application,
+        decision=decision,
     )
     audit_record(
         actor=actor,
         action="filing.create",
         obj=filing,
         summary=f"备案 {filing.name}，备案编码 {filing.code}",
-        after={"code": filing.code, "valid_from": filing.valid_from, "valid_to": filing.valid_to},
+        after={
+            "code": filing.code,
+            "valid_from": filing.valid_from,
+            "valid_to": filing.valid_to,
+            "validity_basis": validity.basis,
+        },
         rule="CQ-12",
     )
     return filing

@@ -26,7 +26,10 @@ class DirectoryQuery(Schema):
     region: str = Field("", max_length=6, description="行政区划代码：该地区及其下级地区")
     occupation: str = Field("", max_length=20, description="职业（工种）编码，含其下工种")
     kind: str = Field("", description="机构类别：employer / school / social_org")
-    status: str = Field("", description="状态：active / rectifying / expired / terminated / cancelled")
+    status: str = Field(
+        "",
+        description="状态：active / expiring / renewal_pending / rectifying / wrap_up / terminated / cancelled",
+    )
     page: int = Field(1, ge=1, description="页码，每页 20 条")
 
 

@@ -22,6 +22,7 @@ from skillreg.institutions.models import Filing
 from skillreg.institutions.selectors import (
     attach_region_full_names,
     directory_occupations,
+    filing_timeline,
     iter_with_region_full_names,
     public_filing_by_code,
     public_filings,
@@ -80,7 +81,21 @@ def directory(request: HttpRequest) -> HttpResponse:
 @require_GET
 def institution(request: HttpRequest, code: str) -> HttpResponse:
     filing = public_filing_by_code(code)
-    context = {"filing": filing, "scope_rows": scope_rows(filing), "level_headers": level_headers()}
+    timeline = filing_timeline(filing)
+    now = timeline.on(clock.today())
+    shown = now.version or filing  # the version in force today (a renewal may add a later one)
+    context = {
+        "filing": filing,
+        "shown": shown,
+        "later": [v for v in timeline.versions if v.effective_from > clock.today()],
+        "scope_rows": scope_rows(shown),  # type: ignore[arg-type]  # a version has the same scope rows
+        "level_headers": level_headers(),
+        # The dated history (issue 10): what held today, every version and every status change.
+        "now": now,
+        "versions": list(reversed(timeline.versions)),
+        "history": list(reversed(timeline.status_changes)),
+        "exits": timeline.exits,
+    }
     return render(request, "portal/institution.html", context)
 
 

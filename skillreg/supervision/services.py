@@ -10,9 +10,28 @@ from django.db import IntegrityError, transaction
 from skillreg.audit.services import audit_record
 from skillreg.core import clock
 from skillreg.core.errors import PermissionDeniedError, TransitionNotAllowed, ValidationFailed
+from skillreg.institutions.lifecycle import TRANSITIONS
 from skillreg.institutions.models import Filing, FilingStatus
+from skillreg.institutions.status import filing_transition
 
 from .models import Rectification
+
+
+def status_after_rectification(filing: Filing, today: dt.date) -> str:
+    """Back to where the filing would be without the rectification: renewal pending, expiring or active."""
+    from skillreg.applications.models import TERMINAL_STATES, Application, ApplicationType, State
+    from skillreg.institutions.validity import renewal_window_opens
+
+    pending = (
+        Application.objects.filter(for_filing=filing, application_type=ApplicationType.RENEWAL)
+        .exclude(state__in=[*TERMINAL_STATES, State.DRAFT])
+        .exists()
+    )
+    if pending:
+        return FilingStatus.RENEWAL_PENDING
+    if renewal_window_opens(filing.region.code, filing.valid_to) <= today:
+        return FilingStatus.EXPIRING
+    return FilingStatus.ACTIVE
 
 
 def _check_supervisor(actor: Any, filing: Filing) -> None:
@@ -37,11 +56,12 @@ def rectification_order(*, filing: Filing, reason: str, actor: Any, ordered_on: 
     try:
         with transaction.atomic():
             locked = Filing.objects.select_for_update().get(pk=filing.pk)
-            if locked.status != FilingStatus.ACTIVE:
+            if locked.status not in TRANSITIONS["order_rectification"].sources:
                 raise TransitionNotAllowed(
                     f"机构当前状态为“{locked.get_status_display()}”，只能对有效状态的机构责令整改",
                     code="RECTIFICATION_NOT_ACTIVE",
                 )
+            before = locked.status
             rectification = Rectification.objects.create(
                 filing=locked,
                 ordered_on=ordered_on,
@@ -49,14 +69,21 @@ def rectification_order(*, filing: Filing, reason: str, actor: Any, ordered_on: 
                 ordered_by=actor,
                 ordered_at=clock.now(),
             )
-            locked.status = FilingStatus.RECTIFYING
-            locked.save(update_fields=["status"])
+            filing_transition(
+                filing=locked,
+                action="order_rectification",
+                actor=actor,
+                effective_on=ordered_on,
+                reason=reason.strip(),
+                rule="CQ-30",
+                source="staff",
+            )
             audit_record(
                 actor=actor,
                 action="rectification.order",
                 obj=rectification,
                 summary=f"责令 {locked.name}（{locked.code}）整改，自 {ordered_on:%Y-%m-%d} 起",
-                before={"status": FilingStatus.ACTIVE},
+                before={"status": before},
                 after={"status": FilingStatus.RECTIFYING, "ordered_on": ordered_on, "reason": reason.strip()},
                 rule="CQ-30",
             )
@@ -90,8 +117,16 @@ def rectification_close(
         locked.close_note = note.strip()
         locked.save(update_fields=["ends_on", "closed_at", "closed_by", "close_note"])
         if filing.status == FilingStatus.RECTIFYING:
-            filing.status = FilingStatus.ACTIVE
-            filing.save(update_fields=["status"])
+            filing, _change = filing_transition(
+                filing=filing,
+                action="close_rectification",
+                actor=actor,
+                effective_on=ends_on + dt.timedelta(days=1),
+                target=status_after_rectification(filing, clock.today()),
+                reason=note.strip() or "整改结束",
+                rule="CQ-30",
+                source="staff",
+            )
         audit_record(
             actor=actor,
             action="rectification.close",
@@ -102,4 +137,45 @@ def rectification_close(
             rule="CQ-30",
         )
     rectification.refresh_from_db()
+    return locked
+
+
+def rectification_fail(
+    *, rectification: Rectification, actor: Any, reason: str, announcement: str = ""
+) -> Rectification:
+    """整改后仍不合格或情节严重 (CQ-30): the filing is cancelled (注销) and announced. The rectification ends the
+    day before; evaluation and certificates are refused from the day of the decision on."""
+    reason = (reason or "").strip()
+    if not reason:
+        raise ValidationFailed("请填写注销备案的事实和理由", code="CANCEL_REASON_REQUIRED", field="reason")
+    _check_supervisor(actor, rectification.filing)
+    if actor.authority_id != rectification.filing.authority_id:
+        raise PermissionDeniedError("只有备案机关可以注销备案", code="NOT_FILING_AUTHORITY")
+    today = clock.today()
+    with transaction.atomic():
+        locked = Rectification.objects.select_for_update().select_related("filing").get(pk=rectification.pk)
+        if locked.closed_at is not None:
+            raise TransitionNotAllowed("该整改已结束，不能据此注销备案", code="RECTIFICATION_ALREADY_CLOSED")
+        locked.ends_on = max(locked.ordered_on, today - dt.timedelta(days=1))
+        locked.closed_at = clock.now()
+        locked.closed_by = actor
+        locked.close_note = f"整改不合格，注销备案：{reason}"[:2000]
+        locked.save(update_fields=["ends_on", "closed_at", "closed_by", "close_note"])
+        filing_transition(
+            filing=locked.filing,
+            action="cancel",
+            actor=actor,
+            effective_on=today,
+            reason=reason + (f"（公告：{announcement.strip()}）" if announcement.strip() else ""),
+            rule="CQ-30",
+            source="staff",
+        )
+        audit_record(
+            actor=actor,
+            action="rectification.fail",
+            obj=locked,
+            summary=f"{locked.filing.name}（{locked.filing.code}）整改不合格，注销备案",
+            after={"reason": reason, "announcement": announcement.strip()},
+            rule="CQ-30",
+        )
     return locked

@@ -171,6 +171,20 @@ CERTIFICATES = {
     "api:revoke": R(method="POST", kwargs=CERT, data={}, json=True, csrf=False, anon=401, default=422),
 }
 
+CODE = {"code": "code"}
+FILINGS = {  # issue 10: a filed institution's own page; staff of its region and above; others 404
+    "filings:list": R(institution=200, staff=200),
+    "filings:detail": R(kwargs=CODE, institution=(200, 404), staff=(200, 404)),
+    "filings:apply": R(method="POST", kwargs={**CODE, "kind": "=change"}, institution=(302, 404), staff=(302, 404)),
+    # the world's draft is not a change application of that filing: 404 for everyone
+    "filings:submit": R(method="POST", kwargs={**CODE, "pid": "draft"}, institution=(404, 404), staff=(404, 404)),
+    "filings:exit": R(method="POST", kwargs=CODE, institution=(302, 404), staff=(302, 404)),
+    "filings:order_exit": R(method="POST", kwargs=CODE, institution=(302, 404), staff=(302, 404)),
+    "filings:wrap_up": R(method="POST", kwargs={**CODE, "exit_id": "=1"}, institution=(404, 404), staff=(404, 404)),
+    "filings:termination_notice": R(kwargs=CODE, institution=(404, 404), staff=(404, 404)),
+    "filings:cancel": R(method="POST", kwargs=CODE, institution=(302, 404), staff=(302, 404)),
+}
+
 TABLES: dict[str, dict[str, Route]] = {
     "core": CORE,
     "accounts": ACCOUNTS,
@@ -183,6 +197,7 @@ TABLES: dict[str, dict[str, Route]] = {
     "audit": AUDIT,
     "api": API,
     "certificates": CERTIFICATES,
+    "filings": FILINGS,
 }
 
 # Django's admin site (/sysadmin/) is for the system administrator only: its many generated URLs are not

@@ -474,13 +474,20 @@ def _route_fields(application: Application) -> dict[str, Any]:
 
 
 def application_submit(
-    *, application: Application, actor: Any, version: int | None = None, accept_missing_materials: bool = False
+    *,
+    application: Application,
+    actor: Any,
+    version: int | None = None,
+    accept_missing_materials: bool = False,
+    lifecycle: bool = False,
 ) -> Application:
     """Submit a draft (CQ-9). Every missing item is listed at once and nothing changes — except that an
     applicant may knowingly submit with materials missing: judging completeness and asking for
     the supplement is the authority's (CQ-10), so missing *materials* never block a submission the
     applicant confirms. Missing form fields (routing, identity, the pledge) always block."""
     ensure_applicant(application, actor)
+    if application.for_filing_id and not lifecycle:  # change / renewal: services.lifecycle.lifecycle_submit
+        raise TransitionNotAllowed("变更或延续申请请在备案信息页提交", code="USE_LIFECYCLE_SUBMIT")
     missing = missing_items(application)
     blocking = [m for m in missing if not m["field"].startswith("material.")]
     if blocking or (missing and not accept_missing_materials):

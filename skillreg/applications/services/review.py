@@ -298,7 +298,18 @@ def application_file(
             checklist=checklist,
         )
         copy_to = bool((application.route or {}).get("copy_to"))
-        filing_create(application=application, authority=actor.authority, actor=actor, copy_to_province=copy_to)
+        if application.for_filing_id:  # change or renewal: a new version of the same filing (issue 10)
+            from .lifecycle import lifecycle_file
+
+            lifecycle_file(application=application, decision=decision, actor=actor)
+            return decision
+        filing_create(
+            application=application,
+            authority=actor.authority,
+            actor=actor,
+            copy_to_province=copy_to,
+            decision=decision,
+        )
     return decision
 
 

@@ -29,7 +29,7 @@ def test_guizhou_expiry_without_renewal_terminates_automatically_with_15_day_wra
     report = sweep_on(D(2026, 9, 17))
     assert report.expired == [filing.pk]
     filing.refresh_from_db()
-    assert filing.status == FilingStatus.EXPIRED
+    assert filing.status == FilingStatus.WRAP_UP
     exit_ = FilingExit.objects.get(filing=filing)
     assert exit_.kind == FilingExit.Kind.AUTOMATIC and exit_.requirement == "GZ-14"
     assert exit_.terminates_on == D(2026, 9, 16)

@@ -37,9 +37,10 @@ def test_anonymous_sees_all_public_filings(client, wuxi_filing, huainan_filing):
 
 
 def test_every_public_status_is_listed(client):
-    for status in ["active", "rectifying", "expired", "terminated", "cancelled"]:
+    statuses = ["active", "expiring", "renewal_pending", "rectifying", "wrap_up", "terminated", "cancelled"]
+    for status in statuses:
         factories.make_filing(name=f"状态{status}机构", status=status)
-    assert len(names(client.get(URL))) == 5
+    assert len(names(client.get(URL))) == len(statuses)
 
 
 def test_applications_without_filing_are_not_listed(client, wuxi_filing):

@@ -12,6 +12,7 @@ from django.db import transaction
 from skillreg.audit.models import AuditRecord
 from skillreg.core import testing
 from skillreg.core.errors import PermissionDeniedError, TransitionNotAllowed, ValidationFailed
+from skillreg.institutions.models import FilingStatus
 from skillreg.institutions.services import filing_create
 from skillreg.supervision.selectors import rectification_on, rectification_periods
 from skillreg.supervision.services import rectification_close, rectification_order
@@ -68,3 +69,30 @@ def test_bad_input(filing, wuxi_officer):
     with pytest.raises(ValidationFailed) as exc:
         rectification_close(rectification=r, actor=wuxi_officer, ends_on=dt.date(2025, 5, 1))
     assert exc.value.code == "RECTIFICATION_DATES_INVALID"
+
+
+def test_a_failed_rectification_cancels_the_filing_and_the_registry_refuses_later_certificates(
+    wuxi_institution, wuxi_officer
+):
+    import datetime as dt
+
+    from skillreg.certificates.context import load_facts
+    from skillreg.certificates.rows import validity_faults
+    from skillreg.deadlines.tests.conftest import at, file_on
+    from skillreg.institutions.selectors import filing_on
+    from skillreg.supervision.services import rectification_fail
+
+    filing = file_on(wuxi_institution, wuxi_officer, dt.date(2026, 3, 2))
+    with at(dt.date(2026, 4, 1)):
+        rect = rectification_order(filing=filing, reason="考务记录造假", actor=wuxi_officer)
+    with at(dt.date(2026, 6, 1)):
+        with pytest.raises(ValidationFailed):
+            rectification_fail(rectification=rect, actor=wuxi_officer, reason=" ")
+        rectification_fail(
+            rectification=rect, actor=wuxi_officer, reason="整改期满复查仍不合格", announcement="予以注销"
+        )
+        facts = load_facts(filing)
+    filing.refresh_from_db()
+    assert filing.status == FilingStatus.CANCELLED
+    assert filing_on(filing, dt.date(2026, 6, 1)).status == "cancelled"
+    assert [c for c, _m in validity_faults(facts, dt.date(2026, 6, 1))] == ["FILING_NOT_ACTIVE"]

@@ -1,0 +1,240 @@
+"""A filed institution's life after filing (issue 10): its filing page with versions and history, change /
+renewal / exit applications, the wrap-up checklist and the termination notice. Thin: selectors and services."""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+from typing import Any
+from urllib.parse import quote
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_GET, require_POST
+
+from skillreg.core import clock
+from skillreg.core.errors import DomainError
+
+from . import selectors
+from .exits import filing_exit_order, filing_exit_voluntary, filing_wrap_up_complete, wrap_up_checklist
+from .lifecycle import LIVE
+from .renewals import renewal_certificate_counts
+from .validity import latest_renewal_date
+
+logger = logging.getLogger(__name__)
+
+
+def _flash(request: HttpRequest, exc: DomainError) -> None:
+    messages.error(request, exc.message)
+    for item in exc.details.get("missing", []) or exc.details.get("items", []) or []:
+        text = item.get("message") if isinstance(item, dict) else str(item)
+        if text:
+            messages.error(request, f"· {text}")
+
+
+def _date(value: str | None, label: str, field: str) -> dt.date:
+    from skillreg.core.errors import ValidationFailed
+
+    try:
+        return dt.date.fromisoformat((value or "").strip())
+    except ValueError:
+        raise ValidationFailed(f"请填写{label}（如 2026-12-31）", code="DATE_INVALID", field=field) from None
+
+
+@login_required
+@require_GET
+def filing_list(request: HttpRequest) -> HttpResponse:
+    if getattr(request.user, "role", "") not in ("institution", "staff"):
+        raise Http404("页面不存在")
+    filings = list(selectors.filings_for_user(request.user)[:500])
+    exits = {e.filing_id: e for f in filings for e in selectors.filing_exits(f)}
+    return render(request, "institutions/filing_list.html", {"filings": filings, "exits": exits})
+
+
+def _context(request: HttpRequest, filing: Any) -> dict[str, Any]:
+    from skillreg.applications.services.lifecycle import open_lifecycle_application
+
+    today = clock.today()
+    exits = selectors.filing_exits(filing)
+    latest, limit = latest_renewal_date(filing.region.code, filing.valid_to)
+    return {
+        "filing": filing,
+        "today": today,
+        "now": selectors.filing_on(filing, today),
+        "versions": list(reversed(selectors.filing_versions(filing))),
+        "history": list(reversed(selectors.filing_status_history(filing))),
+        "exits": [(e, wrap_up_checklist(e)) for e in exits],
+        "applications": selectors.lifecycle_applications(filing),
+        "open_application": open_lifecycle_application(filing),
+        "live": filing.status in LIVE,
+        "counts": renewal_certificate_counts(filing),
+        "latest_renewal": latest,
+        "renewal_basis": limit.citation if limit else "",
+        "is_staff": getattr(request.user, "role", "") == "staff",
+        "is_authority": getattr(request.user, "authority_id", None) == filing.authority_id,
+        "is_institution": getattr(request.user, "role", "") == "institution",
+        "renewal_statements": _statements(),
+    }
+
+
+def _statements() -> dict[str, str]:
+    from skillreg.applications.services.lifecycle import RENEWAL_STATEMENTS
+
+    return RENEWAL_STATEMENTS
+
+
+@login_required
+@require_GET
+def filing_detail(request: HttpRequest, code: str) -> HttpResponse:
+    filing = selectors.managed_filing_for(request.user, code)
+    return render(request, "institutions/filing_detail.html", _context(request, filing))
+
+
+@login_required
+@require_POST
+def filing_apply(request: HttpRequest, code: str, kind: str) -> HttpResponse:
+    """Start a change (变更) or renewal (延续) draft from the filing's current version, then edit it."""
+    from skillreg.applications.services.lifecycle import lifecycle_draft_start
+
+    filing = selectors.managed_filing_for(request.user, code)
+    try:
+        app = lifecycle_draft_start(filing=filing, kind=kind, actor=request.user)
+    except DomainError as exc:
+        _flash(request, exc)
+        return redirect("filings:detail", code=code)
+    messages.success(request, "已按现备案信息生成申请草稿：请修改需要变更的内容，勾选承诺后回到备案信息页提交。")
+    return redirect("apply:edit", pid=app.public_id)
+
+
+@login_required
+@require_POST
+def filing_submit(request: HttpRequest, code: str, pid: Any) -> HttpResponse:
+    from skillreg.applications.models import Application
+    from skillreg.applications.services.lifecycle import RENEWAL_STATEMENTS, lifecycle_submit
+
+    filing = selectors.managed_filing_for(request.user, code)
+    app = Application.objects.filter(public_id=pid, for_filing=filing).first()  # scoped by the filing above
+    if app is None:
+        raise Http404("未找到该申请")
+    statements = {k: request.POST.get(k) == "1" for k in RENEWAL_STATEMENTS if k in request.POST}
+    try:
+        lifecycle_submit(
+            application=app,
+            actor=request.user,
+            pledge=True if request.POST.get("pledge_accepted") == "1" else None,
+            statements=statements or None,
+        )
+    except DomainError as exc:
+        _flash(request, exc)
+        return redirect("filings:detail", code=code)
+    handler = app.authority.name if app.authority else "受理机关"
+    messages.success(request, f"申请已提交（申请编号 {app.number}），由 {handler} 办理。")
+    return redirect("filings:detail", code=code)
+
+
+@login_required
+@require_POST
+def filing_exit(request: HttpRequest, code: str) -> HttpResponse:
+    filing = selectors.managed_filing_for(request.user, code)
+    try:
+        terminates_on = _date(request.POST.get("terminates_on"), "拟终止评价活动日期", "terminates_on")
+        filing_exit_voluntary(
+            filing=filing, actor=request.user, terminates_on=terminates_on, reason=request.POST.get("reason", "")
+        )
+    except DomainError as exc:
+        _flash(request, exc)
+        return redirect("filings:detail", code=code)
+    messages.success(request, f"自愿退出申请已提交：评价活动将于 {terminates_on:%Y-%m-%d} 终止。")
+    return redirect("filings:detail", code=code)
+
+
+@login_required
+@require_POST
+def filing_order_exit(request: HttpRequest, code: str) -> HttpResponse:
+    filing = selectors.managed_filing_for(request.user, code)
+    try:
+        due = _date(request.POST.get("wrapup_due_on"), "收尾工作期限", "wrapup_due_on")
+        filing_exit_order(
+            filing=filing,
+            actor=request.user,
+            reason=request.POST.get("reason", ""),
+            wrapup_due_on=due,
+            announcement=request.POST.get("announcement", ""),
+        )
+    except DomainError as exc:
+        _flash(request, exc)
+        return redirect("filings:detail", code=code)
+    messages.success(request, "已责令终止评价活动，机构进入收尾阶段。")
+    return redirect("filings:detail", code=code)
+
+
+@login_required
+@require_POST
+def filing_cancel(request: HttpRequest, code: str) -> HttpResponse:
+    """整改后仍不合格或情节严重：注销备案 (CQ-30)."""
+    from skillreg.supervision.services import rectification_fail
+
+    filing = selectors.managed_filing_for(request.user, code)
+    rect = selectors.filing_on(filing, clock.today()).rectification
+    if rect is None or rect.closed_at is not None:
+        messages.error(request, "该机构没有未结束的整改，不能据此注销备案。")
+        return redirect("filings:detail", code=code)
+    try:
+        rectification_fail(
+            rectification=rect,
+            actor=request.user,
+            reason=request.POST.get("reason", ""),
+            announcement=request.POST.get("announcement", ""),
+        )
+    except DomainError as exc:
+        _flash(request, exc)
+        return redirect("filings:detail", code=code)
+    messages.success(request, "已注销备案并公告。")
+    return redirect("filings:detail", code=code)
+
+
+@login_required
+@require_POST
+def filing_wrap_up(request: HttpRequest, code: str, exit_id: int) -> HttpResponse:
+    filing = selectors.managed_filing_for(request.user, code)
+    exit_ = next((e for e in selectors.filing_exits(filing) if e.pk == exit_id), None)
+    if exit_ is None:
+        raise Http404("未找到该退出记录")
+    try:
+        filing_wrap_up_complete(exit_=exit_, actor=request.user, archives_note=request.POST.get("archives_note", ""))
+    except DomainError as exc:
+        _flash(request, exc)
+        return redirect("filings:detail", code=code)
+    messages.success(request, "收尾工作已确认，备案已终止，终止评价活动通知书已生成。")
+    return redirect("filings:detail", code=code)
+
+
+@login_required
+@require_GET
+def termination_notice_pdf(request: HttpRequest, code: str) -> HttpResponse:
+    from skillreg.documents.errors import FontMissing
+    from skillreg.documents.termination import render_termination_notice_pdf, termination_notice_data
+
+    filing = selectors.managed_filing_for(request.user, code)
+    exit_ = next((e for e in selectors.filing_exits(filing) if e.notice_number), None)
+    if exit_ is None:
+        raise Http404("尚未生成终止评价活动通知书")
+    data = termination_notice_data(exit_)
+    try:
+        pdf = render_termination_notice_pdf(data)
+    except FontMissing as exc:
+        logger.error("termination notice not rendered: %s", exc.message)
+        return render(
+            request,
+            "documents/unavailable.html",
+            {"message": "服务器缺少生成PDF所需的中文字体，暂时无法生成PDF。", "filing": filing},
+            status=503,
+        )
+    response = HttpResponse(pdf, content_type="application/pdf")
+    response["Content-Disposition"] = (
+        f"inline; filename=\"termination-{filing.code}.pdf\"; filename*=UTF-8''{quote(data.filename)}"
+    )
+    response["Cache-Control"] = "private, no-store"
+    return response
