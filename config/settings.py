@@ -205,7 +205,9 @@ SKILLREG_PASSWORD_MAX_AGE_DAYS = int(os.environ.get("SKILLREG_PASSWORD_MAX_AGE_D
 # Roles that must pass a TOTP second factor (django-otp); superusers always do.
 SKILLREG_OTP_REQUIRED_ROLES = [
     r.strip()
-    for r in os.environ.get("SKILLREG_OTP_REQUIRED_ROLES", "staff,admin,security_admin,audit_admin").split(",")
+    for r in os.environ.get("SKILLREG_OTP_REQUIRED_ROLES", "staff,inspector,admin,security_admin,audit_admin").split(
+        ","
+    )
     if r.strip()
 ]
 OTP_TOTP_ISSUER = "skillreg"

@@ -7,14 +7,14 @@ import hmac
 from dataclasses import dataclass
 from typing import Any
 
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 from django.http import Http404
 
 from skillreg.accounts import scope
 from skillreg.core import clock
 
 from . import draw
-from .models import InspectionAssignment, InspectionPlan, Notice, Objection, Rectification
+from .models import InspectionAssignment, InspectionPlan, InspectorEntry, Notice, Objection, Rectification
 
 
 def rectification_periods(filing_id: int) -> list[tuple[dt.date, dt.date | None]]:
@@ -176,3 +176,35 @@ def rectification_for(user: Any, pk: int) -> Rectification:
     if r is None:
         raise Http404("未找到该整改")
     return r
+
+
+def plan_for_notice(notice: Notice) -> InspectionPlan | None:
+    """The plan a plan or result notice belongs to (for the link to the public re-run)."""
+    return InspectionPlan.objects.filter(Q(plan_notice=notice) | Q(result_notice=notice)).first()
+
+
+def staff_filing_by_code(user: Any, code: str) -> Any:
+    """A filing of the staff member's region or below, by 备案编码; 404 otherwise."""
+    from skillreg.institutions.models import Filing
+
+    q = scope.case_scope_q(user) if scope.is_staff_member(user) else None
+    filing = Filing.objects.filter(q, code=(code or "").strip()).first() if q is not None else None
+    if filing is None:
+        raise Http404("未找到该备案机构")
+    return filing
+
+
+def inspector_candidates(user: Any) -> list[Any]:
+    """Inspector-role users not yet on the staff member's authority's register (for the enrol form)."""
+    from django.contrib.auth import get_user_model
+
+    if not scope.is_staff_member(user):
+        return []
+    on = InspectorEntry.objects.filter(authority_id=user.authority_id).values_list("user_id", flat=True)
+    return [u for u in get_user_model().objects.exclude(pk__in=on).order_by("username") if scope.is_inspector(u)]
+
+
+def inspector_entries(user: Any) -> QuerySet[InspectorEntry]:
+    if not scope.is_staff_member(user):
+        return InspectorEntry.objects.none()
+    return InspectorEntry.objects.filter(authority_id=user.authority_id).select_related("user")
