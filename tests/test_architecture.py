@@ -60,6 +60,7 @@ STATUS_WRITERS = {
     "deadlines/services.py": "Confirmation.status — confirm / dismiss of an automatic outcome",
     "supervision/services/notices.py": "Objection.status — objection_answer()",
     "supervision/services/plans.py": "InspectionPlan.status — plan_draw()",
+    "supervision/services/inspections.py": "Inspection.status — inspection_conclude()",
 }
 # Modules whose ``.status`` is an in-memory value (a dataclass or a dict), not a model field.
 NOT_A_MODEL_STATUS = {

@@ -275,3 +275,67 @@ class InspectionAssignment(models.Model):
 
     def __str__(self) -> str:
         return f"{self.plan_id}/{self.filing_id}/{self.inspector_id}"
+
+
+# ----------------------------------------------------------------------------- inspections (CQ-26, CQ-28)
+
+
+class InspectionSource(models.TextChoices):
+    RANDOM = "random", "双随机抽查"
+    PROPOSED = "proposed", "有关部门建议检查"
+
+
+class InspectionStatus(models.TextChoices):
+    OPEN = "open", "检查中"
+    CONCLUDED = "concluded", "已作出检查结论"
+
+
+class Conclusion(models.TextChoices):
+    COMPLIANT = "compliant", "未发现问题"
+    RECTIFY = "rectify", "责令整改"
+    SERIOUS = "serious", "情节严重，责令整改并报请处理"
+
+
+class Inspection(models.Model):
+    """One inspection of one institution by its lead inspector: the CQ-26 checklist, findings with evidence and
+    a conclusion. From a draw (one per drawn target) or proposed by another department (CQ-28)."""
+
+    filing = models.ForeignKey("institutions.Filing", on_delete=models.PROTECT, related_name="inspections")
+    plan = models.ForeignKey(
+        InspectionPlan, null=True, blank=True, on_delete=models.PROTECT, related_name="inspections"
+    )
+    inspector = models.ForeignKey(InspectorEntry, on_delete=models.PROTECT, related_name="inspections")
+    source = models.CharField("来源", max_length=16, choices=InspectionSource.choices)
+    proposed_by = models.CharField("建议部门", max_length=100, blank=True)
+    proposal = models.TextField("建议检查事由", blank=True)
+    status = models.CharField(max_length=16, choices=InspectionStatus.choices, default=InspectionStatus.OPEN)
+    checklist = models.JSONField("检查项目", default=dict)  # item key → {"ok": bool, "note": str}
+    findings = models.TextField("检查发现", blank=True)
+    conclusion = models.CharField("检查结论", max_length=16, choices=Conclusion.choices, blank=True)
+    rectification = models.ForeignKey(
+        Rectification, null=True, blank=True, on_delete=models.PROTECT, related_name="inspections"
+    )
+    created_at = models.DateTimeField()
+    concluded_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        verbose_name = verbose_name_plural = "检查"
+
+    def __str__(self) -> str:
+        return f"检查 {self.filing_id}"
+
+
+class InspectionEvidence(models.Model):
+    inspection = models.ForeignKey(Inspection, on_delete=models.PROTECT, related_name="evidence")
+    storage_name = models.CharField(max_length=200)
+    original_name = models.CharField("文件名", max_length=200)
+    content_type = models.CharField(max_length=100)
+    size = models.PositiveBigIntegerField()
+    sha256 = models.CharField(max_length=64)
+
+    class Meta:
+        ordering = ["id"]
+
+    def __str__(self) -> str:
+        return self.original_name

@@ -14,7 +14,15 @@ from skillreg.accounts import scope
 from skillreg.core import clock
 
 from . import draw
-from .models import InspectionAssignment, InspectionPlan, InspectorEntry, Notice, Objection, Rectification
+from .models import (
+    Inspection,
+    InspectionAssignment,
+    InspectionPlan,
+    InspectorEntry,
+    Notice,
+    Objection,
+    Rectification,
+)
 
 
 def rectification_periods(filing_id: int) -> list[tuple[dt.date, dt.date | None]]:
@@ -208,3 +216,27 @@ def inspector_entries(user: Any) -> QuerySet[InspectorEntry]:
     if not scope.is_staff_member(user):
         return InspectorEntry.objects.none()
     return InspectorEntry.objects.filter(authority_id=user.authority_id).select_related("user")
+
+
+# ----------------------------------------------------------------------------- inspections
+
+
+def inspections_for(user: Any) -> QuerySet[Inspection]:
+    """An inspector: the inspections they lead or were drawn for; staff: their region's; nobody else."""
+    qs = Inspection.objects.select_related("filing", "plan", "inspector__user", "rectification")
+    if scope.is_inspector(user):
+        drawn = InspectionAssignment.objects.filter(inspector__user=user).values_list("plan_id", "filing_id")
+        q = Q(inspector__user=user)
+        for plan_id, filing_id in drawn:
+            q |= Q(plan_id=plan_id, filing_id=filing_id)
+        return qs.filter(q)
+    if scope.is_staff_member(user) and getattr(user, "authority_id", None):
+        return qs.filter(scope.region_q(user, "filing__region"))
+    return qs.none()
+
+
+def inspection_for(user: Any, pk: int) -> Inspection:
+    inspection = inspections_for(user).prefetch_related("evidence").filter(pk=pk).first()
+    if inspection is None:
+        raise Http404("未找到该检查")
+    return inspection

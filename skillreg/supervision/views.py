@@ -3,6 +3,7 @@ rectification answers) and inspectors (their drawn targets). Thin: parse, call a
 
 from __future__ import annotations
 
+import datetime as dt
 from decimal import Decimal
 from typing import Any
 
@@ -17,9 +18,11 @@ from skillreg.core import clock
 from skillreg.core.errors import DomainError
 
 from . import selectors
+from .checklist import CQ26_BASIS, CQ26_ITEMS
 from .forms import AnswerForm, ConflictForm, InspectorForm, NoticeForm, PlanForm, RectificationOrderForm
-from .models import ObjectionStatus
+from .models import Conclusion, ObjectionStatus
 from .services import rectification_answer, rectification_close, rectification_fail, rectification_order
+from .services.inspections import inspection_conclude
 from .services.notices import notice_publish, objection_answer
 from .services.plans import inspector_conflict_declare, inspector_enrol, plan_create, plan_draw
 
@@ -39,7 +42,9 @@ def home(request: HttpRequest) -> HttpResponse:
     user = request.user
     if scope.is_inspector(user):
         return render(
-            request, "supervision/inspector_home.html", {"assignments": selectors.assignments_for_inspector(user)}
+            request,
+            "supervision/inspector_home.html",
+            {"assignments": selectors.assignments_for_inspector(user), "inspections": selectors.inspections_for(user)},
         )
     if scope.is_institution(user):
         return render(
@@ -56,6 +61,7 @@ def _staff_context(request: HttpRequest, **forms: Any) -> dict[str, Any]:
         "plans": selectors.plans_for_staff(user)[:20],
         "objections": selectors.objections_for_staff(user).filter(status=ObjectionStatus.SUBMITTED),
         "rectifications": selectors.rectifications_for(user).filter(closed_at__isnull=True),
+        "inspections": selectors.inspections_for(user)[:20],
         "entries": selectors.inspector_entries(user),
         "candidates": selectors.inspector_candidates(user),
         "plan_form": forms.get("plan_form") or PlanForm(initial={"inspect_on": today, "per_target": 2}),
@@ -251,3 +257,52 @@ def rectification_detail(request: HttpRequest, pk: int) -> HttpResponse:
             messages.error(request, exc.message)
         return redirect("supervision:rectification", pk=pk)
     return render(request, "supervision/rectification.html", {"rect": rect, "today": clock.today()})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def inspection_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    """The inspector's checklist and conclusion (CQ-26); staff of the region read it."""
+    inspection = selectors.inspection_for(request.user, pk)
+    error = ""
+    if request.method == "POST":
+        p = request.POST
+        checklist = {
+            key: {"ok": p.get(f"ok_{key}") == "1", "note": p.get(f"note_{key}", "")}
+            for key, _label in CQ26_ITEMS
+            if p.get(f"ok_{key}") in ("0", "1")
+        }
+        try:
+            due = dt.date.fromisoformat(p["due_on"]) if p.get("due_on") else None
+            inspection_conclude(
+                inspection=inspection,
+                actor=request.user,
+                checklist=checklist,
+                findings=p.get("findings", ""),
+                conclusion=p.get("conclusion", ""),
+                requirements=p.get("requirements", ""),
+                due_on=due,
+                files=[(f, f.name or "") for f in request.FILES.getlist("files")],
+            )
+        except ValueError:
+            error = "整改期限日期格式不正确"
+        except DomainError as exc:
+            error = exc.message
+        else:
+            messages.success(request, "检查结论已记录。")
+            return redirect("supervision:inspection", pk=pk)
+    items = [(key, label, inspection.checklist.get(key)) for key, label in CQ26_ITEMS]
+    return render(
+        request,
+        "supervision/inspection.html",
+        {
+            "inspection": inspection,
+            "items": items,
+            "basis": CQ26_BASIS,
+            "error": error,
+            "conclusions": Conclusion.choices,
+            "may_conclude": inspection.inspector.user_id == request.user.pk and inspection.status == "open",
+            "posted": request.POST,
+        },
+        status=422 if error else 200,
+    )

@@ -20,8 +20,10 @@ from skillreg.institutions.models import Filing
 
 from .. import basis, draw
 from ..models import (
+    Inspection,
     InspectionAssignment,
     InspectionPlan,
+    InspectionSource,
     InspectorConflict,
     InspectorEntry,
     NoticeKind,
@@ -170,6 +172,14 @@ def plan_draw(*, plan: InspectionPlan, actor: Any) -> InspectionPlan:
                 InspectionAssignment.objects.create(
                     plan=locked, filing=filings[code], inspector=entries[key], order=order
                 )
+            # The first inspector drawn leads the inspection (CQ-26 checklist and conclusion).
+            Inspection.objects.create(
+                filing=filings[code],
+                plan=locked,
+                inspector=entries[keys[0]],
+                source=InspectionSource.RANDOM,
+                created_at=clock.now(),
+            )
         names = {t.code: t.name for t in targets}
         lines = [f"{i}. {names[c]}（{c}）：检查人员 {'、'.join(k)}" for i, (c, k) in enumerate(result.assignments, 1)]
         notice = notice_publish(

@@ -56,9 +56,12 @@ def rectification_order(
     ordered_on: dt.date | None = None,
     requirements: str = "",
     due_on: dt.date | None = None,
+    inspection: Any = None,
 ) -> Rectification:
     """Order ``filing`` to rectify from ``ordered_on`` (default today) by ``due_on``: status becomes
-    ``rectifying``. A filing in wrap-up, terminated or cancelled cannot be ordered (its activity already ended)."""
+    ``rectifying``. A filing in wrap-up, terminated or cancelled cannot be ordered (its activity already ended).
+    Staff of the supervising region order it; or the inspector of ``inspection`` concludes that inspection of
+    this filing with "ordered to rectify" (``supervision.services.inspections``)."""
     today = clock.today()
     ordered_on = ordered_on or today
     if not (reason or "").strip():
@@ -67,7 +70,10 @@ def rectification_order(
         raise ValidationFailed("责令整改日期不能晚于今天", code="RECTIFICATION_DATE_IN_FUTURE", field="ordered_on")
     if due_on is not None and due_on < ordered_on:
         raise ValidationFailed("整改期限不能早于责令整改日期", code="RECTIFICATION_DATES_INVALID", field="due_on")
-    _check_supervisor(actor, filing)
+    if inspection is None:
+        _check_supervisor(actor, filing)
+    elif inspection.filing_id != filing.pk or inspection.inspector.user_id != getattr(actor, "pk", None):
+        raise PermissionDeniedError("只有本次检查的检查人员可以据检查结论责令整改", code="RECTIFICATION_NOT_ALLOWED")
     try:
         with transaction.atomic():
             locked = Filing.objects.select_for_update().get(pk=filing.pk)
@@ -93,7 +99,7 @@ def rectification_order(
                 effective_on=ordered_on,
                 reason=reason.strip(),
                 rule="CQ-30",
-                source="staff",
+                source="inspection" if inspection is not None else "staff",
             )
             audit_record(
                 actor=actor,

@@ -143,3 +143,22 @@ def test_rectification_pages_order_answer_close(client, cq_filing, wuxi_officer,
     client.post(url, {"action": "close", "note": "复查合格"})
     cq_filing.refresh_from_db()
     assert cq_filing.status == "active"
+
+
+@pytest.mark.req("CQ-26")
+def test_inspector_records_a_finding_on_the_page(client, two_filings, wuxi_inspectors, wuxi_officer):
+    with at(DAY):
+        plan = plan_create(title="抽查", items="x", inspect_on=DAY, sample_size=1, per_target=1, actor=wuxi_officer)
+        plan = plan_draw(plan=plan, actor=wuxi_officer)
+    inspection = plan.inspections.get()
+    client.force_login(inspection.inspector.user)
+    url = reverse("supervision:inspection", args=[inspection.pk])
+    form = {f"ok_{k}": "1" for k in ("filing", "information", "policy", "measures", "other")}
+    form.update({"ok_scope": "0", "findings": "超范围评价", "conclusion": "rectify", "requirements": "停止"})
+    missing_due = client.post(url, form)
+    assert missing_due.status_code == 422 and "整改期限" in missing_due.content.decode()
+    client.post(url, {**form, "due_on": "2026-12-31"})
+    html = client.get(url).content.decode()
+    assert "责令整改，期限 2026-12-31" in html
+    inspection.refresh_from_db()
+    assert inspection.rectification.filing.status == "rectifying"
