@@ -327,7 +327,12 @@ def load_demo() -> list[tuple[str, str, str]]:
     if not lifecycle_demo_loaded():  # also for a demo loaded before the lifecycle existed (issue 10)
         with transaction.atomic():
             load_lifecycle_demo()
-    return _logins() + LIFECYCLE_LOGINS
+    from skillreg.supervision.demo import SUPERVISION_LOGINS, load_supervision_demo, supervision_demo_loaded
+
+    if not supervision_demo_loaded():  # also for a demo loaded before supervision existed (issue 13)
+        with transaction.atomic():
+            load_supervision_demo(DEMO_PASSWORD)
+    return _logins() + LIFECYCLE_LOGINS + SUPERVISION_LOGINS
 
 
 def _load() -> None:

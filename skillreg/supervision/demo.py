@@ -1,0 +1,101 @@
+"""Demo of supervision (issue 13), through the real services: two Wuxi institutions filed in March 2026, two
+inspectors on the Wuxi register, a completed 双随机 draw (its inspection open for the lead inspector), an open
+rectification with the institution's answer, and a selection 公示 with one answered and one pending objection.
+Idempotent like the rest of the demo; its institutions are its own, so the other demo cases keep their states."""
+
+from __future__ import annotations
+
+import datetime as dt
+from zoneinfo import ZoneInfo
+
+from django.contrib.auth import get_user_model
+from django.db import transaction
+
+from skillreg.accounts.models import Authority
+from skillreg.core import clock, testing
+from skillreg.institutions.services import filing_create
+
+from . import basis
+from .models import NoticeKind, NoticeTopic
+from .services.notices import notice_publish, objection_answer, objection_submit
+from .services.plans import inspector_enrol, plan_create, plan_draw
+from .services.rectification import rectification_answer, rectification_order
+
+SHANGHAI = ZoneInfo("Asia/Shanghai")
+FILED_ON = dt.date(2026, 3, 2)
+
+UNITS = [("sv_anda", "巫溪县安达职业培训学校"), ("sv_hengxin", "巫溪县恒信职业培训学校")]
+SUPERVISION_LOGINS = [
+    ("sv_anda", "机构用户", "巫溪县安达职业培训学校（责令整改中，已提交整改报告）"),
+    ("sv_inspector1", "检查人员", "检查员 赵明（双随机抽查任务）"),
+    ("sv_inspector2", "检查人员", "检查员 钱亮"),
+]
+
+
+def supervision_demo_loaded() -> bool:
+    return get_user_model().objects.filter(username="sv_anda").exists()
+
+
+def load_supervision_demo(password: str) -> None:
+    officer = get_user_model().objects.get(username="cq_wuxi")
+    authority = Authority.objects.get(code="hrss-500238")
+    filings = []
+    with clock.replay_at(dt.datetime.combine(FILED_ON, dt.time(10), tzinfo=SHANGHAI)):
+        for i, (username, name) in enumerate(UNITS, start=1):
+            user = testing.make_institution_user(
+                username, region_code="500238", name=name, seed=3000 + i, password=password
+            )
+            draft = testing.make_complete_draft(user, institution_name=name, applicant_name=name)
+            with transaction.atomic():
+                filings.append(
+                    filing_create(application=draft, authority=authority, actor=officer, copy_to_province=False)
+                )
+    for number, (username, display) in enumerate([("sv_inspector1", "赵明"), ("sv_inspector2", "钱亮")], start=1):
+        inspector = testing.make_admin(username, "inspector", password=password, display_name=display)
+        inspector_enrol(user=inspector, number=f"WX-JC-{number:03d}", actor=officer)
+
+    today = clock.today()
+    plan = plan_create(
+        title=f"{today.year}年巫溪县评价机构双随机抽查（演示）",
+        items="备案手续；备案信息真实准确完整；在备案职业（工种）范围内开展评价；评价过程管理",
+        inspect_on=today,
+        ratio_permille=200,
+        per_target=1,
+        actor=officer,
+    )
+    plan_draw(plan=plan, actor=officer)
+
+    anda = filings[0]
+    rect = rectification_order(
+        filing=anda,
+        reason="考务档案不全，部分考生缺少技能考核视频记录",
+        requirements="补齐考务档案和视频记录，建立考务档案台账",
+        due_on=today + dt.timedelta(days=30),
+        actor=officer,
+    )
+    user = get_user_model().objects.get(username="sv_anda")
+    rectification_answer(
+        rectification=rect,
+        actor=user,
+        answer="已补齐考务档案，视频记录已按要求归档。",
+        files=[(testing.upload(testing.PDF_BYTES, "整改报告.pdf"), "整改报告.pdf")],
+    )
+
+    notice = notice_publish(
+        kind=NoticeKind.PUBLICITY,
+        topic=NoticeTopic.SELECTION,
+        title="巫溪县社会培训评价组织遴选结果公示（演示）",
+        body="经择优遴选，拟同意巫溪县恒信职业培训学校开展职业技能等级认定，现予公示。",
+        legal_basis=basis.SELECTION,
+        actor=officer,
+        ends_on=today + dt.timedelta(days=6),
+    )
+    first = objection_submit(
+        notice=notice,
+        body="该机构实训场地面积不足。",
+        submission_key="demo-objection-1",
+        name="张先生",
+        contact="13900000001",
+    )
+    objection_answer(objection=first.objection, answer="经现场核查，实训场地面积符合要求，异议不成立。", actor=officer)
+    objection_submit(notice=notice, body="希望公开该机构的收费标准。", submission_key="demo-objection-2")
