@@ -61,6 +61,7 @@ STATUS_WRITERS = {
     "supervision/services/notices.py": "Objection.status — objection_answer()",
     "supervision/services/plans.py": "InspectionPlan.status — plan_draw()",
     "supervision/services/inspections.py": "Inspection.status — inspection_conclude()",
+    "supervision/services/complaints.py": "Complaint.status — complaint_assign() / complaint_answer()",
 }
 # Modules whose ``.status`` is an in-memory value (a dataclass or a dict), not a model field.
 NOT_A_MODEL_STATUS = {

@@ -83,3 +83,6 @@ def test_the_demo_has_a_completed_draw_an_open_rectification_and_objections():
     assert anda.status == FilingStatus.RECTIFYING
     assert anda.rectifications.get().answer
     assert sorted(Objection.objects.values_list("status", flat=True)) == ["answered", "submitted"]
+    from skillreg.supervision.models import Complaint
+
+    assert sorted(Complaint.objects.values_list("status", flat=True)) == ["answered", "assigned", "submitted"]

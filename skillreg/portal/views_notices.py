@@ -15,9 +15,10 @@ from skillreg.core.errors import DomainError
 from skillreg.core.ratelimit import ratelimit
 from skillreg.supervision import selectors
 from skillreg.supervision.models import NoticeTopic
+from skillreg.supervision.services.complaints import complaint_submit
 from skillreg.supervision.services.notices import objection_submit
 
-from .forms_notices import DrawCheckForm, ObjectionForm, ObjectionLookupForm
+from .forms_notices import ComplaintForm, DrawCheckForm, ObjectionForm, ObjectionLookupForm
 
 
 @require_GET
@@ -83,4 +84,41 @@ def draw_verify(request: HttpRequest, pk: int) -> HttpResponse:
         request,
         "portal/notices/draw_verify.html",
         {"plan": plan, "check": check, "form": form, "assignments": selectors.plan_assignments(plan)},
+    )
+
+
+@require_http_methods(["GET", "POST"])
+@ratelimit("complaint")
+def complaint_new(request: HttpRequest) -> HttpResponse:
+    """投诉举报 (CQ-27, AH-4.3, HN-3, WX-7.3): named or anonymous, attachments, a tracking number and query code."""
+    if request.method != "POST":
+        form = ComplaintForm(
+            initial={"submission_key": secrets.token_urlsafe(24), "filing_code": request.GET.get("code", "")}
+        )
+        return render(request, "portal/notices/complaint_form.html", {"form": form})
+    form = ComplaintForm(request.POST)
+    if form.is_valid():
+        try:
+            lodged = complaint_submit(
+                actor=request.user,
+                attachments=[(f, f.name or "") for f in request.FILES.getlist("attachments")],
+                **form.cleaned_data,
+            )
+        except DomainError as exc:
+            form.add_error(exc.field if exc.field in form.fields else None, exc.message)
+        else:
+            return render(request, "portal/notices/complaint_lodged.html", {"lodged": lodged})
+    return render(request, "portal/notices/complaint_form.html", {"form": form}, status=422)
+
+
+@require_GET
+def complaint_status(request: HttpRequest) -> HttpResponse:
+    form = ObjectionLookupForm(request.GET or None)
+    complaint = None
+    not_found = False
+    if form.is_bound and form.is_valid():
+        complaint = selectors.complaint_lookup(form.cleaned_data["tracking_no"], form.cleaned_data["query_code"])
+        not_found = complaint is None
+    return render(
+        request, "portal/notices/complaint_status.html", {"form": form, "complaint": complaint, "not_found": not_found}
     )

@@ -17,6 +17,7 @@ from skillreg.institutions.services import filing_create
 
 from . import basis
 from .models import NoticeKind, NoticeTopic
+from .services.complaints import complaint_answer, complaint_assign, complaint_submit
 from .services.notices import notice_publish, objection_answer, objection_submit
 from .services.plans import inspector_enrol, plan_create, plan_draw
 from .services.rectification import rectification_answer, rectification_order
@@ -99,3 +100,28 @@ def load_supervision_demo(password: str) -> None:
     )
     objection_answer(objection=first.objection, answer="经现场核查，实训场地面积符合要求，异议不成立。", actor=officer)
     objection_submit(notice=notice, body="希望公开该机构的收费标准。", submission_key="demo-objection-2")
+
+    # Complaints in several states: received, being handled, answered.
+    hengxin = filings[1]
+    complaint_submit(
+        filing_code=hengxin.code,
+        category="fees",
+        body="报名时收取资料费200元，未公示收费标准。",
+        submission_key="demo-complaint-1",
+    )
+    handling = complaint_submit(
+        filing_code=hengxin.code,
+        category="misconduct",
+        body="考核现场有人代考。",
+        submission_key="demo-complaint-2",
+        name="王女士",
+        contact="13900000002",
+    )
+    complaint_assign(complaint=handling.complaint, assignee=officer, actor=officer)
+    done = complaint_submit(
+        filing_code=anda.code,
+        category="out_of_scope",
+        body="该机构组织了未备案职业的考核。",
+        submission_key="demo-complaint-3",
+    )
+    complaint_answer(complaint=done.complaint, outcome="verified", answer="经查属实，已纳入整改要求。", actor=officer)

@@ -339,3 +339,77 @@ class InspectionEvidence(models.Model):
 
     def __str__(self) -> str:
         return self.original_name
+
+
+# ----------------------------------------------------------------------------- complaints (CQ-27, AH-4.3, HN-3, WX-7.3)
+
+
+class ComplaintCategory(models.TextChoices):
+    OUT_OF_SCOPE = "out_of_scope", "超范围评价"
+    MISCONDUCT = "misconduct", "考务违纪、弄虚作假"
+    FEES = "fees", "违规收费"
+    CERTIFICATE = "certificate", "证书问题"
+    OTHER = "other", "其他"
+
+
+class ComplaintStatus(models.TextChoices):
+    SUBMITTED = "submitted", "已受理"
+    ASSIGNED = "assigned", "办理中"
+    ANSWERED = "answered", "已办结"
+
+
+class ComplaintOutcome(models.TextChoices):
+    VERIFIED = "verified", "经查属实"
+    UNFOUNDED = "unfounded", "经查不属实"
+
+
+class Complaint(models.Model):
+    """A complaint or report (投诉举报) about a filed institution, routed to its filing authority ("谁备案，谁监管")."""
+
+    public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    tracking_no = models.CharField("受理编号", max_length=20, unique=True)
+    code_hash = models.CharField(max_length=64)
+    submission_key = models.CharField(max_length=64, unique=True)
+    filing = models.ForeignKey("institutions.Filing", on_delete=models.PROTECT, related_name="complaints")
+    authority = models.ForeignKey("accounts.Authority", on_delete=models.PROTECT, related_name="+")
+    region = models.ForeignKey("regions.Region", on_delete=models.PROTECT, related_name="+")
+    category = models.CharField("类别", max_length=16, choices=ComplaintCategory.choices)
+    name = models.CharField("姓名", max_length=64, blank=True)
+    contact = EncryptedTextField("联系方式", blank=True, default="")
+    body = models.TextField("投诉举报内容")
+    submitted_at = models.DateTimeField("提交时间")
+    due_on = models.DateField("办理期限")
+    status = models.CharField(max_length=16, choices=ComplaintStatus.choices, default=ComplaintStatus.SUBMITTED)
+    assigned_to = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    outcome = models.CharField("办理结果", max_length=16, choices=ComplaintOutcome.choices, blank=True)
+    answer = models.TextField("答复", blank=True)
+    answered_at = models.DateTimeField(null=True, blank=True)
+    answered_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    inspection = models.ForeignKey(Inspection, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    rectification = models.ForeignKey(Rectification, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+
+    class Meta:
+        ordering = ["-submitted_at", "-id"]
+        verbose_name = verbose_name_plural = "投诉举报"
+
+    def __str__(self) -> str:
+        return self.tracking_no
+
+
+class ComplaintAttachment(models.Model):
+    complaint = models.ForeignKey(Complaint, on_delete=models.PROTECT, related_name="attachments")
+    storage_name = models.CharField(max_length=200)
+    original_name = models.CharField("文件名", max_length=200)
+    content_type = models.CharField(max_length=100)
+    size = models.PositiveBigIntegerField()
+    sha256 = models.CharField(max_length=64)
+
+    class Meta:
+        ordering = ["id"]
+
+    def __str__(self) -> str:
+        return self.original_name

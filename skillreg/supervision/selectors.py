@@ -15,6 +15,7 @@ from skillreg.core import clock
 
 from . import draw
 from .models import (
+    Complaint,
     Inspection,
     InspectionAssignment,
     InspectionPlan,
@@ -240,3 +241,60 @@ def inspection_for(user: Any, pk: int) -> Inspection:
     if inspection is None:
         raise Http404("未找到该检查")
     return inspection
+
+
+# ----------------------------------------------------------------------------- complaints
+
+
+def complaint_lookup(tracking_no: str, query_code: str) -> Complaint | None:
+    from .services.notices import code_digest
+
+    c = Complaint.objects.select_related("filing").filter(tracking_no=(tracking_no or "").strip().upper()).first()
+    if c is None or not hmac.compare_digest(c.code_hash, code_digest(query_code or "")):
+        return None
+    return c
+
+
+def complaints_for_staff(user: Any) -> QuerySet[Complaint]:
+    """Complaints about institutions of the staff member's region and below."""
+    if not scope.is_staff_member(user) or not getattr(user, "authority_id", None):
+        return Complaint.objects.none()
+    return Complaint.objects.filter(scope.region_q(user)).select_related("filing", "assigned_to", "authority")
+
+
+def complaint_for_staff(user: Any, pk: int) -> Complaint:
+    c = complaints_for_staff(user).prefetch_related("attachments").filter(pk=pk).first()
+    if c is None:
+        raise Http404("未找到该投诉举报")
+    return c
+
+
+def complaint_statistics(user: Any) -> list[dict[str, Any]]:
+    """Counts by institution, category and status (CQ-27 statistics) within the staff member's scope."""
+    from django.db.models import Count
+
+    from .models import ComplaintCategory, ComplaintOutcome, ComplaintStatus
+
+    rows = list(
+        complaints_for_staff(user)
+        .values("filing__code", "filing__name", "category", "status", "outcome")
+        .annotate(n=Count("id"))
+        .order_by("filing__code", "category", "status")
+    )
+    for r in rows:  # labels for people; the codes stay for exports
+        r["category_label"] = ComplaintCategory(r["category"]).label
+        r["status_label"] = ComplaintStatus(r["status"]).label
+        r["outcome_label"] = ComplaintOutcome(r["outcome"]).label if r["outcome"] else "—"
+    return rows
+
+
+def authority_staff(user: Any) -> list[Any]:
+    from django.contrib.auth import get_user_model
+
+    if not scope.is_staff_member(user):
+        return []
+    return [
+        u
+        for u in get_user_model().objects.filter(authority_id=user.authority_id).order_by("username")
+        if scope.is_staff_member(u)
+    ]

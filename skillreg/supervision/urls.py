@@ -11,6 +11,7 @@ urlpatterns = [
     path("inspectors/<int:entry_id>/conflicts/", views.conflict_new, name="conflict_new"),
     path("notices/new/", views.notice_new, name="notice_new"),
     path("objections/<int:pk>/", views.objection_detail, name="objection"),
+    path("complaints/<int:pk>/", views.complaint_detail, name="complaint"),
     path("inspections/<int:pk>/", views.inspection_detail, name="inspection"),
     path("rectifications/new/", views.rectification_new, name="rectification_new"),
     path("rectifications/<int:pk>/", views.rectification_detail, name="rectification"),

@@ -20,8 +20,9 @@ from skillreg.core.errors import DomainError
 from . import selectors
 from .checklist import CQ26_BASIS, CQ26_ITEMS
 from .forms import AnswerForm, ConflictForm, InspectorForm, NoticeForm, PlanForm, RectificationOrderForm
-from .models import Conclusion, ObjectionStatus
+from .models import ComplaintOutcome, ComplaintStatus, Conclusion, ObjectionStatus
 from .services import rectification_answer, rectification_close, rectification_fail, rectification_order
+from .services.complaints import complaint_answer, complaint_assign
 from .services.inspections import inspection_conclude
 from .services.notices import notice_publish, objection_answer
 from .services.plans import inspector_conflict_declare, inspector_enrol, plan_create, plan_draw
@@ -62,6 +63,8 @@ def _staff_context(request: HttpRequest, **forms: Any) -> dict[str, Any]:
         "objections": selectors.objections_for_staff(user).filter(status=ObjectionStatus.SUBMITTED),
         "rectifications": selectors.rectifications_for(user).filter(closed_at__isnull=True),
         "inspections": selectors.inspections_for(user)[:20],
+        "complaints": selectors.complaints_for_staff(user).exclude(status=ComplaintStatus.ANSWERED),
+        "complaint_stats": selectors.complaint_statistics(user),
         "entries": selectors.inspector_entries(user),
         "candidates": selectors.inspector_candidates(user),
         "plan_form": forms.get("plan_form") or PlanForm(initial={"inspect_on": today, "per_target": 2}),
@@ -303,6 +306,53 @@ def inspection_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "conclusions": Conclusion.choices,
             "may_conclude": inspection.inspector.user_id == request.user.pk and inspection.status == "open",
             "posted": request.POST,
+        },
+        status=422 if error else 200,
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def complaint_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    complaint = selectors.complaint_for_staff(request.user, pk)
+    error = ""
+    if request.method == "POST":
+        p = request.POST
+        try:
+            if p.get("action") == "assign":
+                assignee = next(
+                    (u for u in selectors.authority_staff(request.user) if str(u.pk) == p.get("assignee")), None
+                )
+                complaint_assign(complaint=complaint, assignee=assignee, actor=request.user)
+                messages.success(request, "已交办。")
+            else:
+                inspector = selectors.inspector_entries(request.user).filter(pk=p.get("inspector") or 0).first()
+                complaint_answer(
+                    complaint=complaint,
+                    outcome=p.get("outcome", ""),
+                    answer=p.get("answer", ""),
+                    escalate=p.get("escalate", ""),
+                    requirements=p.get("requirements", ""),
+                    due_on=dt.date.fromisoformat(p["due_on"]) if p.get("due_on") else None,
+                    inspector=inspector,
+                    actor=request.user,
+                )
+                messages.success(request, "已办结并答复投诉举报人。")
+            return redirect("supervision:complaint", pk=pk)
+        except ValueError:
+            error = "整改期限日期格式不正确"
+        except DomainError as exc:
+            error = exc.message
+    return render(
+        request,
+        "supervision/complaint.html",
+        {
+            "complaint": complaint,
+            "error": error,
+            "staff": selectors.authority_staff(request.user),
+            "entries": selectors.inspector_entries(request.user),
+            "outcomes": ComplaintOutcome.choices,
+            "today": clock.today(),
         },
         status=422 if error else 200,
     )

@@ -4,7 +4,7 @@ staff publish a random-inspection plan with its seed hash and draw; a member of 
 the same result; the drawn inspector records a finding that orders rectification; the public directory shows the
 institution under rectification and the registry refuses its certificates; the institution answers with
 evidence; the re-inspection closes it; a publicity notice receives an anonymous objection that staff answer and
-the public reads by its code.
+the public reads by its code; a public complaint is tracked by its code to the answer.
 """
 
 from __future__ import annotations
@@ -152,3 +152,42 @@ def test_draw_inspect_rectify_and_objection(page, screenshot, tmp_path):
     page.click("#lookup")
     expect(page.locator("#objection-answer")).to_contain_text("异议不成立")
     screenshot("objection-answered")
+
+
+def test_public_complaint_tracked_by_its_code_to_an_answer(page, screenshot):
+    institution = testing.make_institution_user("sv_inst2", region_code="500238", name="巫溪县恒达职业培训学校")
+    officer = testing.make_staff("sv_officer2", "hrss-500238", display_name="巫溪县监管员")
+    filing = file_on(institution, officer, dt.date(2026, 3, 2))
+
+    page.goto("/notices/")
+    page.click("#complaint-link")
+    page.fill("#id_filing_code", "S000")
+    page.select_option("#id_category", "fees")
+    page.fill("#id_body", "报名时收取资料费200元，未公示收费标准")
+    page.click("#submit-complaint")
+    expect(page.locator("#errors-filing_code")).to_contain_text("未找到该备案编码的评价机构")
+    page.fill("#id_filing_code", filing.code)
+    page.click("#submit-complaint")
+    tracking = page.locator("#tracking-no").inner_text()
+    code = page.locator("#query-code").inner_text()
+    screenshot("complaint-lodged")
+
+    login(page, "sv_officer2")
+    page.goto("/supervision/")
+    page.click(f"#complaint-{tracking}")
+    page.select_option("#id_outcome", "verified")
+    page.fill("#id_answer", "经查属实，已责令该机构整改并退还费用")
+    page.select_option("#id_escalate", "rectification")
+    page.fill("#id_requirements", "退还资料费，公示收费标准")
+    page.fill("#id_due_on", "2026-12-31")
+    page.click("#send-answer")
+    expect(page.locator("#complaint-status")).to_contain_text("已办结")
+    assert Filing.objects.get(pk=filing.pk).status == "rectifying"
+    logout(page)
+
+    page.goto("/notices/complaints/status/")
+    page.fill("#id_tracking_no", tracking)
+    page.fill("#id_query_code", code)
+    page.click("#lookup")
+    expect(page.locator("#complaint-answer")).to_contain_text("已责令该机构整改")
+    screenshot("complaint-answered")

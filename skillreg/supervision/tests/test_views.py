@@ -162,3 +162,32 @@ def test_inspector_records_a_finding_on_the_page(client, two_filings, wuxi_inspe
     assert "责令整改，期限 2026-12-31" in html
     inspection.refresh_from_db()
     assert inspection.rectification.filing.status == "rectifying"
+
+
+@pytest.mark.req("CQ-27")
+def test_public_complaint_form_lookup_and_staff_answer(client, cq_filing, wuxi_officer, guizhou_officer):
+    page = client.get(reverse("notices:complaint_new")).content.decode()
+    key = re.search(r'name="submission_key" value="([^"]+)"', page).group(1)
+    data = {"filing_code": "S000", "category": "fees", "body": "乱收费", "submission_key": key}
+    bad = client.post(reverse("notices:complaint_new"), data)
+    assert bad.status_code == 422 and "未找到该备案编码的评价机构" in bad.content.decode()
+    done = client.post(reverse("notices:complaint_new"), {**data, "filing_code": cq_filing.code})
+    html = done.content.decode()
+    tracking = re.search(r'id="tracking-no">([^<]+)<', html).group(1)
+    code = re.search(r'id="query-code">([^<]+)<', html).group(1)
+    from skillreg.supervision.models import Complaint
+
+    c = Complaint.objects.get()
+    client.force_login(guizhou_officer)
+    assert client.get(reverse("supervision:complaint", args=[c.pk])).status_code == 404
+    client.force_login(wuxi_officer)
+    assert tracking in client.get(reverse("supervision:home")).content.decode()
+    missing = client.post(reverse("supervision:complaint", args=[c.pk]), {"action": "answer", "answer": "x"})
+    assert missing.status_code == 422 and "请选择办理结果" in missing.content.decode()
+    client.post(
+        reverse("supervision:complaint", args=[c.pk]),
+        {"action": "answer", "outcome": "unfounded", "answer": "经查收费合规"},
+    )
+    client.logout()
+    status = client.get(reverse("notices:complaint_status"), {"tracking_no": tracking, "query_code": code})
+    assert "经查收费合规" in status.content.decode() and "已办结" in status.content.decode()
