@@ -86,3 +86,5 @@ def test_the_demo_has_a_completed_draw_an_open_rectification_and_objections():
     from skillreg.supervision.models import Complaint
 
     assert sorted(Complaint.objects.values_list("status", flat=True)) == ["answered", "assigned", "submitted"]
+    grade = anda.credit_grades.get()
+    assert grade.grade == "B" and grade.factors[0]["label"] == "投诉举报经查属实"

@@ -10,4 +10,5 @@ urlpatterns = [
     path("draws/<int:pk>/verify/", views.draw_verify, name="draw_verify"),
     path("complaints/new/", views.complaint_new, name="complaint_new"),
     path("complaints/status/", views.complaint_status, name="complaint_status"),
+    path("credit/<str:code>/", views.credit_history, name="credit"),
 ]

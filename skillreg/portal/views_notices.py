@@ -14,6 +14,7 @@ from skillreg.core import clock
 from skillreg.core.errors import DomainError
 from skillreg.core.ratelimit import ratelimit
 from skillreg.supervision import selectors
+from skillreg.supervision.credit import GRADE_LABELS
 from skillreg.supervision.models import NoticeTopic
 from skillreg.supervision.services.complaints import complaint_submit
 from skillreg.supervision.services.notices import objection_submit
@@ -122,3 +123,10 @@ def complaint_status(request: HttpRequest) -> HttpResponse:
     return render(
         request, "portal/notices/complaint_status.html", {"form": form, "complaint": complaint, "not_found": not_found}
     )
+
+
+@require_GET
+def credit_history(request: HttpRequest, code: str) -> HttpResponse:
+    """The published credit grades of one institution with their factors (CQ-29)."""
+    filing, grades = selectors.public_credit_history(code)
+    return render(request, "portal/notices/credit.html", {"filing": filing, "grades": grades, "labels": GRADE_LABELS})

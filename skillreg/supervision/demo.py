@@ -18,6 +18,7 @@ from skillreg.institutions.services import filing_create
 from . import basis
 from .models import NoticeKind, NoticeTopic
 from .services.complaints import complaint_answer, complaint_assign, complaint_submit
+from .services.credit import credit_publish
 from .services.notices import notice_publish, objection_answer, objection_submit
 from .services.plans import inspector_enrol, plan_create, plan_draw
 from .services.rectification import rectification_answer, rectification_order
@@ -125,3 +126,4 @@ def load_supervision_demo(password: str) -> None:
         submission_key="demo-complaint-3",
     )
     complaint_answer(complaint=done.complaint, outcome="verified", answer="经查属实，已纳入整改要求。", actor=officer)
+    credit_publish(actor=officer)  # a published grade: 安达 carries the verified complaint

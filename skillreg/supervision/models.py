@@ -413,3 +413,54 @@ class ComplaintAttachment(models.Model):
 
     def __str__(self) -> str:
         return self.original_name
+
+
+# ----------------------------------------------------------------------------- credit (CQ-29; GZ-7)
+
+
+class CreditKind(models.TextChoices):
+    INSPECTION_COMPLIANT = "inspection_compliant", "监督检查未发现问题"
+    INSPECTION_RECTIFY = "inspection_rectify", "监督检查责令整改"
+    INSPECTION_SERIOUS = "inspection_serious", "监督检查发现严重问题"
+    COMPLAINT_VERIFIED = "complaint_verified", "投诉举报经查属实"
+    RECTIFICATION_CLOSED = "rectification_closed", "整改复查合格"
+    RECTIFICATION_FAILED = "rectification_failed", "整改不合格，注销备案"
+
+
+class CreditEvent(models.Model):
+    """The append-only credit ledger: one row per fact, written by the service that established it."""
+
+    filing = models.ForeignKey("institutions.Filing", on_delete=models.PROTECT, related_name="credit_events")
+    kind = models.CharField("事项", max_length=32, choices=CreditKind.choices)
+    occurred_on = models.DateField("发生日期")
+    basis = models.CharField("依据", max_length=300)
+    note = models.CharField("说明", max_length=300, blank=True)
+    source_type = models.CharField(max_length=32)
+    source_id = models.PositiveBigIntegerField()
+    recorded_at = models.DateTimeField()
+
+    class Meta:
+        ordering = ["occurred_on", "id"]
+        constraints = [models.UniqueConstraint(fields=["kind", "source_type", "source_id"], name="credit_event_once")]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} {self.occurred_on}"
+
+
+class CreditGrade(models.Model):
+    """A published grade (动态评估结果) of one institution as of a day, with the factors it rests on."""
+
+    filing = models.ForeignKey("institutions.Filing", on_delete=models.PROTECT, related_name="credit_grades")
+    as_of = models.DateField("评估基准日")
+    points = models.IntegerField("得分")
+    grade = models.CharField("等级", max_length=8)
+    factors = models.JSONField("评估因素", default=list)
+    notice = models.ForeignKey(Notice, on_delete=models.PROTECT, related_name="+")
+    published_at = models.DateTimeField()
+
+    class Meta:
+        ordering = ["-as_of", "-id"]
+        constraints = [models.UniqueConstraint(fields=["filing", "as_of"], name="one_grade_per_day")]
+
+    def __str__(self) -> str:
+        return f"{self.grade} {self.as_of}"

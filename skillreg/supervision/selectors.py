@@ -16,6 +16,7 @@ from skillreg.core import clock
 from . import draw
 from .models import (
     Complaint,
+    CreditGrade,
     Inspection,
     InspectionAssignment,
     InspectionPlan,
@@ -298,3 +299,14 @@ def authority_staff(user: Any) -> list[Any]:
         for u in get_user_model().objects.filter(authority_id=user.authority_id).order_by("username")
         if scope.is_staff_member(u)
     ]
+
+
+# ----------------------------------------------------------------------------- credit
+
+
+def public_credit_history(code: str) -> tuple[Any, list[CreditGrade]]:
+    """A filed institution's published grades, newest first (public information, CQ-29 及时公布评估结果)."""
+    from skillreg.institutions.selectors import public_filing_by_code
+
+    filing = public_filing_by_code(code)
+    return filing, list(CreditGrade.objects.filter(filing=filing).select_related("notice"))

@@ -10,6 +10,7 @@ urlpatterns = [
     path("inspectors/new/", views.inspector_new, name="inspector_new"),
     path("inspectors/<int:entry_id>/conflicts/", views.conflict_new, name="conflict_new"),
     path("notices/new/", views.notice_new, name="notice_new"),
+    path("credit/publish/", views.credit_publish_view, name="credit_publish"),
     path("objections/<int:pk>/", views.objection_detail, name="objection"),
     path("complaints/<int:pk>/", views.complaint_detail, name="complaint"),
     path("inspections/<int:pk>/", views.inspection_detail, name="inspection"),

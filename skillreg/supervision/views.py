@@ -23,6 +23,7 @@ from .forms import AnswerForm, ConflictForm, InspectorForm, NoticeForm, PlanForm
 from .models import ComplaintOutcome, ComplaintStatus, Conclusion, ObjectionStatus
 from .services import rectification_answer, rectification_close, rectification_fail, rectification_order
 from .services.complaints import complaint_answer, complaint_assign
+from .services.credit import credit_publish
 from .services.inspections import inspection_conclude
 from .services.notices import notice_publish, objection_answer
 from .services.plans import inspector_conflict_declare, inspector_enrol, plan_create, plan_draw
@@ -160,6 +161,19 @@ def conflict_new(request: HttpRequest, entry_id: int) -> HttpResponse:
     except Http404:
         messages.error(request, "本机关监管范围内没有该备案编码的机构")
     return redirect("supervision:home")
+
+
+@login_required
+@require_POST
+def credit_publish_view(request: HttpRequest) -> HttpResponse:
+    _staff_only(request)
+    try:
+        grades = credit_publish(actor=request.user)
+    except DomainError as exc:
+        messages.error(request, exc.message)
+        return redirect("supervision:home")
+    messages.success(request, f"已发布 {len(grades)} 家机构的信用评估结果。")
+    return redirect("notices:detail", pk=grades[0].notice_id) if grades else redirect("supervision:home")
 
 
 @login_required

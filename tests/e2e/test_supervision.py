@@ -4,7 +4,8 @@ staff publish a random-inspection plan with its seed hash and draw; a member of 
 the same result; the drawn inspector records a finding that orders rectification; the public directory shows the
 institution under rectification and the registry refuses its certificates; the institution answers with
 evidence; the re-inspection closes it; a publicity notice receives an anonymous objection that staff answer and
-the public reads by its code; a public complaint is tracked by its code to the answer.
+the public reads by its code; a public complaint is tracked by its code to the answer, and the credit grade
+changes with its factors shown.
 """
 
 from __future__ import annotations
@@ -183,7 +184,16 @@ def test_public_complaint_tracked_by_its_code_to_an_answer(page, screenshot):
     page.click("#send-answer")
     expect(page.locator("#complaint-status")).to_contain_text("已办结")
     assert Filing.objects.get(pk=filing.pk).status == "rectifying"
+    page.goto("/supervision/")
+    page.click("#publish-credit")
+    expect(page.locator("#notice-body")).to_contain_text("投诉举报经查属实")
     logout(page)
+
+    # --- the credit grade with its factors is public -------------------------------------------------------------
+    page.goto(f"/notices/credit/{filing.code}/")
+    expect(page.locator("#grade-value")).to_have_text("B级（基本守信）")
+    expect(page.locator("main")).to_contain_text("投诉举报经查属实")
+    screenshot("credit-grade")
 
     page.goto("/notices/complaints/status/")
     page.fill("#id_tracking_no", tracking)

@@ -22,6 +22,7 @@ from skillreg.core.uploads import remove_stored, store_upload
 from skillreg.institutions.models import Filing
 
 from ..models import Complaint, ComplaintAttachment, ComplaintCategory, ComplaintOutcome, ComplaintStatus
+from .credit import credit_record
 from .inspections import inspection_propose
 from .notices import code_digest, new_query_code
 from .rectification import rectification_order
@@ -198,6 +199,15 @@ def complaint_answer(
         locked.save(
             update_fields=["status", "outcome", "answer", "answered_at", "answered_by", "inspection", "rectification"]
         )
+        if outcome == ComplaintOutcome.VERIFIED:
+            credit_record(
+                filing=locked.filing,
+                kind="complaint_verified",
+                on=clock.today(),
+                basis="《重庆市职业技能等级评价机构管理办法》（渝人社发〔2020〕128号）第二十七条",
+                source=locked,
+                note=answer[:300],
+            )
         audit_record(
             actor=actor,
             action="complaint.answer",

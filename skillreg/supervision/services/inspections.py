@@ -16,8 +16,9 @@ from skillreg.core import clock
 from skillreg.core.errors import PermissionDeniedError, TransitionNotAllowed, ValidationFailed
 from skillreg.core.uploads import remove_stored, store_upload
 
-from ..checklist import CQ26_ITEMS
+from ..checklist import CQ26_BASIS, CQ26_ITEMS
 from ..models import Conclusion, Inspection, InspectionEvidence, InspectionSource, InspectionStatus, InspectorEntry
+from .credit import credit_record
 from .rectification import rectification_order
 
 
@@ -131,6 +132,16 @@ def inspection_conclude(
                     size=f.size,
                     sha256=f.sha256,
                 )
+            credit_record(
+                filing=locked.filing,
+                kind={"compliant": "inspection_compliant", "rectify": "inspection_rectify"}.get(
+                    conclusion, "inspection_serious"
+                ),
+                on=clock.today(),
+                basis=CQ26_BASIS,
+                source=locked,
+                note=findings[:300],
+            )
             audit_record(
                 actor=actor,
                 action="inspection.conclude",

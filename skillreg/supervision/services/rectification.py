@@ -156,6 +156,16 @@ def rectification_close(
                 rule="CQ-30",
                 source="staff",
             )
+        from .credit import credit_record
+
+        credit_record(
+            filing=filing,
+            kind="rectification_closed",
+            on=ends_on,
+            basis=basis.RECTIFICATION,
+            source=locked,
+            note=note.strip(),
+        )
         audit_record(
             actor=actor,
             action="rectification.close",
@@ -215,6 +225,16 @@ def rectification_fail(
             filing=locked.filing,
             starts_on=today,
             ends_on=today,
+        )
+        from .credit import credit_record
+
+        credit_record(
+            filing=locked.filing,
+            kind="rectification_failed",
+            on=today,
+            basis=basis.CANCELLATION,
+            source=locked,
+            note=reason,
         )
         audit_record(
             actor=actor,

@@ -68,6 +68,9 @@ def test_a_finding_orders_rectification_and_the_registry_refuses_certificates(dr
     assert done.rectification is not None and done.rectification.is_open
     assert "CERT_DURING_RECTIFICATION" in faults
     assert [e.original_name for e in done.evidence.all()] == ["现场照片.pdf"]
+    from skillreg.supervision.models import CreditEvent
+
+    assert list(CreditEvent.objects.values_list("kind", flat=True)) == ["inspection_rectify"]
     with pytest.raises(TransitionNotAllowed):
         inspection_conclude(
             inspection=done, actor=lead.user, checklist=ALL_OK, findings="", conclusion=Conclusion.COMPLIANT
