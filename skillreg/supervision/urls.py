@@ -14,6 +14,7 @@ urlpatterns = [
     path("objections/<int:pk>/", views.objection_detail, name="objection"),
     path("complaints/<int:pk>/", views.complaint_detail, name="complaint"),
     path("inspections/<int:pk>/", views.inspection_detail, name="inspection"),
+    path("inspections/<int:pk>/record.pdf", views.inspection_record_pdf, name="inspection_record"),
     path("rectifications/new/", views.rectification_new, name="rectification_new"),
     path("rectifications/<int:pk>/", views.rectification_detail, name="rectification"),
 ]

@@ -370,3 +370,31 @@ def complaint_detail(request: HttpRequest, pk: int) -> HttpResponse:
         },
         status=422 if error else 200,
     )
+
+
+@login_required
+@require_GET
+def inspection_record_pdf(request: HttpRequest, pk: int) -> HttpResponse:
+    """检查记录 as PDF (embedded CJK font), for the inspectors and staff who may see the inspection."""
+    from urllib.parse import quote
+
+    from skillreg.documents.errors import FontMissing
+    from skillreg.documents.inspection_record import inspection_record_data, render_inspection_record_pdf
+
+    inspection = selectors.inspection_for(request.user, pk)
+    data = inspection_record_data(inspection)
+    try:
+        pdf = render_inspection_record_pdf(data)
+    except FontMissing:
+        return render(
+            request,
+            "documents/unavailable.html",
+            {"message": "服务器缺少生成PDF所需的中文字体，暂时无法生成PDF。"},
+            status=503,
+        )
+    response = HttpResponse(pdf, content_type="application/pdf")
+    response["Content-Disposition"] = (
+        f"inline; filename=\"inspection-{inspection.pk}.pdf\"; filename*=UTF-8''{quote(data.filename)}"
+    )
+    response["Cache-Control"] = "private, no-store"
+    return response

@@ -191,3 +191,37 @@ def test_public_complaint_form_lookup_and_staff_answer(client, cq_filing, wuxi_o
     client.logout()
     status = client.get(reverse("notices:complaint_status"), {"tracking_no": tracking, "query_code": code})
     assert "经查收费合规" in status.content.decode() and "已办结" in status.content.decode()
+
+
+@pytest.mark.req("CQ-26")
+def test_inspection_record_pdf_carries_the_checklist(
+    client, two_filings, wuxi_inspectors, wuxi_officer, guizhou_officer
+):
+    import io
+
+    from pypdf import PdfReader
+
+    from skillreg.supervision.checklist import CQ26_ITEMS
+    from skillreg.supervision.services.inspections import inspection_conclude
+
+    with at(DAY):
+        plan = plan_create(title="抽查", items="x", inspect_on=DAY, sample_size=1, per_target=1, actor=wuxi_officer)
+        plan = plan_draw(plan=plan, actor=wuxi_officer)
+        inspection = plan.inspections.get()
+        items = {k: {"ok": k != "scope", "note": "超范围" if k == "scope" else ""} for k, _ in CQ26_ITEMS}
+        inspection_conclude(
+            inspection=inspection,
+            actor=inspection.inspector.user,
+            checklist=items,
+            findings="超范围评价",
+            conclusion="rectify",
+            requirements="停止",
+            due_on=dt.date(2026, 12, 31),
+        )
+    client.force_login(wuxi_officer)
+    r = client.get(reverse("supervision:inspection_record", args=[inspection.pk]))
+    assert r.status_code == 200 and r["Content-Type"] == "application/pdf"
+    text = "".join(p.extract_text() for p in PdfReader(io.BytesIO(r.content)).pages)
+    assert inspection.filing.code in text and "不符合" in text and "第二十六条" in text and "责令整改" in text
+    client.force_login(guizhou_officer)
+    assert client.get(reverse("supervision:inspection_record", args=[inspection.pk])).status_code == 404
