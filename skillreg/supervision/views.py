@@ -308,7 +308,17 @@ def inspection_detail(request: HttpRequest, pk: int) -> HttpResponse:
         else:
             messages.success(request, "检查结论已记录。")
             return redirect("supervision:inspection", pk=pk)
-    items = [(key, label, inspection.checklist.get(key)) for key, label in CQ26_ITEMS]
+    # (key, label, saved result, the answer being re-shown after an error: ok?, note)
+    items = [
+        (
+            key,
+            label,
+            inspection.checklist.get(key),
+            request.POST.get(f"ok_{key}", "1") != "0",
+            request.POST.get(f"note_{key}", ""),
+        )
+        for key, label in CQ26_ITEMS
+    ]
     return render(
         request,
         "supervision/inspection.html",

@@ -78,11 +78,13 @@ def test_draw_inspect_rectify_and_objection(page, screenshot, tmp_path):
     page.fill("#id_requirements", "立即停止超范围评价，整理考务档案")
     page.click("#conclude")
     expect(page.locator("#inspection-error")).to_contain_text("整改期限")
+    # the answers are kept next to the message; only the missing period is added
+    expect(page.locator("#ok_scope_0")).to_be_checked()
+    expect(page.locator("#note_scope")).to_have_value("在备案职业范围外组织评价")
     page.fill("#id_due_on", "2026-12-31")
-    page.check("#ok_scope_0")
-    page.select_option("#id_conclusion", "rectify")
     page.click("#conclude")
     expect(page.locator("#inspection-conclusion")).to_have_text("责令整改")
+    expect(page.locator("#checklist-result")).to_contain_text("在备案职业范围外组织评价")
     screenshot("inspection-concluded")
     logout(page)
 
