@@ -7,6 +7,7 @@ idempotent: a second run finds the demo already loaded and only prints the login
 from __future__ import annotations
 
 import datetime as dt
+from contextlib import nullcontext
 from dataclasses import dataclass
 from typing import Any, cast
 
@@ -281,16 +282,19 @@ def _advance(application: Application, target: str, unit_user: Any, experts: lis
         today = clock.today()
         closing = target != State.PUBLICITY
         starts = today - dt.timedelta(days=10) if closing else today
-        services.publicity_start(
-            application=application,
-            actor=officer,
-            starts_on=starts,
-            ends_on=starts + dt.timedelta(days=6),
-            text=f"拟同意 {application.institution_name} 备案为社会培训评价组织，公示期内如有异议请向受理机关反映。",
-        )
+        # A closed publicity is history: published on the day it started (a notice starts today or later).
+        with clock.replay_at(dt.datetime.combine(starts, dt.time(9), tzinfo=dt.UTC)) if closing else nullcontext():
+            services.publicity_start(
+                application=application,
+                actor=officer,
+                starts_on=starts,
+                ends_on=starts + dt.timedelta(days=6),
+                text=f"拟同意 {application.institution_name} 备案为社会培训评价组织，"
+                "公示期内如有异议请向受理机关反映。",
+            )
         if not closing:
             return
-        services.publicity_close(application=application, actor=officer, objections="公示期内无异议")
+        services.publicity_close(application=application, actor=officer)
     if target == State.REFUSED:
         services.application_refuse(
             application=application,

@@ -116,6 +116,10 @@ class Notice(models.Model):
     filing = models.ForeignKey(
         "institutions.Filing", null=True, blank=True, on_delete=models.PROTECT, related_name="notices"
     )
+    # The filing application a CQ-11 selection 公示 belongs to (its objections are part of that decision).
+    application = models.ForeignKey(
+        "applications.Application", null=True, blank=True, on_delete=models.PROTECT, related_name="notices"
+    )
     starts_on = models.DateField("公示开始日期")
     ends_on = models.DateField("公示结束日期")
     published_at = models.DateTimeField("发布时间")

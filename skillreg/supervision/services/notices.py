@@ -19,6 +19,7 @@ from skillreg.core import clock
 from skillreg.core.errors import PermissionDeniedError, TransitionNotAllowed, ValidationFailed
 from skillreg.core.uploads import remove_stored, store_upload
 
+from .. import basis
 from ..models import Notice, NoticeAttachment, NoticeKind, NoticeTopic, Objection, ObjectionStatus
 
 # A 公示 runs at least this many calendar days unless the caller's pack says otherwise (docs/decisions.md).
@@ -46,6 +47,7 @@ def notice_publish(
     starts_on: dt.date | None = None,
     ends_on: dt.date | None = None,
     filing: Any = None,
+    application: Any = None,
     attachments: Sequence[tuple[Any, str]] = (),
 ) -> Notice:
     """Publish a notice of the actor's authority. A notice starts today or later and runs its whole period
@@ -88,6 +90,7 @@ def notice_publish(
                 authority=actor.authority,
                 region=actor.authority.region,
                 filing=filing,
+                application=application,
                 starts_on=starts_on,
                 ends_on=ends_on,
                 published_at=clock.now(),
@@ -202,3 +205,31 @@ def objection_answer(*, objection: Objection, answer: str, actor: Any) -> Object
             after={"status": ObjectionStatus.ANSWERED, "answer": answer},
         )
     return locked
+
+
+def selection_publicity_publish(
+    *, application: Any, starts_on: dt.date, ends_on: dt.date, text: str, actor: Any
+) -> Notice:
+    """The public 公示 of a selected social training-evaluation organisation (CQ-11 第二款), linked to its
+    application; called by ``applications.services.publicity_start`` in its transaction."""
+    return notice_publish(
+        kind=NoticeKind.PUBLICITY,
+        topic=NoticeTopic.SELECTION,
+        title=f"关于{application.institution_name}遴选结果的公示",
+        body=text,
+        legal_basis=basis.SELECTION,
+        actor=actor,
+        starts_on=starts_on,
+        ends_on=ends_on,
+        application=application,
+    )
+
+
+def selection_objections_outcome(application: Any) -> tuple[str, int]:
+    """What the 公示 of ``application`` received: (the summary recorded with the decision, unanswered count)."""
+    objections = list(Objection.objects.filter(notice__application=application).order_by("submitted_at"))
+    if not objections:
+        return "公示期内无异议", 0
+    open_ = sum(1 for o in objections if o.status != ObjectionStatus.ANSWERED)
+    lines = [f"{o.tracking_no}：{o.body[:200]} —— 答复：{o.answer or '（未答复）'}" for o in objections]
+    return f"公示期内收到异议 {len(objections)} 件：\n" + "\n".join(lines), open_
