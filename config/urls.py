@@ -13,6 +13,8 @@ urlpatterns = [
     path("inbox/", include("skillreg.notifications.urls")),
     path("staff/", include("skillreg.applications.urls_staff")),
     path("directory/", include("skillreg.portal.urls")),
+    path("notices/", include("skillreg.portal.urls_notices")),
+    path("supervision/", include("skillreg.supervision.urls")),
     path("filings/", include("skillreg.institutions.urls")),
     path("verify/", include("skillreg.certificates.urls_public")),
     path("certificates/", include("skillreg.certificates.urls")),

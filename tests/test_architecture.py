@@ -35,7 +35,13 @@ PURE_PACKAGES = {
     "workcalendar": {"apps.py", "models.py", "selectors.py", "services.py"},
 }
 # In deadlines only these are pure (the rest are models, the sweep, views); core/errors.py is shared by all.
-PURE_MODULES = {"deadlines/clocks.py", "deadlines/limits.py", "core/errors.py"}
+PURE_MODULES = {
+    "deadlines/clocks.py",
+    "deadlines/limits.py",
+    "core/errors.py",
+    "supervision/draw.py",
+    "supervision/credit.py",
+}
 # Packages a pure module must not import, directly or through another module.
 DENY = (
     "django",
@@ -59,6 +65,10 @@ STATUS_WRITERS = {
     "certificates/imports.py": "ImportJob.status — the import job's queued/running/done/failed machine",
     "deadlines/services.py": "Confirmation.status — confirm / dismiss of an automatic outcome",
     "institutions/status.py": "Filing.status — filing_transition(), the lifecycle's one writer",
+    "supervision/services/notices.py": "Objection.status — objection_answer()",
+    "supervision/services/plans.py": "InspectionPlan.status — plan_draw()",
+    "supervision/services/inspections.py": "Inspection.status — inspection_conclude()",
+    "supervision/services/complaints.py": "Complaint.status — complaint_assign() / complaint_answer()",
 }
 # Modules whose ``.status`` is an in-memory value (a dataclass or a dict), not a model field.
 NOT_A_MODEL_STATUS = {

@@ -13,9 +13,11 @@ from skillreg.audit.models import AuditRecord
 from skillreg.certificates.demo import BATCH_NUMBER, PER_BATCH
 from skillreg.certificates.models import Certificate, CertificateStatus, EvaluationBatch
 from skillreg.institutions.models import Filing, FilingStatus
+from skillreg.supervision.demo import UNITS as SUPERVISION_UNITS
 
 pytestmark = pytest.mark.django_db(transaction=False)
-LIFECYCLE_UNITS = [desc.split("（")[0] for _u, _r, desc in LIFECYCLE_LOGINS]
+# The lifecycle (issue 10) and supervision (issue 13) demos bring their own institutions, outside DEMO-01.
+LIFECYCLE_UNITS = [desc.split("（")[0] for _u, _r, desc in LIFECYCLE_LOGINS] + [name for _u, name in SUPERVISION_UNITS]
 
 
 def run_demo() -> str:
@@ -67,3 +69,22 @@ def test_the_demo_has_a_changed_a_renewed_a_wrapping_up_and_a_terminated_institu
     terminated = filing_of("lc_terminated")
     assert terminated.status == FilingStatus.TERMINATED
     assert FilingExit.objects.get(filing=terminated).notice_number
+
+
+def test_the_demo_has_a_completed_draw_an_open_rectification_and_objections():
+    """Issue 13: supervision demo data through the services."""
+    from skillreg.supervision.models import InspectionPlan, Objection, PlanStatus
+    from skillreg.supervision.selectors import draw_check
+
+    run_demo()
+    plan = InspectionPlan.objects.get()
+    assert plan.status == PlanStatus.DRAWN and draw_check(plan).ok
+    anda = Filing.objects.get(unit__users__username="sv_anda")
+    assert anda.status == FilingStatus.RECTIFYING
+    assert anda.rectifications.get().answer
+    assert sorted(Objection.objects.values_list("status", flat=True)) == ["answered", "submitted"]
+    from skillreg.supervision.models import Complaint
+
+    assert sorted(Complaint.objects.values_list("status", flat=True)) == ["answered", "assigned", "submitted"]
+    grade = anda.credit_grades.get()
+    assert grade.grade == "B" and grade.factors[0]["label"] == "投诉举报经查属实"

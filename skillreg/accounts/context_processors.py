@@ -27,6 +27,10 @@ class RoleFlags:
         return scope.is_expert(self._user)
 
     @property
+    def inspector(self) -> bool:
+        return scope.is_inspector(self._user)
+
+    @property
     def system_admin(self) -> bool:
         return scope.is_system_admin(self._user)
 

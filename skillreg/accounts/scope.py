@@ -34,6 +34,7 @@ __all__ = [
     "has_case_data",
     "is_audit_admin",
     "is_expert",
+    "is_inspector",
     "is_institution",
     "is_security_admin",
     "is_staff_member",
@@ -78,6 +79,11 @@ def is_staff_member(user: Any) -> bool:
 def is_expert(user: Any) -> bool:
     """An evaluation expert (评审专家): sees only what they are assigned."""
     return _case_role(user, Role.EXPERT)
+
+
+def is_inspector(user: Any) -> bool:
+    """An inspector (检查人员) of 双随机、一公开: sees only the targets assigned to them."""
+    return _case_role(user, Role.INSPECTOR)
 
 
 def is_system_admin(user: Any) -> bool:

@@ -7,9 +7,9 @@ idempotent: a second run finds the demo already loaded and only prints the login
 from __future__ import annotations
 
 import datetime as dt
+from contextlib import nullcontext
 from dataclasses import dataclass
 from typing import Any, cast
-from unittest import mock
 
 from django.contrib.auth import get_user_model
 from django.db import transaction
@@ -320,19 +320,19 @@ def _advance(application: Application, target: str, unit_user: Any, experts: lis
         today = clock.today()
         closing = target != State.PUBLICITY
         starts = today - dt.timedelta(days=10) if closing else today
-        # A closed publicity of the demo ran in the past: started on its own day (a notice is never back-dated).
-        notice = f"拟同意 {application.institution_name} 备案为社会培训评价组织，公示期内如有异议请向受理机关反映。"
-        with mock.patch.object(clock, "today", return_value=starts):
+        # A closed publicity is history: published on the day it started (a notice starts today or later).
+        with clock.replay_at(dt.datetime.combine(starts, dt.time(9), tzinfo=dt.UTC)) if closing else nullcontext():
             services.publicity_start(
                 application=application,
                 actor=officer,
                 starts_on=starts,
                 ends_on=starts + dt.timedelta(days=6),
-                text=notice,
+                text=f"拟同意 {application.institution_name} 备案为社会培训评价组织，"
+                "公示期内如有异议请向受理机关反映。",
             )
         if not closing:
             return
-        services.publicity_close(application=application, actor=officer, objections="公示期内无异议")
+        services.publicity_close(application=application, actor=officer)
     if target == State.REFUSED:
         services.application_refuse(
             application=application,
@@ -369,7 +369,12 @@ def load_demo() -> list[tuple[str, str, str]]:
     if not lifecycle_demo_loaded():  # also for a demo loaded before the lifecycle existed (issue 10)
         with transaction.atomic():
             load_lifecycle_demo()
-    return _logins() + LIFECYCLE_LOGINS
+    from skillreg.supervision.demo import SUPERVISION_LOGINS, load_supervision_demo, supervision_demo_loaded
+
+    if not supervision_demo_loaded():  # also for a demo loaded before supervision existed (issue 13)
+        with transaction.atomic():
+            load_supervision_demo(DEMO_PASSWORD)
+    return _logins() + LIFECYCLE_LOGINS + SUPERVISION_LOGINS
 
 
 def _industry(occupation_code: str) -> str:

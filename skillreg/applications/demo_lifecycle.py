@@ -9,7 +9,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterator
 from contextlib import contextmanager
-from typing import Any
+from typing import Any, cast
 from zoneinfo import ZoneInfo
 
 from django.contrib.auth import get_user_model
@@ -42,7 +42,9 @@ def lifecycle_demo_loaded() -> bool:
     return get_user_model().objects.filter(username="lc_changed").exists()
 
 
-def _filed(username: str, name: str, region: str, kind: str, occupations: list, day: dt.date, seed: int, **extra):  # type: ignore[no-untyped-def]
+def filed_demo_institution(
+    username: str, name: str, region: str, kind: str, occupations: list, day: dt.date, seed: int, **extra
+):  # type: ignore[no-untyped-def]
     experts = list(get_user_model().objects.filter(role="expert").order_by("username")[:2])
     with _on(day):
         user = testing.make_institution_user(username, region_code=region, name=name, seed=seed, password=DEMO_PASSWORD)
@@ -57,7 +59,8 @@ def _filed(username: str, name: str, region: str, kind: str, occupations: list, 
                 applicant_address=f"{user.unit.region.full_name}演示路88号",
                 institution_address=f"{user.unit.region.full_name}演示路88号",
                 coverage_region=user.unit.region.name,
-                **demo_identity(40 + seed % 100, region),  # real-looking people, born before and after 1997 (issue 11)
+                # real-looking people, born before and after 1997 (issue 11)
+                **cast("dict[str, Any]", demo_identity(40 + seed % 100, region)),
                 **extra,
             ),
         )
@@ -67,7 +70,7 @@ def _filed(username: str, name: str, region: str, kind: str, occupations: list, 
                 actor=user,
                 kind=kind_,
                 fileobj=testing.upload(testing.PDF_BYTES, f"{MaterialKind(kind_).label}.pdf"),
-                name=f"演示材料-{kind_}.pdf",
+                name=f"{MaterialKind(kind_).label}.pdf",
             )
         _advance(app, State.FILED, user, experts)
     app.refresh_from_db()
@@ -207,7 +210,7 @@ def load_lifecycle_demo() -> None:
     from skillreg.institutions.exits import filing_exit_voluntary, filing_wrap_up_complete
 
     # 1. Changed: a Wuxi employer adds 电工 by a change filing (CQ-13) → version 2, same code.
-    user, filing = _filed(
+    user, filing = filed_demo_institution(
         "lc_changed", "巫溪县康达实业有限公司", "500238", "employer", [("4-10-01-05", [5, 4])], D(2025, 3, 3), 2001,
         ownership="local",
     )  # fmt: skip
@@ -216,7 +219,8 @@ def load_lifecycle_demo() -> None:
         payload = testing.draft_payload(
             kind="employer",
             occupations=[("4-10-01-05", [5, 4]), ("6-31-01-03", [5, 4])],
-            **demo_identity(40 + 2001 % 100, "500238"),  # the same people as the filing: only the scope changes
+            # the same people as the filing: only the scope changes
+            **cast("dict[str, Any]", demo_identity(40 + 2001 % 100, "500238")),
         )
         payload["data"].update(
             ownership="local", institution_name=filing.name, institution_address=filing.address,
@@ -228,7 +232,7 @@ def load_lifecycle_demo() -> None:
     _decide(app, D(2025, 9, 20))
 
     # 2. Renewed in Guizhou with 电工 dropped: 560 + 60 certificates, GZ-10 ≥600 total but ≥100 per occupation.
-    user, filing = _filed(
+    user, filing = filed_demo_institution(
         "lc_renewed", "贵州黔城养老服务培训中心", "520100", "social_org",
         [("4-10-01-05", [5, 4]), ("6-31-01-03", [5, 4])], D(2026, 1, 12), 2002, coverage_area="province_wide",
     )  # fmt: skip
@@ -243,7 +247,7 @@ def load_lifecycle_demo() -> None:
     _decide(app, D(2026, 11, 5))
 
     # 3. Expired without renewal → automatic exit, in its wrap-up (Chongqing: CQ-14 validity; no wrap-up days).
-    user, filing = _filed(
+    user, filing = filed_demo_institution(
         "lc_wrapup", "巫溪县宏达建材有限公司", "500238", "employer", [("6-31-01-03", [5, 4])], D(2023, 11, 25),
         2003, ownership="local",
     )  # fmt: skip
@@ -251,7 +255,7 @@ def load_lifecycle_demo() -> None:
         sweep()
 
     # 4. Terminated: voluntary exit 30+ days ahead (GZ-13), wrap-up confirmed, termination notice (GZ-16).
-    user, filing = _filed(
+    user, filing = filed_demo_institution(
         "lc_terminated", "贵州黔味烹饪技能培训中心", "520100", "social_org", [("4-03-02-01", [5, 4])],
         D(2026, 2, 2), 2004, coverage_area="province_wide",
     )  # fmt: skip

@@ -401,7 +401,7 @@ class PublicityForm(SubmitForm):
 
 
 class PublicityCloseForm(SubmitForm):
-    objections = forms.CharField(label="公示期间异议情况", widget=forms.Textarea, required=False, max_length=5000)
+    """Only the version: the objections are the records lodged on the public notice (issue 13)."""
 
 
 class AssessmentOpinionForm(forms.Form):

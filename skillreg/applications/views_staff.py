@@ -250,16 +250,7 @@ def case_action(request: HttpRequest, pid: Any, action: str) -> HttpResponse:
                 )
                 messages.success(request, "已发布公示。")
         elif action == "close_publicity":
-            close_form = PublicityCloseForm(p)
-            if not close_form.is_valid():
-                form_error(request, close_form)
-                return redirect("staff:case", pid=application.public_id)
-            services.publicity_close(
-                application=application,
-                actor=user,
-                objections=close_form.cleaned_data.get("objections", ""),
-                version=version,
-            )
+            services.publicity_close(application=application, actor=user, version=version)
             messages.success(request, "公示已结束。")
         else:
             raise Http404("未知的操作")

@@ -89,6 +89,17 @@ ACTION_LABELS = {
     "certificate.import.requeue": "证书导入重新排队",
     "filing.version": "备案内容新版本生效",
     "rectification.fail": "整改不合格",
+    "rectification.answer": "提交整改报告",
+    "complaint.submit": "受理投诉举报",
+    "complaint.assign": "分派投诉举报",
+    "complaint.answer": "答复投诉举报",
+    "credit.publish": "公布信用等级",
+    "inspector.enrol": "登记检查人员",
+    "notice.publish": "发布公示公告",
+    "objection.submit": "提出异议",
+    "objection.answer": "答复异议",
+    "plan.create": "制定抽查计划",
+    "plan.draw": "随机抽取检查对象和检查人员",
 }
 
 OBJECT_LABELS = {
@@ -106,6 +117,12 @@ OBJECT_LABELS = {
     "institutions.filing": "备案",
     "occupations.catalogue": "职业目录",
     "supervision.rectification": "整改",
+    "supervision.inspectorentry": "检查人员名录",
+    "supervision.notice": "公示公告",
+    "supervision.objection": "异议",
+    "supervision.complaint": "投诉举报",
+    "supervision.inspectionplan": "抽查计划",
+    "supervision.inspection": "检查",
     "workcalendar.holidayyear": "放假安排",
 }
 
@@ -195,6 +212,17 @@ FIELD_LABELS = {
     "wrapup_provisional": "收尾期限为暂定",
     "worker": "处理进程",
     "number": "编号",
+    "answer": "答复",
+    "due_on": "期限",
+    "escalate": "转办",
+    "files": "附件",
+    "inspect_on": "检查日期",
+    "legal_basis": "法律依据",
+    "outcome": "处理结果",
+    "register_digest": "名录摘要",
+    "requirements": "整改要求",
+    "seed_hash": "随机种子摘要",
+    "topic": "公告类别",
 }
 
 RESULT_LABELS = {"ok": "成功", "refused": "被拒绝", "failed": "失败", "error": "出错"}
@@ -233,7 +261,7 @@ def object_label(object_type: str, object_id: str = "") -> str:
 
 
 def _state_label(value: str) -> str:
-    for loader in (_application_states, _filing_states, _certificate_states, _import_states):
+    for loader in (_application_states, _filing_states, _certificate_states, _import_states, _supervision_states):
         labels = loader()
         if value in labels:
             return labels[value]
@@ -247,6 +275,15 @@ def _application_states() -> dict[str, str]:
         return dict(State.choices)
     except Exception:  # noqa: BLE001
         return {}
+
+
+def _supervision_states() -> dict[str, str]:
+    from skillreg.supervision import models as m
+
+    out: dict[str, str] = {}
+    for choices in (m.ObjectionStatus, m.PlanStatus, m.InspectionStatus, m.ComplaintStatus):
+        out.update({str(k): str(v) for k, v in choices.choices})
+    return out
 
 
 def _import_states() -> dict[str, str]:
@@ -313,7 +350,21 @@ def _authority_names() -> dict[str, str]:
     return dict(Authority.objects.values_list("code", "name"))
 
 
-_CHOICE_KEYS = {"kind", "mode", "method", "recommendation", "role", "institution_kind", "id_type", "change_kind"}
+_CHOICE_KEYS = {
+    "kind",
+    "mode",
+    "method",
+    "recommendation",
+    "role",
+    "institution_kind",
+    "id_type",
+    "change_kind",
+    "topic",
+    "outcome",
+    "category",
+    "conclusion",
+    "source",
+}
 
 
 def _choice_labels() -> dict[str, str]:
@@ -323,6 +374,7 @@ def _choice_labels() -> dict[str, str]:
     from skillreg.certificates.models import IdType, ImportMode
     from skillreg.deadlines.models import FilingExit
     from skillreg.institutions.models import InstitutionKind
+    from skillreg.supervision import models as sv
 
     out: dict[str, str] = {}
     for choices in (
@@ -335,6 +387,13 @@ def _choice_labels() -> dict[str, str]:
         IdType,
         ApplicationType,
         FilingExit.Kind,
+        sv.NoticeKind,
+        sv.NoticeTopic,
+        sv.ComplaintCategory,
+        sv.ComplaintOutcome,
+        sv.Conclusion,
+        sv.InspectionSource,
+        sv.CreditKind,
     ):
         out.update({str(k): str(v) for k, v in choices.choices})
     return out

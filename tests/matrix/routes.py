@@ -51,8 +51,8 @@ def everyone(status: int, **kw: Any) -> Route:
     return R(default=status, anon=status, **kw)
 
 
-# experts too (issue 11)
-OTP_ROLES = {"staff": 200, "expert": 200, "admin": 200, "security_admin": 200, "audit_admin": 200}
+# experts too (issue 11); inspectors (issue 13)
+OTP_ROLES = {"staff": 200, "expert": 200, "inspector": 200, "admin": 200, "security_admin": 200, "audit_admin": 200}
 SIGNED_IN = dict.fromkeys(ROLES[1:], 200)
 APP, DRAFT = {"pid": "app"}, {"pid": "draft"}
 
@@ -187,6 +187,31 @@ FILINGS = {  # issue 10: a filed institution's own page; staff of its region and
     "filings:cancel": R(method="POST", kwargs=CODE, institution=(302, 404), staff=(302, 404)),
 }
 
+NOTICES = {  # issue 13: public notices, objections, complaints, draw re-run, credit — no login
+    "notices:list": everyone(200),
+    "notices:detail": everyone(200, kwargs={"pk": "notice"}),
+    "notices:objection_status": everyone(200),
+    "notices:draw_verify": everyone(200, kwargs={"pk": "plan"}),
+    "notices:complaint_new": everyone(200),
+    "notices:complaint_status": everyone(200),
+    "notices:credit": everyone(200, kwargs=CODE),
+}
+SUPERVISION = {  # issue 13: staff of the region; the institution its own rectification; inspectors their own
+    "supervision:home": R(institution=200, staff=200, inspector=200),
+    "supervision:plan_new": R(method="POST", staff=422),
+    "supervision:plan": R(kwargs={"pk": "plan"}, staff=(200, 404)),
+    "supervision:inspector_new": R(method="POST", staff=302),
+    "supervision:conflict_new": R(method="POST", kwargs={"entry_id": "entry"}, staff=(302, 404)),
+    "supervision:notice_new": R(method="POST", staff=422),
+    "supervision:credit_publish": R(method="POST", staff=302),
+    "supervision:objection": R(kwargs={"pk": "objection"}, staff=(200, 404)),
+    "supervision:complaint": R(kwargs={"pk": "complaint"}, staff=(200, 404)),
+    "supervision:inspection": R(kwargs={"pk": "inspection"}, staff=(200, 404), inspector=(200, 404)),
+    "supervision:inspection_record": R(kwargs={"pk": "inspection"}, staff=(200, 404), inspector=(200, 404)),
+    "supervision:rectification_new": R(method="POST", staff=422),
+    "supervision:rectification": R(kwargs={"pk": "rectification"}, institution=(200, 404), staff=(200, 404)),
+}
+
 TABLES: dict[str, dict[str, Route]] = {
     "core": CORE,
     "accounts": ACCOUNTS,
@@ -200,6 +225,8 @@ TABLES: dict[str, dict[str, Route]] = {
     "api": API,
     "certificates": CERTIFICATES,
     "filings": FILINGS,
+    "notices": NOTICES,
+    "supervision": SUPERVISION,
 }
 
 # Django's admin site (/sysadmin/) is for the system administrator only: its many generated URLs are not

@@ -138,9 +138,44 @@ def build_world() -> World:
         world_pii.append(holder)
         return {"certificate": cert.number, "batch": batch.pk, "import": job.public_id}
 
+    def supervision_of(officer: Any, unit_user: Any, inspector: Any, region_code: str, authority_code: str) -> dict:
+        """A notice with an objection, a plan, an inspector entry, an inspection, a complaint and a rectification
+        (on a second filing, so the world's filing keeps its status) of ``officer``'s authority (issue 13)."""
+        from skillreg.supervision.services import rectification_order
+        from skillreg.supervision.services.complaints import complaint_submit
+        from skillreg.supervision.services.inspections import inspection_propose
+        from skillreg.supervision.services.notices import notice_publish, objection_submit
+        from skillreg.supervision.services.plans import inspector_enrol, plan_create
+
+        notice = notice_publish(
+            kind="publicity", topic="selection", title="公示", body="正文", legal_basis="依据", actor=officer
+        )
+        objection = objection_submit(notice=notice, body="异议", submission_key=f"m-{officer.pk}").objection
+        plan = plan_create(title="抽查", items="x", inspect_on=today, sample_size=1, per_target=1, actor=officer)
+        entry = inspector_enrol(user=inspector, number=f"M{officer.pk}", actor=officer)
+        second = make_filing(unit=unit_user.unit, region_code=region_code, authority_code=authority_code)
+        inspection = inspection_propose(
+            filing=second, inspector=entry, department="市场监管局", proposal="建议", actor=officer
+        )
+        complaint = complaint_submit(
+            filing_code=second.code, category="fees", body="乱收费", submission_key=f"mc-{officer.pk}"
+        ).complaint
+        rect = rectification_order(filing=second, reason="违规", actor=officer)
+        return {
+            "notice": notice.pk,
+            "objection": objection.pk,
+            "plan": plan.pk,
+            "entry": entry.pk,
+            "inspection": inspection.pk,
+            "complaint": complaint.pk,
+            "rectification": rect.pk,
+        }
+
     world_pii: list[str] = []
     certs = certificates_of(filing, inst)
     certs_b = certificates_of(filing_b, inst_b)
+    sv = supervision_of(staff, inst, users["inspector"], "500238", "hrss-500238")
+    sv_b = supervision_of(staff_b, inst_b, testing.make_admin("m_inspector_b", "inspector"), "520100", "hrss-520000")
     messages = {role: message(user) for role, user in users.items()}
     common = {
         "app": app.public_id,
@@ -152,6 +187,7 @@ def build_world() -> World:
         "code": filing.code,
         "message": messages["institution"],
         **certs,
+        **sv,
     }
     world = World(users=users)
     world.own["_default"] = common
@@ -167,6 +203,7 @@ def build_world() -> World:
         "code": filing_b.code,
         "message": message(inst_b),
         **certs_b,
+        **sv_b,
     }
     for a in (app, app_b, draft, draft_b):
         world.pii += [a.legal_rep_id_number, a.head_id_number, a.legal_rep_phone, a.head_phone]

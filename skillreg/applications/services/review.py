@@ -229,17 +229,30 @@ def publicity_start(
             version=version,
             data={"starts_on": starts_on, "ends_on": ends_on},
         )
+        from skillreg.supervision.services.notices import selection_publicity_publish
+
+        # The public 公示 (issue 13): starts today or later; the public objects on it during the period.
+        selection_publicity_publish(
+            application=application, starts_on=starts_on, ends_on=ends_on, text=text, actor=actor
+        )
         return Publicity.objects.create(application=application, starts_on=starts_on, ends_on=ends_on, text=text)
 
 
-def publicity_close(
-    *, application: Application, actor: Any, objections: str = "", version: int | None = None
-) -> Publicity:
+def publicity_close(*, application: Application, actor: Any, version: int | None = None) -> Publicity:
+    """End the 公示 after its period. The objections are the records lodged on the public notice (issue 13): each
+    must be answered first; their summary is recorded with the publicity and the transition."""
+    from skillreg.supervision.services.notices import selection_objections_outcome
+
     ensure_handling_staff(application, actor)
     pub = application.publicity
     if clock.today() <= pub.ends_on:
         raise TransitionNotAllowed(
             f"公示期至 {pub.ends_on:%Y年%m月%d日} 届满，届满后方可结束公示", code="PUBLICITY_RUNNING"
+        )
+    objections, unanswered = selection_objections_outcome(application)
+    if unanswered:
+        raise TransitionNotAllowed(
+            f"公示期内收到的异议尚有 {unanswered} 件未答复，答复后方可结束公示", code="PUBLICITY_OBJECTIONS_OPEN"
         )
     with transaction.atomic():
         transition(application, "close_publicity", actor=actor, version=version, reason=objections)

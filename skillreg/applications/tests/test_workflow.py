@@ -126,8 +126,23 @@ def test_full_lifecycle_supplement_accept_evaluate_publicise_file(wuxi_instituti
         )
         with pytest.raises(TransitionNotAllowed):
             services.publicity_close(application=app, actor=wuxi_officer)
+        # issue 13: the 公示 is a public notice; an objection lodged on it must be answered before closing
+        from skillreg.supervision.services.notices import objection_answer, objection_submit
+
+        notice = app.notices.get()
+        assert (notice.starts_on, notice.ends_on, notice.topic) == (
+            dt.date(2026, 3, 10),
+            dt.date(2026, 3, 16),
+            "selection",
+        )
+        lodged = objection_submit(notice=notice, body="场地不足", submission_key="wf-1")
     with time_machine.travel(dt.datetime(2026, 3, 17, 9, 0, tzinfo=dt.UTC)):
-        services.publicity_close(application=app, actor=wuxi_officer, objections="无异议")
+        with pytest.raises(TransitionNotAllowed) as exc:
+            services.publicity_close(application=app, actor=wuxi_officer)
+        assert exc.value.code == "PUBLICITY_OBJECTIONS_OPEN"
+        objection_answer(objection=lodged.objection, answer="经核查场地符合要求", actor=wuxi_officer)
+        services.publicity_close(application=app, actor=wuxi_officer)
+        assert "场地不足" in app.publicity.objections and "经核查场地符合要求" in app.publicity.objections
         decision = services.application_file(
             application=app,
             actor=wuxi_officer,

@@ -48,8 +48,20 @@ def test_the_viewer_page_shows_no_internal_code(client, audit_admin, wuxi_instit
         assert label in text, label
 
 
-# Values that are people's own data, shown as they are: login names, file digests, filing and batch numbers.
-_VERBATIM_KEYS = {"username", "expert", "sha256", "code", "number", "uscc", "name", "original_name"}
+# Values shown as they are: login names, digests (files, draw seeds and registers), filing and batch numbers.
+_VERBATIM_KEYS = {
+    "username",
+    "expert",
+    "sha256",
+    "seed_hash",
+    "register_digest",
+    "files",
+    "code",
+    "number",
+    "uscc",
+    "name",
+    "original_name",
+}
 
 
 @pytest.mark.django_db

@@ -1,21 +1,26 @@
-"""Writes of supervision: ordering and closing a rectification (CQ-30). One transaction + audit record each."""
+"""Rectification (整改, CQ-30): the order with requirements and a period, the institution's answer with evidence,
+the re-inspection that closes it, or the failure that cancels the filing and announces it. One transaction + audit
+record each; the filing's status changes only through ``institutions.status.filing_transition``."""
 
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Sequence
 from typing import Any
 
 from django.db import IntegrityError, transaction
 
+from skillreg.accounts import scope
 from skillreg.audit.services import audit_record
 from skillreg.core import clock
 from skillreg.core.errors import PermissionDeniedError, TransitionNotAllowed, ValidationFailed
-from skillreg.institutions import access
+from skillreg.core.uploads import remove_stored, store_upload
 from skillreg.institutions.lifecycle import TRANSITIONS
 from skillreg.institutions.models import Filing, FilingStatus
 from skillreg.institutions.status import filing_transition
 
-from .models import Rectification
+from .. import basis
+from ..models import NoticeKind, NoticeTopic, Rectification, RectificationEvidence
 
 
 def status_after_rectification(filing: Filing, today: dt.date) -> str:
@@ -37,27 +42,44 @@ def status_after_rectification(filing: Filing, today: dt.date) -> str:
 
 def _check_supervisor(actor: Any, filing: Filing) -> None:
     """Only staff of the filing's region or a region above it (CQ-4 "谁备案，谁监管", data scope)."""
-    if not access.is_staff_member(actor) or getattr(actor, "authority", None) is None:
+    if not scope.is_staff_member(actor) or not getattr(actor, "authority_id", None):
         raise PermissionDeniedError("仅监管部门工作人员可以责令或结束整改", code="RECTIFICATION_NOT_ALLOWED")
-    if not access.supervises(actor, filing):
+    if not scope.supervises(actor, filing):
         raise PermissionDeniedError("该机构不在本机关监管范围内", code="RECTIFICATION_NOT_ALLOWED")
 
 
-def rectification_order(*, filing: Filing, reason: str, actor: Any, ordered_on: dt.date | None = None) -> Rectification:
-    """Order ``filing`` to rectify from ``ordered_on`` (default today): status becomes ``rectifying``."""
+def rectification_order(
+    *,
+    filing: Filing,
+    reason: str,
+    actor: Any,
+    ordered_on: dt.date | None = None,
+    requirements: str = "",
+    due_on: dt.date | None = None,
+    inspection: Any = None,
+) -> Rectification:
+    """Order ``filing`` to rectify from ``ordered_on`` (default today) by ``due_on``: status becomes
+    ``rectifying``. A filing in wrap-up, terminated or cancelled cannot be ordered (its activity already ended).
+    Staff of the supervising region order it; or the inspector of ``inspection`` concludes that inspection of
+    this filing with "ordered to rectify" (``supervision.services.inspections``)."""
     today = clock.today()
     ordered_on = ordered_on or today
     if not (reason or "").strip():
         raise ValidationFailed("请填写责令整改的原因", code="RECTIFICATION_REASON_REQUIRED", field="reason")
     if ordered_on > today:
         raise ValidationFailed("责令整改日期不能晚于今天", code="RECTIFICATION_DATE_IN_FUTURE", field="ordered_on")
-    _check_supervisor(actor, filing)
+    if due_on is not None and due_on < ordered_on:
+        raise ValidationFailed("整改期限不能早于责令整改日期", code="RECTIFICATION_DATES_INVALID", field="due_on")
+    if inspection is None:
+        _check_supervisor(actor, filing)
+    elif inspection.filing_id != filing.pk or inspection.inspector.user_id != getattr(actor, "pk", None):
+        raise PermissionDeniedError("只有本次检查的检查人员可以据检查结论责令整改", code="RECTIFICATION_NOT_ALLOWED")
     try:
         with transaction.atomic():
             locked = Filing.objects.select_for_update().get(pk=filing.pk)
             if locked.status not in TRANSITIONS["order_rectification"].sources:
                 raise TransitionNotAllowed(
-                    f"机构当前状态为“{locked.get_status_display()}”，只能对有效状态的机构责令整改",
+                    f"机构当前状态为“{locked.get_status_display()}”，评价活动已终止或不在有效状态，不能责令整改",
                     code="RECTIFICATION_NOT_ACTIVE",
                 )
             before = locked.status
@@ -65,6 +87,8 @@ def rectification_order(*, filing: Filing, reason: str, actor: Any, ordered_on: 
                 filing=locked,
                 ordered_on=ordered_on,
                 reason=reason.strip(),
+                requirements=(requirements or "").strip(),
+                due_on=due_on,
                 ordered_by=actor,
                 ordered_at=clock.now(),
             )
@@ -75,7 +99,7 @@ def rectification_order(*, filing: Filing, reason: str, actor: Any, ordered_on: 
                 effective_on=ordered_on,
                 reason=reason.strip(),
                 rule="CQ-30",
-                source="staff",
+                source="inspection" if inspection is not None else "staff",
             )
             audit_record(
                 actor=actor,
@@ -83,7 +107,13 @@ def rectification_order(*, filing: Filing, reason: str, actor: Any, ordered_on: 
                 obj=rectification,
                 summary=f"责令 {locked.name}（{locked.code}）整改，自 {ordered_on:%Y-%m-%d} 起",
                 before={"status": before},
-                after={"status": FilingStatus.RECTIFYING, "ordered_on": ordered_on, "reason": reason.strip()},
+                after={
+                    "status": FilingStatus.RECTIFYING,
+                    "ordered_on": ordered_on,
+                    "due_on": due_on,
+                    "reason": reason.strip(),
+                    "requirements": (requirements or "").strip(),
+                },
                 rule="CQ-30",
             )
     except IntegrityError:
@@ -126,6 +156,16 @@ def rectification_close(
                 rule="CQ-30",
                 source="staff",
             )
+        from .credit import credit_record
+
+        credit_record(
+            filing=filing,
+            kind="rectification_closed",
+            on=ends_on,
+            basis=basis.RECTIFICATION,
+            source=locked,
+            note=note.strip(),
+        )
         audit_record(
             actor=actor,
             action="rectification.close",
@@ -169,6 +209,33 @@ def rectification_fail(
             rule="CQ-30",
             source="staff",
         )
+        from .notices import notice_publish
+
+        notice_publish(
+            kind=NoticeKind.ANNOUNCEMENT,
+            topic=NoticeTopic.CANCELLATION,
+            title=f"关于注销{locked.filing.name}备案信息的公告",
+            body=(
+                f"{locked.filing.name}（备案编码 {locked.filing.code}）整改期满后仍不符合要求或情节严重，"
+                f"依据{basis.CANCELLATION}，注销其备案信息。\n事实和理由：{reason}"
+                + (f"\n{announcement.strip()}" if announcement.strip() else "")
+            ),
+            legal_basis=basis.CANCELLATION,
+            actor=actor,
+            filing=locked.filing,
+            starts_on=today,
+            ends_on=today,
+        )
+        from .credit import credit_record
+
+        credit_record(
+            filing=locked.filing,
+            kind="rectification_failed",
+            on=today,
+            basis=basis.CANCELLATION,
+            source=locked,
+            note=reason,
+        )
         audit_record(
             actor=actor,
             action="rectification.fail",
@@ -177,4 +244,53 @@ def rectification_fail(
             after={"reason": reason, "announcement": announcement.strip()},
             rule="CQ-30",
         )
+    return locked
+
+
+def rectification_answer(
+    *, rectification: Rectification, actor: Any, answer: str, files: Sequence[tuple[Any, str]] = ()
+) -> Rectification:
+    """The institution's rectification report (整改情况报告) with evidence files ``(fileobj, name)``. Each file is
+    size-capped and type-checked by content (core.uploads); one refused file refuses the whole answer and no file
+    is kept. The answer may be resubmitted while the rectification is open; evidence accumulates."""
+    answer = (answer or "").strip()
+    if not answer:
+        raise ValidationFailed("请填写整改情况报告", code="RECTIFICATION_ANSWER_REQUIRED", field="answer")
+    if not scope.is_institution(actor) or actor.unit_id != rectification.filing.unit_id:
+        raise PermissionDeniedError("只有被责令整改的机构可以提交整改情况报告", code="RECTIFICATION_NOT_ALLOWED")
+    stored = []
+    try:
+        for fileobj, name in files:
+            stored.append(store_upload(fileobj, name, subdir="rectification"))
+        with transaction.atomic():
+            locked = Rectification.objects.select_for_update().get(pk=rectification.pk)
+            if locked.closed_at is not None:
+                raise TransitionNotAllowed("该整改已结束，不能再提交整改情况报告", code="RECTIFICATION_ALREADY_CLOSED")
+            locked.answer = answer
+            locked.answered_at = clock.now()
+            locked.answered_by = actor
+            locked.save(update_fields=["answer", "answered_at", "answered_by"])
+            for f in stored:
+                RectificationEvidence.objects.create(
+                    rectification=locked,
+                    storage_name=f.storage_name,
+                    original_name=f.original_name,
+                    content_type=f.content_type,
+                    size=f.size,
+                    sha256=f.sha256,
+                    uploaded_at=clock.now(),
+                    uploaded_by=actor,
+                )
+            audit_record(
+                actor=actor,
+                action="rectification.answer",
+                obj=locked,
+                summary=f"{locked.filing.name} 提交整改情况报告（佐证材料 {len(stored)} 份）",
+                after={"answer": answer, "files": [f.sha256 for f in stored]},
+                rule="CQ-30",
+            )
+    except BaseException:
+        for f in stored:
+            remove_stored(f.storage_name)
+        raise
     return locked

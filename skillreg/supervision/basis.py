@@ -1,0 +1,10 @@
+"""Legal bases shown on notices and records: the documents' own 文号 and articles (never a requirement ID)."""
+
+CQ_DOC = "《重庆市职业技能等级评价机构管理办法》（渝人社发〔2020〕128号）"
+STATE_COUNCIL_58 = "《国务院办公厅关于推广随机抽查规范事中事后监管的通知》（国办发〔2015〕58号）"
+
+DRAW = f"{CQ_DOC}第二十五条；{STATE_COUNCIL_58}"
+SELECTION = f"{CQ_DOC}第十一条"
+CANCELLATION = f"{CQ_DOC}第三十条"
+RECTIFICATION = f"{CQ_DOC}第三十条"
+CREDIT = f"{CQ_DOC}第二十九条"

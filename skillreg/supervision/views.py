@@ -1,0 +1,410 @@
+"""Supervision pages for staff (plans, draws, notices, objections, rectifications), institutions (their
+rectification answers) and inspectors (their drawn targets). Thin: parse, call a selector or a service, render."""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from skillreg.accounts import scope
+from skillreg.core import clock
+from skillreg.core.errors import DomainError
+
+from . import selectors
+from .checklist import CQ26_BASIS, CQ26_ITEMS
+from .forms import AnswerForm, ConflictForm, InspectorForm, NoticeForm, PlanForm, RectificationOrderForm
+from .models import ComplaintOutcome, ComplaintStatus, Conclusion, ObjectionStatus
+from .services import rectification_answer, rectification_close, rectification_fail, rectification_order
+from .services.complaints import complaint_answer, complaint_assign
+from .services.credit import credit_publish
+from .services.inspections import inspection_conclude
+from .services.notices import notice_publish, objection_answer
+from .services.plans import inspector_conflict_declare, inspector_enrol, plan_create, plan_draw
+
+
+def _form_error(form: Any, exc: DomainError) -> None:
+    form.add_error(exc.field if exc.field in form.fields else None, exc.message)
+
+
+def _staff_only(request: HttpRequest) -> None:
+    if not scope.is_staff_member(request.user):
+        raise Http404("页面不存在")
+
+
+@login_required
+@require_GET
+def home(request: HttpRequest) -> HttpResponse:
+    user = request.user
+    if scope.is_inspector(user):
+        return render(
+            request,
+            "supervision/inspector_home.html",
+            {"assignments": selectors.assignments_for_inspector(user), "inspections": selectors.inspections_for(user)},
+        )
+    if scope.is_institution(user):
+        return render(
+            request, "supervision/institution_home.html", {"rectifications": selectors.rectifications_for(user)}
+        )
+    _staff_only(request)
+    return render(request, "supervision/staff_home.html", _staff_context(request))
+
+
+def _staff_context(request: HttpRequest, **forms: Any) -> dict[str, Any]:
+    user = request.user
+    today = clock.today()
+    return {
+        "plans": selectors.plans_for_staff(user)[:20],
+        "objections": selectors.objections_for_staff(user).filter(status=ObjectionStatus.SUBMITTED),
+        "rectifications": selectors.rectifications_for(user).filter(closed_at__isnull=True),
+        "inspections": selectors.inspections_for(user)[:20],
+        "complaints": selectors.complaints_for_staff(user).exclude(status=ComplaintStatus.ANSWERED),
+        "complaint_stats": selectors.complaint_statistics(user),
+        "entries": selectors.inspector_entries(user),
+        "candidates": selectors.inspector_candidates(user),
+        "plan_form": forms.get("plan_form") or PlanForm(initial={"inspect_on": today, "per_target": 2}),
+        "notice_form": forms.get("notice_form") or NoticeForm(initial={"starts_on": today, "ends_on": today}),
+        "order_form": forms.get("order_form") or RectificationOrderForm(),
+        "conflict_form": ConflictForm(),
+    }
+
+
+@login_required
+@require_POST
+def plan_new(request: HttpRequest) -> HttpResponse:
+    _staff_only(request)
+    form = PlanForm(request.POST)
+    if form.is_valid():
+        d = form.cleaned_data
+        ratio = d["ratio_percent"]
+        try:
+            plan = plan_create(
+                title=d["title"],
+                items=d["items"],
+                inspect_on=d["inspect_on"],
+                institution_kind=d["institution_kind"] or "",
+                sample_size=d["sample_size"],
+                ratio_permille=int(ratio * Decimal(10)) if ratio is not None else None,
+                per_target=d["per_target"],
+                actor=request.user,
+            )
+        except DomainError as exc:
+            _form_error(form, exc)
+        else:
+            messages.success(request, "抽查计划已公布，随机种子的 SHA-256 承诺值已在计划公告中公布。")
+            return redirect("supervision:plan", pk=plan.pk)
+    return render(request, "supervision/staff_home.html", _staff_context(request, plan_form=form), status=422)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def plan_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    plan = selectors.plan_for_staff(request.user, pk)
+    if request.method == "POST":
+        try:
+            plan_draw(plan=plan, actor=request.user)
+        except DomainError as exc:
+            messages.error(request, exc.message)
+        else:
+            messages.success(request, "已完成随机抽取，随机种子和抽取结果已公布。")
+        return redirect("supervision:plan", pk=pk)
+    return render(request, "supervision/plan.html", {"plan": plan, "assignments": selectors.plan_assignments(plan)})
+
+
+@login_required
+@require_POST
+def inspector_new(request: HttpRequest) -> HttpResponse:
+    _staff_only(request)
+    form = InspectorForm(request.POST)
+    candidates = {u.pk: u for u in selectors.inspector_candidates(request.user)}
+    if form.is_valid() and form.cleaned_data["user"] in candidates:
+        try:
+            inspector_enrol(
+                user=candidates[form.cleaned_data["user"]],
+                number=form.cleaned_data["number"],
+                employer_uscc=form.cleaned_data["employer_uscc"],
+                actor=request.user,
+            )
+            messages.success(request, "已列入检查人员名录。")
+        except DomainError as exc:
+            messages.error(request, exc.message)
+    else:
+        messages.error(request, "请填写人员编号")
+    return redirect("supervision:home")
+
+
+@login_required
+@require_POST
+def conflict_new(request: HttpRequest, entry_id: int) -> HttpResponse:
+    _staff_only(request)
+    entry = selectors.inspector_entries(request.user).filter(pk=entry_id).first()
+    if entry is None:
+        raise Http404("未找到该检查人员")
+    form = ConflictForm(request.POST)
+    try:
+        if not form.is_valid():
+            messages.error(request, "请填写回避机构的备案编码和回避原因")
+        else:
+            filing = selectors.staff_filing_by_code(request.user, form.cleaned_data["filing_code"])
+            inspector_conflict_declare(
+                entry=entry, filing=filing, reason=form.cleaned_data["reason"], actor=request.user
+            )
+            messages.success(request, "已登记回避。")
+    except DomainError as exc:
+        messages.error(request, exc.message)
+    except Http404:
+        messages.error(request, "本机关监管范围内没有该备案编码的机构")
+    return redirect("supervision:home")
+
+
+@login_required
+@require_POST
+def credit_publish_view(request: HttpRequest) -> HttpResponse:
+    _staff_only(request)
+    try:
+        grades = credit_publish(actor=request.user)
+    except DomainError as exc:
+        messages.error(request, exc.message)
+        return redirect("supervision:home")
+    messages.success(request, f"已发布 {len(grades)} 家机构的信用评估结果。")
+    return redirect("notices:detail", pk=grades[0].notice_id) if grades else redirect("supervision:home")
+
+
+@login_required
+@require_POST
+def notice_new(request: HttpRequest) -> HttpResponse:
+    _staff_only(request)
+    form = NoticeForm(request.POST)
+    if form.is_valid():
+        d = form.cleaned_data
+        try:
+            filing = selectors.staff_filing_by_code(request.user, d["filing_code"]) if d["filing_code"] else None
+            notice = notice_publish(
+                kind=d["kind"],
+                topic=d["topic"],
+                title=d["title"],
+                body=d["body"],
+                legal_basis=d["legal_basis"],
+                starts_on=d["starts_on"],
+                ends_on=d["ends_on"],
+                filing=filing,
+                attachments=[(f, f.name or "") for f in request.FILES.getlist("attachments")],
+                actor=request.user,
+            )
+        except Http404:
+            form.add_error("filing_code", "本机关监管范围内没有该备案编码的机构")
+        except DomainError as exc:
+            _form_error(form, exc)
+        else:
+            messages.success(request, "已发布。")
+            return redirect("notices:detail", pk=notice.pk)
+    return render(request, "supervision/staff_home.html", _staff_context(request, notice_form=form), status=422)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def objection_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    objection = selectors.objection_for_staff(request.user, pk)
+    form = AnswerForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            objection_answer(objection=objection, answer=form.cleaned_data["answer"], actor=request.user)
+        except DomainError as exc:
+            _form_error(form, exc)
+        else:
+            messages.success(request, "已答复，提出人可凭受理编号和查询码查看。")
+            return redirect("supervision:objection", pk=pk)
+    return render(request, "supervision/objection.html", {"objection": objection, "form": form})
+
+
+@login_required
+@require_POST
+def rectification_new(request: HttpRequest) -> HttpResponse:
+    _staff_only(request)
+    form = RectificationOrderForm(request.POST)
+    if form.is_valid():
+        d = form.cleaned_data
+        try:
+            filing = selectors.staff_filing_by_code(request.user, d["filing_code"])
+            rect = rectification_order(
+                filing=filing,
+                reason=d["reason"],
+                requirements=d["requirements"],
+                due_on=d["due_on"],
+                actor=request.user,
+            )
+        except Http404:
+            form.add_error("filing_code", "本机关监管范围内没有该备案编码的机构")
+        except DomainError as exc:
+            _form_error(form, exc)
+        else:
+            messages.success(request, "已责令整改。整改期间该机构不得开展评价活动、不得发放证书。")
+            return redirect("supervision:rectification", pk=rect.pk)
+    return render(request, "supervision/staff_home.html", _staff_context(request, order_form=form), status=422)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def rectification_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    rect = selectors.rectification_for(request.user, pk)
+    if request.method == "POST":
+        action = request.POST.get("action", "")
+        try:
+            if action == "answer" and scope.is_institution(request.user):
+                files = [(f, f.name or "") for f in request.FILES.getlist("files")]
+                rectification_answer(
+                    rectification=rect, actor=request.user, answer=request.POST.get("answer", ""), files=files
+                )
+                messages.success(request, "整改情况报告已提交，等待监管部门复查。")
+            elif action == "close" and scope.is_staff_member(request.user):
+                rectification_close(rectification=rect, actor=request.user, note=request.POST.get("note", ""))
+                messages.success(request, "复查合格，整改已结束，机构恢复开展评价活动。")
+            elif action == "fail" and scope.is_staff_member(request.user):
+                rectification_fail(rectification=rect, actor=request.user, reason=request.POST.get("reason", ""))
+                messages.success(request, "复查不合格，已注销备案并发布公告。")
+            else:
+                raise Http404("页面不存在")
+        except DomainError as exc:
+            messages.error(request, exc.message)
+        return redirect("supervision:rectification", pk=pk)
+    return render(request, "supervision/rectification.html", {"rect": rect, "today": clock.today()})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def inspection_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    """The inspector's checklist and conclusion (CQ-26); staff of the region read it."""
+    inspection = selectors.inspection_for(request.user, pk)
+    error = ""
+    if request.method == "POST":
+        p = request.POST
+        checklist = {
+            key: {"ok": p.get(f"ok_{key}") == "1", "note": p.get(f"note_{key}", "")}
+            for key, _label in CQ26_ITEMS
+            if p.get(f"ok_{key}") in ("0", "1")
+        }
+        try:
+            due = dt.date.fromisoformat(p["due_on"]) if p.get("due_on") else None
+            inspection_conclude(
+                inspection=inspection,
+                actor=request.user,
+                checklist=checklist,
+                findings=p.get("findings", ""),
+                conclusion=p.get("conclusion", ""),
+                requirements=p.get("requirements", ""),
+                due_on=due,
+                files=[(f, f.name or "") for f in request.FILES.getlist("files")],
+            )
+        except ValueError:
+            error = "整改期限日期格式不正确"
+        except DomainError as exc:
+            error = exc.message
+        else:
+            messages.success(request, "检查结论已记录。")
+            return redirect("supervision:inspection", pk=pk)
+    # (key, label, saved result, the answer being re-shown after an error: ok?, note)
+    items = [
+        (
+            key,
+            label,
+            inspection.checklist.get(key),
+            request.POST.get(f"ok_{key}", "1") != "0",
+            request.POST.get(f"note_{key}", ""),
+        )
+        for key, label in CQ26_ITEMS
+    ]
+    return render(
+        request,
+        "supervision/inspection.html",
+        {
+            "inspection": inspection,
+            "items": items,
+            "basis": CQ26_BASIS,
+            "error": error,
+            "conclusions": Conclusion.choices,
+            "may_conclude": inspection.inspector.user_id == request.user.pk and inspection.status == "open",
+            "posted": request.POST,
+        },
+        status=422 if error else 200,
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def complaint_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    complaint = selectors.complaint_for_staff(request.user, pk)
+    error = ""
+    if request.method == "POST":
+        p = request.POST
+        try:
+            if p.get("action") == "assign":
+                assignee = next(
+                    (u for u in selectors.authority_staff(request.user) if str(u.pk) == p.get("assignee")), None
+                )
+                complaint_assign(complaint=complaint, assignee=assignee, actor=request.user)
+                messages.success(request, "已交办。")
+            else:
+                inspector = selectors.inspector_entries(request.user).filter(pk=p.get("inspector") or 0).first()
+                complaint_answer(
+                    complaint=complaint,
+                    outcome=p.get("outcome", ""),
+                    answer=p.get("answer", ""),
+                    escalate=p.get("escalate", ""),
+                    requirements=p.get("requirements", ""),
+                    due_on=dt.date.fromisoformat(p["due_on"]) if p.get("due_on") else None,
+                    inspector=inspector,
+                    actor=request.user,
+                )
+                messages.success(request, "已办结并答复投诉举报人。")
+            return redirect("supervision:complaint", pk=pk)
+        except ValueError:
+            error = "整改期限日期格式不正确"
+        except DomainError as exc:
+            error = exc.message
+    return render(
+        request,
+        "supervision/complaint.html",
+        {
+            "complaint": complaint,
+            "error": error,
+            "staff": selectors.authority_staff(request.user),
+            "entries": selectors.inspector_entries(request.user),
+            "outcomes": ComplaintOutcome.choices,
+            "today": clock.today(),
+        },
+        status=422 if error else 200,
+    )
+
+
+@login_required
+@require_GET
+def inspection_record_pdf(request: HttpRequest, pk: int) -> HttpResponse:
+    """检查记录 as PDF (embedded CJK font), for the inspectors and staff who may see the inspection."""
+    from urllib.parse import quote
+
+    from skillreg.documents.errors import FontMissing
+    from skillreg.documents.inspection_record import inspection_record_data, render_inspection_record_pdf
+
+    inspection = selectors.inspection_for(request.user, pk)
+    data = inspection_record_data(inspection)
+    try:
+        pdf = render_inspection_record_pdf(data)
+    except FontMissing:
+        return render(
+            request,
+            "documents/unavailable.html",
+            {"message": "服务器缺少生成PDF所需的中文字体，暂时无法生成PDF。"},
+            status=503,
+        )
+    response = HttpResponse(pdf, content_type="application/pdf")
+    response["Content-Disposition"] = (
+        f"inline; filename=\"inspection-{inspection.pk}.pdf\"; filename*=UTF-8''{quote(data.filename)}"
+    )
+    response["Cache-Control"] = "private, no-store"
+    return response
