@@ -8,16 +8,15 @@ import io
 from dataclasses import dataclass
 from typing import Any
 
-from django.conf import settings
 from reportlab.lib import colors
 from reportlab.lib.enums import TA_CENTER, TA_RIGHT
-from reportlab.lib.pagesizes import A4
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
-from reportlab.platypus import SimpleDocTemplate, Spacer, Table, TableStyle
+from reportlab.platypus import Spacer, Table, TableStyle
 from reportlab.platypus.flowables import Flowable
 
 from .fonts import cjk_font_name
+from .pdf import a4_document
 from .receipt import _p, chinese_date
 
 TITLE = "评价机构监督检查记录"
@@ -79,20 +78,14 @@ def render_inspection_record_pdf(data: InspectionRecord) -> bytes:
     title = ParagraphStyle("title", parent=base, fontSize=18, leading=26, alignment=TA_CENTER, spaceAfter=6)
     right = ParagraphStyle("right", parent=base, alignment=TA_RIGHT)
     buffer = io.BytesIO()
-    doc = SimpleDocTemplate(
+    doc = a4_document(
         buffer,
-        pagesize=A4,
-        leftMargin=20 * mm,
-        rightMargin=20 * mm,
-        topMargin=18 * mm,
-        bottomMargin=18 * mm,
+        font=font,
         title=f"{TITLE}（{data.filing_code}）",
         author=data.authority_name,
         subject=data.institution_name,
-        creator=settings.SKILLREG_SITE_NAME,
-        initialFontName=font,
-        invariant=True,
-        lang="zh-CN",
+        side_mm=20,
+        edge_mm=18,
     )
     rows = [[_p("检查项目", base), _p("结果", base), _p("说明", base)]] + [
         [_p(item, base), _p(result, base), _p(note or "—", base)] for item, result, note in data.items

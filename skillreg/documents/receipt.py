@@ -15,14 +15,14 @@ from typing import TYPE_CHECKING, Any
 from django.conf import settings
 from reportlab.lib import colors
 from reportlab.lib.enums import TA_CENTER, TA_RIGHT
-from reportlab.lib.pagesizes import A4
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
-from reportlab.platypus import Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
+from reportlab.platypus import Paragraph, Spacer, Table, TableStyle
 from reportlab.platypus.flowables import Flowable
 
 from .filing_text import ScopeRow, level_headers, region_full_name, scope_rows
 from .fonts import cjk_font_name
+from .pdf import a4_document
 
 if TYPE_CHECKING:
     from skillreg.institutions.models import Filing
@@ -179,20 +179,12 @@ def render_receipt_pdf(data: ReceiptData) -> bytes:
     font = cjk_font_name()
     st = _styles(font)
     buffer = io.BytesIO()
-    doc = SimpleDocTemplate(
+    doc = a4_document(
         buffer,
-        pagesize=A4,
-        leftMargin=22 * mm,
-        rightMargin=22 * mm,
-        topMargin=20 * mm,
-        bottomMargin=20 * mm,
+        font=font,
         title=f"{TITLE}（{data.filing_code}）",
         author=data.authority_name,
         subject=data.institution_name,
-        creator=settings.SKILLREG_SITE_NAME,
-        initialFontName=font,  # no built-in (non-embedded) font ever enters the file
-        invariant=True,
-        lang="zh-CN",
     )
     width = doc.width
     story: list[Flowable] = [

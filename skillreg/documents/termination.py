@@ -11,17 +11,15 @@ import io
 from dataclasses import dataclass
 from typing import Any
 
-from django.conf import settings
 from reportlab.lib.enums import TA_CENTER, TA_RIGHT
-from reportlab.lib.pagesizes import A4
 from reportlab.lib.styles import ParagraphStyle
-from reportlab.lib.units import mm
-from reportlab.platypus import SimpleDocTemplate, Spacer
+from reportlab.platypus import Spacer
 from reportlab.platypus.flowables import Flowable
 
 from skillreg.core import clock
 
 from .fonts import cjk_font_name
+from .pdf import a4_document
 from .receipt import _p, chinese_date
 
 TITLE = "终止评价活动通知书"
@@ -83,20 +81,12 @@ def render_termination_notice_pdf(data: TerminationNotice) -> bytes:
     right = ParagraphStyle("right", parent=base, alignment=TA_RIGHT)
     indent = ParagraphStyle("indent", parent=base, firstLineIndent=22)
     buffer = io.BytesIO()
-    doc = SimpleDocTemplate(
+    doc = a4_document(
         buffer,
-        pagesize=A4,
-        leftMargin=22 * mm,
-        rightMargin=22 * mm,
-        topMargin=20 * mm,
-        bottomMargin=20 * mm,
+        font=font,
         title=f"{TITLE}（{data.filing_code}）",
         author=data.authority_name,
         subject=data.institution_name,
-        creator=settings.SKILLREG_SITE_NAME,
-        initialFontName=font,
-        invariant=True,
-        lang="zh-CN",
     )
     story: list[Flowable] = [
         _p(TITLE, title),
