@@ -81,6 +81,7 @@ def _mount() -> None:
         ("/policy/", "skillreg.policy.api"),
         ("/applications/", "skillreg.applications.api"),
         ("/directory/", "skillreg.portal.api"),
+        ("/filings/", "skillreg.portal.api_history"),
         ("/certificates/", "skillreg.certificates.api"),
     ]:
         try:

@@ -73,7 +73,7 @@ DEMO_PEOPLE = [
 ]
 
 
-def demo_identity(index: int, region_code: str) -> dict[str, str]:
+def demo_identity(index: int, region_code: str) -> dict[str, Any]:
     """The named people of demo case ``index`` (0-based), with ID numbers whose address code is the region's."""
     rep, rep_birth, head, head_birth, suffix = DEMO_PEOPLE[index % len(DEMO_PEOPLE)]
     return {

@@ -14,10 +14,13 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.db.models import Count, F, Sum
+from django.db.models import Count, F, OuterRef, Subquery, Sum
+from django.db.models.functions import Coalesce
 
 from skillreg.accounts.scope import region_q
-from skillreg.institutions.models import EvaluationType, Filing
+from skillreg.core import clock
+from skillreg.institutions.models import EvaluationType, Filing, FilingVersion
+from skillreg.institutions.selectors import in_force_q
 from skillreg.occupations.models import Occupation
 from skillreg.regions.models import Region
 
@@ -46,25 +49,39 @@ class RenewalCount:
 
 
 def renewal_counts(user: Any, *, filing: Filing | None = None, region: Region | None = None) -> list[RenewalCount]:
-    """Certificates issued by each filing in scope within [valid_from, valid_to], per occupation."""
+    """Certificates issued by each filing in scope within [valid_from, valid_to] of the version in force
+    today (``filing_on`` semantics: an early renewal's later validity has not begun), per occupation.
+
+    A filing without versions falls back to its denormalised columns. One query for the filings and one
+    for the counts, however many filings."""
     filings = filings_for(user)
     if filing is not None:
         filings = filings.filter(pk=filing.pk)
     if region is not None:
         filings = filings.filter(region_q(region, "region"))
+    in_force = FilingVersion.objects.filter(in_force_q(clock.today()), filing=OuterRef("pk"))
+    filings = filings.select_related(None).annotate(
+        shown_name=Coalesce(Subquery(in_force.values("name")[:1]), F("name")),
+        shown_kind=Coalesce(Subquery(in_force.values("kind")[:1]), F("kind")),
+        shown_from=Coalesce(Subquery(in_force.values("valid_from")[:1]), F("valid_from")),
+        shown_to=Coalesce(Subquery(in_force.values("valid_to")[:1]), F("valid_to")),
+    )
     out = {
-        f.pk: RenewalCount(f.pk, f.code, f.name, f.kind, f.valid_from, f.valid_to)
-        for f in filings.select_related(None).only("id", "code", "name", "kind", "valid_from", "valid_to")
+        pk: RenewalCount(pk, code, name, kind, valid_from, valid_to)
+        for pk, code, name, kind, valid_from, valid_to in filings.values_list(
+            "pk", "code", "shown_name", "shown_kind", "shown_from", "shown_to"
+        )
     }
     if not out:
         return []
+    of_cert = FilingVersion.objects.filter(in_force_q(clock.today()), filing=OuterRef("filing_id"))
     rows = (
-        Certificate.objects.filter(
-            filing_id__in=list(out),
-            status=CertificateStatus.VALID,
-            issue_date__gte=F("filing__valid_from"),
-            issue_date__lte=F("filing__valid_to"),
+        Certificate.objects.filter(filing_id__in=list(out), status=CertificateStatus.VALID)
+        .annotate(
+            shown_from=Coalesce(Subquery(of_cert.values("valid_from")[:1]), F("filing__valid_from")),
+            shown_to=Coalesce(Subquery(of_cert.values("valid_to")[:1]), F("filing__valid_to")),
         )
+        .filter(issue_date__gte=F("shown_from"), issue_date__lte=F("shown_to"))
         .values_list("filing_id", "occupation_id")
         .annotate(n=Count("id"))
         .order_by()

@@ -74,18 +74,19 @@ class DueCache:
         return due
 
     def before(self, anchor: dt.date, n: int) -> Due:
-        """The last day to act under "at least ``n`` days before ``anchor``" (CQ-14).
+        """The last day to act under "at least ``n`` days before ``anchor``" (CQ-14, GZ-13).
 
-        Nominal day ``anchor - n``; a rest day rolls forward (第二百零三条) like any last day.
+        Always the nominal day ``anchor - n``, rest day or not: the period is counted backwards from
+        ``anchor`` and is the authority's minimum time; 第二百零三条 moves the end of a period, and rolling
+        the day to act forward would shorten the ``n`` days the article guarantees. The application is
+        made online, so a rest day can be used (docs/decisions.md, "Lifecycle follow-up").
         """
         key = (anchor, n)
         due = self._before.get(key)
         if due is None:
-            cal = self.calendar
-            nominal = anchor - dt.timedelta(days=n)
-            day = cal.next_workday(nominal) if cal.roll_forward and cal.is_rest_day(nominal) else nominal
-            years = cal.provisional_years(day, day)
-            due = self._before[key] = Due(day, bool(years), years, nominal if day != nominal else None)
+            day = anchor - dt.timedelta(days=n)
+            years = self.calendar.provisional_years(day, day)
+            due = self._before[key] = Due(day, bool(years), years, None)
         return due
 
     def for_limit(self, limit: TimeLimit, start: dt.date) -> Due:

@@ -93,6 +93,13 @@ class Filing(models.Model):
     def evaluation_type_labels(self) -> list[str]:
         return [EvaluationType(t).label for t in self.evaluation_types]
 
+    @property
+    def shown(self) -> Filing | FilingVersion:
+        """What the public directory shows: the version in force on the day the public selectors loaded
+        it (their ``in_force_versions`` prefetch); these denormalised columns (the latest version) otherwise."""
+        in_force = getattr(self, "in_force_versions", None)
+        return in_force[0] if in_force else self
+
 
 class FilingScope(models.Model):
     """One filed occupation with its levels (备案范围)."""
@@ -159,6 +166,10 @@ class FilingVersion(models.Model):
 
     def __str__(self) -> str:
         return f"{self.filing_id} v{self.number}"
+
+    @property
+    def evaluation_type_labels(self) -> list[str]:
+        return [EvaluationType(t).label for t in self.evaluation_types]
 
 
 class FilingVersionScope(models.Model):

@@ -15,6 +15,7 @@ from typing import Any
 from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
 from django.http import Http404
 
+from skillreg.core import clock
 from skillreg.core.errors import ValidationFailed
 from skillreg.occupations.models import Occupation
 from skillreg.regions.models import Region
@@ -22,7 +23,15 @@ from skillreg.regions.selectors import region_by_code, regions_under
 
 from . import access
 from .lifecycle import IN_GOOD_STANDING, LIVE
-from .models import Filing, FilingScope, FilingStatus, FilingStatusChange, FilingVersion, InstitutionKind
+from .models import (
+    Filing,
+    FilingScope,
+    FilingStatus,
+    FilingStatusChange,
+    FilingVersion,
+    FilingVersionScope,
+    InstitutionKind,
+)
 
 # Every filed institution is public information, whatever became of it later (AH-4.3, CQ-12).
 # Drafts and applications are not filings and never appear here.
@@ -34,6 +43,31 @@ MAX_QUERY_LENGTH = 100
 def _with_relations(qs: QuerySet[Filing]) -> QuerySet[Filing]:
     scope = FilingScope.objects.select_related("occupation").order_by("occupation__code")
     return qs.select_related("unit", "region", "authority").prefetch_related(Prefetch("scope", queryset=scope))
+
+
+def in_force_q(day: dt.date, prefix: str = "") -> Q:
+    """Versions in force on ``day`` (``prefix`` reaches a version through a relation, e.g. ``"version__"``)."""
+    return Q(**{f"{prefix}effective_from__lte": day}) & (
+        Q(**{f"{prefix}effective_to__isnull": True}) | Q(**{f"{prefix}effective_to__gte": day})
+    )
+
+
+def _with_version_in_force(qs: QuerySet[Filing], day: dt.date) -> QuerySet[Filing]:
+    """Prefetch the version in force on ``day`` with its scope (two queries for any number of filings).
+
+    ``Filing.shown`` then answers with that version — what the directory, its exports and API show — and
+    falls back to the denormalised columns (the latest version) only for a filing that has no version.
+    """
+    scope = FilingVersionScope.objects.select_related("occupation").order_by("occupation__code")
+    versions = FilingVersion.objects.filter(in_force_q(day)).prefetch_related(Prefetch("scope", queryset=scope))
+    return _with_relations(qs).prefetch_related(Prefetch("versions", queryset=versions, to_attr="in_force_versions"))
+
+
+def _shown_matches(day: dt.date, version_q: Q, filing_q: Q) -> Q:
+    """A filter on what the directory shows: the version in force on ``day``; the columns when none exists."""
+    has_version = Exists(FilingVersion.objects.filter(filing=OuterRef("pk")))
+    matching = Exists(FilingVersion.objects.filter(in_force_q(day), version_q, filing=OuterRef("pk")))
+    return matching | (~has_version & filing_q)
 
 
 def public_filings(
@@ -48,14 +82,21 @@ def public_filings(
     ``q`` matches the institution name (substring), the unit's USCC (exact) or the filing code (exact or
     prefix). ``region_code`` takes that region and every region below it; ``occupation_code`` an occupation
     and its work types. A filter value that names nothing raises ``ValidationFailed`` with a Chinese message.
+    Name, kind and occupation are those of the version in force today (``filing_on`` semantics): an early
+    renewal's later version is not shown before it takes effect.
     """
+    today = clock.today()
     qs = Filing.objects.filter(status__in=PUBLIC_STATUSES)
 
     q = (q or "").strip()
     if q:
         if len(q) > MAX_QUERY_LENGTH:
             raise ValidationFailed(f"查询内容过长，请不超过{MAX_QUERY_LENGTH}个字符。", field="q")
-        qs = qs.filter(Q(name__icontains=q) | Q(unit__uscc=q.upper()) | Q(code__istartswith=q))
+        qs = qs.filter(
+            _shown_matches(today, Q(name__icontains=q), Q(name__icontains=q))
+            | Q(unit__uscc=q.upper())
+            | Q(code__istartswith=q)
+        )
 
     region_code = (region_code or "").strip()
     if region_code:
@@ -71,16 +112,16 @@ def public_filings(
                 f"未找到职业（工种）编码“{occupation_code}”，请按《职业分类大典》编码填写，如 4-10-01-05。",
                 field="occupation",
             )
-        in_scope = FilingScope.objects.filter(filing=OuterRef("pk")).filter(
-            Q(occupation__code=occupation_code) | Q(occupation__code__startswith=occupation_code + "-")
-        )
-        qs = qs.filter(Exists(in_scope))
+        line = Q(occupation__code=occupation_code) | Q(occupation__code__startswith=occupation_code + "-")
+        in_version = FilingVersionScope.objects.filter(line, version=OuterRef("pk"))
+        in_columns = FilingScope.objects.filter(line, filing=OuterRef("pk"))
+        qs = qs.filter(_shown_matches(today, Q(Exists(in_version)), Q(Exists(in_columns))))
 
     kind = (kind or "").strip()
     if kind:
         if kind not in InstitutionKind.values:
             raise ValidationFailed(f"机构类别“{kind}”无效。", field="kind")
-        qs = qs.filter(kind=kind)
+        qs = qs.filter(_shown_matches(today, Q(kind=kind), Q(kind=kind)))
 
     status = (status or "").strip()
     if status:
@@ -88,12 +129,13 @@ def public_filings(
             raise ValidationFailed(f"状态“{status}”无效。", field="status")
         qs = qs.filter(status=status)
 
-    return _with_relations(qs).order_by("-filed_on", "code")
+    return _with_version_in_force(qs, today).order_by("-filed_on", "code")
 
 
 def public_filing_by_code(code: str) -> Filing:
     """One filing of the public directory, with its scope; ``Http404`` if unknown or not public."""
-    filing = _with_relations(Filing.objects.filter(status__in=PUBLIC_STATUSES, code=code)).first()
+    qs = Filing.objects.filter(status__in=PUBLIC_STATUSES, code=code)
+    filing = _with_version_in_force(qs, clock.today()).first()
     if filing is None:
         raise Http404("未找到该备案机构")
     attach_region_full_names([filing])
@@ -101,9 +143,15 @@ def public_filing_by_code(code: str) -> Filing:
 
 
 def directory_occupations() -> QuerySet[Occupation]:
-    """Occupations that appear in the scope of at least one public filing (for the filter's suggestions)."""
-    in_public_scope = FilingScope.objects.filter(occupation=OuterRef("pk"), filing__status__in=PUBLIC_STATUSES)
-    return Occupation.objects.filter(Exists(in_public_scope)).order_by("code")
+    """Occupations in the scope, in force today, of at least one public filing (for the filter's suggestions)."""
+    today = clock.today()
+    in_version = FilingVersionScope.objects.filter(
+        in_force_q(today, "version__"), occupation=OuterRef("pk"), version__filing__status__in=PUBLIC_STATUSES
+    )
+    unversioned = FilingScope.objects.filter(
+        occupation=OuterRef("pk"), filing__status__in=PUBLIC_STATUSES, filing__versions__isnull=True
+    )
+    return Occupation.objects.filter(Exists(in_version) | Exists(unversioned)).order_by("code")
 
 
 def receipt_filing_for(user: Any, code: str) -> Filing:

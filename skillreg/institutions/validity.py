@@ -48,8 +48,8 @@ def renewal_limit(region_code: str, on: dt.date) -> TimeLimit | None:
 def latest_renewal_date(region_code: str, valid_to: dt.date) -> tuple[dt.date, TimeLimit | None]:
     """The last day a renewal application may be submitted: expiry − the pack's days; else the expiry.
 
-    CQ-14 "届满30日前" is read as: submitted no later than ``valid_to − 30 days``, a rest day rolling
-    forward like any last day (the statutory clock's rule, ``deadlines.clocks.DueCache.before``)."""
+    CQ-14 "届满30日前" is read as: submitted no later than ``valid_to − 30 days``, rest day or not
+    (``deadlines.clocks.DueCache.before``) — the same day the pack condition ``CQ-14.renewal`` tests."""
     from skillreg.deadlines.clocks import DueCache
     from skillreg.workcalendar.selectors import get_calendar
 

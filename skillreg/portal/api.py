@@ -80,19 +80,20 @@ class ErrorOut(Schema):
 
 
 def _summary(filing: Filing) -> dict[str, Any]:
+    shown = filing.shown  # the version in force today
     return {
         "code": filing.code,
-        "name": filing.name,
-        "kind": filing.kind,
-        "kind_label": filing.get_kind_display(),
-        "evaluation_types": list(filing.evaluation_types),
-        "evaluation_type_labels": filing.evaluation_type_labels,
+        "name": shown.name,
+        "kind": shown.kind,
+        "kind_label": shown.get_kind_display(),
+        "evaluation_types": list(shown.evaluation_types),
+        "evaluation_type_labels": shown.evaluation_type_labels,
         "region_code": filing.region.code,
         "region_name": region_full_name(filing),
         "authority_name": filing.authority.name,
         "filed_on": filing.filed_on,
-        "valid_from": filing.valid_from,
-        "valid_to": filing.valid_to,
+        "valid_from": shown.valid_from,
+        "valid_to": shown.valid_to,
         "status": filing.status,
         "status_label": filing.get_status_display(),
         "url": reverse("portal:institution", args=[filing.code]),
@@ -129,8 +130,8 @@ def get_filing(request: HttpRequest, code: str) -> dict[str, Any]:
         **_summary(filing),
         "unit_name": filing.unit.name,
         "uscc": filing.unit.uscc,
-        "address": filing.address,
-        "coverage": filing.coverage,
+        "address": filing.shown.address,
+        "coverage": filing.shown.coverage,
         "scope": [
             {
                 "occupation_code": r.occupation_code,
@@ -138,6 +139,6 @@ def get_filing(request: HttpRequest, code: str) -> dict[str, Any]:
                 "levels": list(r.levels),
                 "level_names": r.level_names,
             }
-            for r in scope_rows(filing)
+            for r in scope_rows(filing.shown)  # type: ignore[arg-type]  # a version has the same scope rows
         ],
     }

@@ -28,22 +28,23 @@ HEADERS = [
 
 
 def row(filing: Filing) -> list[Any]:
+    shown = filing.shown  # the version in force today (an early renewal's later version is not yet shown)
     return [
         filing.code,
-        filing.name,
+        shown.name,
         filing.unit.name,
         filing.unit.uscc,
-        filing.get_kind_display(),
-        evaluation_types_text(filing),
+        shown.get_kind_display(),
+        evaluation_types_text(shown),  # type: ignore[arg-type]  # a version has the same fields
         region_full_name(filing),
-        filing.address,
+        shown.address,
         filing.authority.name,
         filing.filed_on,
-        filing.valid_from,
-        filing.valid_to,
+        shown.valid_from,
+        shown.valid_to,
         filing.get_status_display(),
-        scope_text(filing),
-        filing.coverage,
+        scope_text(shown),  # type: ignore[arg-type]
+        shown.coverage,
     ]
 
 

@@ -221,6 +221,16 @@ def test_guizhou_social_org_renews_with_one_occupation_dropped(page, screenshot)
     screenshot("03-renewed-history")
     filing.refresh_from_db()
     assert filing.code == Filing.objects.get().code and filing.valid_from == dt.date(2029, 1, 12)
+    # The directory list shows the version in force today, not the renewed one decided early (issue 10).
+    page.goto(f"/directory/?q={filing.code}")
+    row = page.locator("main table tbody tr", has_text=filing.code)
+    expect(row).to_contain_text("2026-01-12 至 2029-01-11")
+    expect(row).not_to_contain_text("2029-01-12")
+    expect(row).to_contain_text("电工")  # still in the scope in force until the renewed version begins
+    screenshot("04-directory-current-version")
+    history = page.request.get(f"/api/v1/filings/{filing.code}/history").json()
+    assert history["current_version"] == 1
+    assert [(v["number"], v["in_force"]) for v in history["versions"]] == [(1, True), (2, False)]
 
 
 def test_expired_filing_wraps_up_and_ends_terminated_with_the_notice(page, screenshot):

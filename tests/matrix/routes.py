@@ -141,6 +141,7 @@ API = {
     "api:check_profile": everyone(400, method="POST", data={}, json=True, csrf=False),
     "api:list_filings": everyone(200),
     "api:get_filing": everyone(200, kwargs={"code": "code"}),
+    "api:filing_history": everyone(200, kwargs={"code": "code"}),
 }
 
 CERT, BATCH, JOB = {"number": "certificate"}, {"pk": "batch"}, {"public_id": "import"}

@@ -313,3 +313,32 @@ def test_a_renewal_without_the_truthfulness_pledge_is_not_submitted(gz_instituti
     app.refresh_from_db()
     filing.refresh_from_db()
     assert app.state == "draft" and filing.status != FilingStatus.RENEWAL_PENDING
+
+
+@pytest.mark.req("CQ-14")
+def test_renewal_latest_day_on_a_rest_day_is_one_rule_for_submission_and_condition(wuxi_institution, wuxi_officer):
+    """Valid to 2026-12-07: the latest day 2026-11-07 is a Saturday. Submitting that Saturday passes both the
+    service and the pack condition; the next working day (Monday 11-09) is refused by both — no renewal is
+    accepted at submission only to fail CQ-14.renewal at decision."""
+    from skillreg.applications.eligibility import evaluate_application
+    from skillreg.applications.profile import build_profile
+    from skillreg.policy.engine import check
+    from skillreg.workcalendar.selectors import get_calendar
+
+    assert get_calendar().is_rest_day(D(2026, 11, 7))
+    filing = _file(wuxi_institution, wuxi_officer, D(2023, 12, 8), kind="employer")
+    assert filing.valid_to == D(2026, 12, 7)
+    with at(D(2026, 11, 9)):
+        with pytest.raises(ValidationFailed) as exc:
+            lifecycle_draft_start(filing=filing, kind=ApplicationType.RENEWAL, actor=wuxi_institution)
+    assert exc.value.code == "RENEWAL_TOO_LATE" and "2026-11-07" in exc.value.message
+    assert not Application.objects.filter(for_filing=filing).exists()
+    with at(D(2026, 11, 7)):
+        app = lifecycle_draft_start(filing=filing, kind=ApplicationType.RENEWAL, actor=wuxi_institution)
+        _pledge(app)
+        lifecycle_submit(application=app, actor=wuxi_institution)
+    app.refresh_from_db()
+    outcome = {r["rule"]: r["outcome"] for r in evaluate_application(app)["results"] if not r.get("subject")}
+    assert outcome["CQ-14.renewal"] == "pass"
+    late = {r["rule"]: r["outcome"] for r in check(build_profile(app), on=D(2026, 11, 9))["results"]}
+    assert late["CQ-14.renewal"] == "fail"  # the condition agrees with the service about the Monday

@@ -10,9 +10,11 @@ from skillreg.certificates import statistics
 from skillreg.certificates.imports import certificates_report
 from skillreg.certificates.models import Certificate
 from skillreg.certificates.services import batch_create, certificate_revoke
+from skillreg.institutions.models import FilingVersion
+from skillreg.institutions.versions import content_of, filing_version_create
 from skillreg.regions.models import Region
 
-from .conftest import cert_number, good_row
+from .conftest import at, cert_number, good_row
 
 pytestmark = pytest.mark.django_db
 D = dt.date
@@ -109,7 +111,7 @@ def test_renewal_counts_in_the_validity_period(
     assert renewal(cq_centre_officer, region=Region.objects.get(code="500101")) == [(b.code, 1, {"6-31-01-03": 1})]
     assert renewal(guizhou_officer) == []
     # The validity period moves (e.g. a later filing period): certificates before it no longer count.
-    type(a).objects.filter(pk=a.pk).update(valid_from=D(2025, 7, 1))
+    FilingVersion.objects.filter(filing=a).update(valid_from=D(2025, 7, 1))
     assert renewal(wuxi_institution) == [(a.code, 2, {"6-31-01-03": 2})]
     facts = statistics.renewal_counts(wuxi_institution)[0].facts()
     assert facts == {"certificates_issued_total": 2, "scope": {"6-31-01-03": {"certificates_issued": 2}}}
@@ -144,3 +146,29 @@ def test_annual_evaluation_summary_of_a_region(data, cq_centre_officer, guizhou_
 def test_certificates_per_year(data, wuxi_institution):
     a, _b = data
     assert statistics.certificates_per_year(wuxi_institution, filing=a) == [(2026, 2, 1), (2025, 2, 0)]
+
+
+@pytest.mark.req("GZ-8", "CQ-14")
+def test_renewal_counts_use_the_version_in_force_not_an_early_renewal(data, wuxi_institution, wuxi_officer):
+    """An early renewal adds a version starting after today: the counts keep the current validity until
+    the day it takes effect (the denormalised columns already hold the later one)."""
+    a, _ = data
+    v1 = FilingVersion.objects.get(filing=a)
+    with at(D(2026, 6, 15)):
+        filing_version_create(
+            filing=a,
+            content=content_of(v1),
+            effective_from=D(2026, 7, 1),
+            valid_from=D(2026, 7, 1),
+            valid_to=D(2029, 6, 30),
+            actor=wuxi_officer,
+            change_kind="renewal",
+        )
+    a.refresh_from_db()
+    assert a.valid_from == D(2026, 7, 1)  # the columns: the latest version
+    with at(D(2026, 6, 30)):
+        (row,) = statistics.renewal_counts(wuxi_institution)
+        assert (row.valid_from, row.total) == (D(2025, 1, 6), 4)
+    with at(D(2026, 7, 1)):
+        (row,) = statistics.renewal_counts(wuxi_institution)
+        assert (row.valid_from, row.total) == (D(2026, 7, 1), 0)
