@@ -21,7 +21,6 @@ from skillreg.documents.filing_text import level_headers, scope_rows
 from skillreg.institutions.models import Filing
 from skillreg.institutions.selectors import (
     attach_region_full_names,
-    directory_occupations,
     filing_timeline,
     iter_with_region_full_names,
     public_filing_by_code,
@@ -30,6 +29,7 @@ from skillreg.institutions.selectors import (
 
 from . import exports
 from .forms import DirectoryFilterForm
+from .paging import DirectoryPaginator, directory_occupations_cached
 
 PAGE_SIZE = 20
 EXPORT_FORMATS = ("csv", "xlsx")
@@ -59,12 +59,12 @@ def _render_directory(
         "page": None,
         "filter_errors": _filter_errors(form),
         "filtered": any(request.GET.get(name) for name in form.fields),
-        "occupations": directory_occupations(),
+        "occupations": directory_occupations_cached(),
         "ellipsis": Paginator.ELLIPSIS,
     }
     if filings is None:
         return render(request, "portal/directory.html", context, status=400)
-    paginator = Paginator(filings, PAGE_SIZE)
+    paginator = DirectoryPaginator(filings, PAGE_SIZE)
     page = paginator.get_page(request.GET.get("page"))
     attach_region_full_names(page.object_list)
     context["page"] = page

@@ -1,0 +1,60 @@
+"""The directory at provincial scale (issue 16, item 6): later pages in two steps, cached suggestions."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from skillreg.institutions.models import Filing
+
+from . import factories
+
+pytestmark = pytest.mark.django_db
+
+URL = "/directory/"
+
+
+def names(response) -> list[str]:
+    return [f.name for f in response.context["page"].object_list]
+
+
+def test_later_pages_keep_the_directory_order(client):
+    for i in range(45):
+        factories.make_filing(name=f"分页机构{i:02d}", filed_on=dt.date(2025, 1, 1) + dt.timedelta(days=i % 7))
+    expected = list(Filing.objects.order_by("-filed_on", "code").values_list("name", flat=True))
+    shown = [n for p in (1, 2, 3) for n in names(client.get(URL, {"page": p}))]
+    assert shown == expected
+    page3 = client.get(URL, {"page": 3})
+    assert "第 3/3 页" in page3.content.decode()
+    assert all(f.scope.all() for f in page3.context["page"].object_list)  # the prefetch still applies
+
+
+def test_later_page_reads_ids_from_the_filing_table_alone(client):
+    for i in range(25):
+        factories.make_filing(name=f"两步机构{i:02d}")
+    with CaptureQueriesContext(connection) as ctx:
+        assert len(names(client.get(URL, {"page": 2}))) == 5
+    id_queries = [
+        q["sql"] for q in ctx.captured_queries if q["sql"].startswith('SELECT "institutions_filing"."id" AS "pk" FROM')
+    ]
+    assert len(id_queries) == 1
+    assert "JOIN" not in id_queries[0]
+
+
+def test_occupation_suggestions_are_not_recomputed_on_every_request(client):
+    factories.make_filing(name="建议缓存机构", scope={"4-10-01-05": [5]})
+    client.get(URL)
+    with CaptureQueriesContext(connection) as ctx:
+        html = client.get(URL).content.decode()
+    assert '<option value="4-10-01-05">' in html
+    assert not [q for q in ctx.captured_queries if q["sql"].startswith('SELECT "occupations_occupation"')]
+
+
+def test_occupation_suggestions_follow_a_new_filing(client):
+    factories.make_filing(name="建议缓存机构甲", scope={"4-10-01-05": [5]})
+    assert '<option value="6-31-01-03">' not in client.get(URL).content.decode()
+    factories.make_filing(name="建议缓存机构乙", scope={"6-31-01-03": [4]})
+    assert '<option value="6-31-01-03">' in client.get(URL).content.decode()
