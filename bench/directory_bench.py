@@ -91,6 +91,9 @@ with transaction.atomic():
             [FilingVersionScope(version_id=v.pk, occupation_id=s.occupation_id, levels=s.levels)
              for v in versions for s in vscope]
         )
+from django.db import connection
+with connection.cursor() as cursor:
+    cursor.execute("ANALYZE")  # planner statistics after the bulk load, as autovacuum would have them
 print("filings:", Filing.objects.count())
 """
 

@@ -6,7 +6,7 @@ A plain ``OFFSET`` over the joined, prefetched query made the database sort ever
 
 ``directory_occupations_cached`` keeps the filter's occupation suggestions per process until a filing, its
 scope or its status changes: a save or delete in this process drops it (signals), and one cheap query on the
-three tables' counts and highest ids notices writes made by other processes (PostgreSQL sequences never go back).
+three tables' highest ids notices rows added by other processes (PostgreSQL sequences never go back).
 That query replaces an ``EXISTS`` over every scope row on each request.
 """
 
@@ -43,13 +43,12 @@ _occupations: tuple[str, list[Any]] | None = None
 
 
 def _version_sql() -> str:
-    """One text value that changes whenever a filing, a scope row or a status change is added or removed."""
-    parts = []
-    for model in (Filing, FilingScope, FilingStatusChange):
-        t = model._meta.db_table
-        parts.append(
-            f"CAST((SELECT COUNT(*) FROM {t}) AS TEXT) || ':' || COALESCE(CAST((SELECT MAX(id) FROM {t}) AS TEXT), '')"  # noqa: S608 - model table names
-        )
+    """One text value that moves whenever a filing, a scope row or a status change is added (highest ids: an
+    index read each; scope rows are replaced, never only deleted, when a version changes them)."""
+    parts = [
+        f"COALESCE(CAST((SELECT MAX(id) FROM {m._meta.db_table}) AS TEXT), '')"  # noqa: S608 - model table names
+        for m in (Filing, FilingScope, FilingStatusChange)
+    ]
     return " || '/' || ".join(parts)
 
 
