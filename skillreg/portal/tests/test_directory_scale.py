@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
+import time_machine
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
@@ -25,9 +26,9 @@ def test_later_pages_keep_the_directory_order(client):
     for i in range(45):
         factories.make_filing(name=f"分页机构{i:02d}", filed_on=dt.date(2025, 1, 1) + dt.timedelta(days=i % 7))
     expected = list(Filing.objects.order_by("-filed_on", "code").values_list("name", flat=True))
-    shown = [n for p in (1, 2, 3) for n in names(client.get(URL, {"page": p}))]
-    assert shown == expected
-    page3 = client.get(URL, {"page": 3})
+    responses = [client.get(URL, {"page": p}) for p in (1, 2, 3)]
+    assert [n for r in responses for n in names(r)] == expected
+    page3 = responses[2]
     assert "第 3/3 页" in page3.content.decode()
     assert all(f.scope.all() for f in page3.context["page"].object_list)  # the prefetch still applies
 
@@ -58,3 +59,38 @@ def test_occupation_suggestions_follow_a_new_filing(client):
     assert '<option value="6-31-01-03">' not in client.get(URL).content.decode()
     factories.make_filing(name="建议缓存机构乙", scope={"6-31-01-03": [4]})
     assert '<option value="6-31-01-03">' in client.get(URL).content.decode()
+
+
+def filing_queries(ctx) -> list[str]:
+    return [q["sql"] for q in ctx.captured_queries if 'FROM "institutions_filing"' in q["sql"]]
+
+
+def test_a_repeated_page_is_served_from_the_cached_result_list(client):
+    factories.make_filing(name="结果缓存机构甲")
+    first = client.get(URL, {"kind": "", "page": "1"}).content.decode()
+    with CaptureQueriesContext(connection) as ctx:
+        again = client.get(URL, {"page": "1", "kind": ""}).content.decode()  # same query, other order
+    assert again.split("</datalist>")[1] == first.split("</datalist>")[1]  # the page's head has a fresh CSRF mask
+    assert "结果缓存机构甲" in again
+    assert filing_queries(ctx) == []
+
+
+def test_the_cached_result_list_follows_a_new_filing(client):
+    factories.make_filing(name="结果缓存机构甲")
+    assert "结果缓存机构乙" not in client.get(URL).content.decode()
+    factories.make_filing(name="结果缓存机构乙")
+    html = client.get(URL).content.decode()
+    assert "结果缓存机构乙" in html
+    assert "共找到 2 家评价机构" in html
+
+
+def test_the_cached_result_list_follows_the_day(client):
+    factories.make_filing(name="结果缓存机构甲")
+    with time_machine.travel(dt.datetime(2026, 12, 1, 12, tzinfo=dt.UTC), tick=False):
+        client.get(URL)
+    with (
+        time_machine.travel(dt.datetime(2026, 12, 2, 12, tzinfo=dt.UTC), tick=False),
+        CaptureQueriesContext(connection) as ctx,
+    ):
+        client.get(URL)
+    assert filing_queries(ctx)
