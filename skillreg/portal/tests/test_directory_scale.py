@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 
 import pytest
 import time_machine
@@ -94,3 +95,22 @@ def test_the_cached_result_list_follows_the_day(client):
     ):
         client.get(URL)
     assert filing_queries(ctx)
+
+
+@pytest.mark.parametrize("data", [{}, {"region": "500238", "kind": "social_org", "status": "active"}, {"region": "x"}])
+def test_fast_selects_render_what_djangos_widget_renders(data):
+    from django import forms as django_forms
+
+    from skillreg.portal.forms import DirectoryFilterForm
+
+    form = DirectoryFilterForm(data)
+    form.is_valid()
+    for name in ("region", "kind", "status"):
+        fast = str(form[name])
+        assert "<option" in fast
+        form.fields[name].widget = django_forms.Select(choices=form.fields[name].choices)
+        slow = re.sub(r">\s+<", "><", str(form[name]).strip())
+        fast_tag, fast_rest = fast.split(">", 1)
+        slow_tag, slow_rest = slow.split(">", 1)
+        assert sorted(fast_tag.split()) == sorted(slow_tag.split())  # the same attributes (order aside)
+        assert fast_rest == slow_rest
