@@ -5,13 +5,35 @@ from __future__ import annotations
 from typing import Any, cast
 
 from django import forms
+from django.db.models.signals import post_delete, post_save
 from django.forms.utils import flatatt
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import SafeString, mark_safe
 
 from skillreg.institutions.models import FilingStatus, InstitutionKind
 from skillreg.institutions.selectors import MAX_QUERY_LENGTH, PUBLIC_STATUSES
+from skillreg.regions.models import Region
 from skillreg.regions.selectors import region_choices
+
+_region_choices: list[tuple[str, str]] | None = None
+
+
+def cached_region_choices() -> list[tuple[str, str]]:
+    """``region_choices()`` once per process: regions change only by a migration (a deploy restarts the processes)
+    or by an edit in this process, which drops the copy (signal). Building it was the page's costliest query."""
+    global _region_choices
+    if _region_choices is None:
+        _region_choices = [("", "全部地区"), *region_choices()]
+    return _region_choices
+
+
+def _forget_regions(**_: Any) -> None:
+    global _region_choices
+    _region_choices = None
+
+
+post_save.connect(_forget_regions, sender=Region, dispatch_uid="portal-region-choices-save")
+post_delete.connect(_forget_regions, sender=Region, dispatch_uid="portal-region-choices-delete")
 
 
 class FastSelect(forms.Select):
@@ -70,7 +92,7 @@ class DirectoryFilterForm(forms.Form):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        cast(forms.ChoiceField, self.fields["region"]).choices = [("", "全部地区"), *region_choices()]
+        cast(forms.ChoiceField, self.fields["region"]).choices = cached_region_choices()
 
     def selector_kwargs(self) -> dict[str, str]:
         """Arguments for ``institutions.selectors.public_filings`` (call only when valid)."""

@@ -114,3 +114,19 @@ def test_fast_selects_render_what_djangos_widget_renders(data):
         slow_tag, slow_rest = slow.split(">", 1)
         assert sorted(fast_tag.split()) == sorted(slow_tag.split())  # the same attributes (order aside)
         assert fast_rest == slow_rest
+
+
+def test_region_choices_are_read_once_per_process(client, db):
+    client.get(URL)
+    with CaptureQueriesContext(connection) as ctx:
+        client.get(URL)
+    assert not [q for q in ctx.captured_queries if q["sql"].startswith('SELECT "regions_region"."id"')]
+
+
+def test_region_choices_follow_a_new_region(client, db):
+    from skillreg.regions.models import Region
+
+    client.get(URL)
+    parent = Region.objects.get(code="500000")
+    Region.objects.create(code="500999", name="测试新区", level="county", parent=parent, path=f"{parent.path}/500999")
+    assert "测试新区" in client.get(URL).content.decode()
