@@ -124,7 +124,7 @@ pr.enable()
 for _ in range(20):
     c.get("/directory/")
 pr.disable()
-pstats.Stats(pr).sort_stats("tottime").print_stats(25)
+pstats.Stats(pr).sort_stats("cumulative").print_stats(60)
 """
 
 
