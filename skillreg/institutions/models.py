@@ -81,7 +81,12 @@ class Filing(models.Model):
     class Meta:
         ordering = ["-filed_on", "code"]
         verbose_name = verbose_name_plural = "备案机构"
-        indexes = [models.Index(fields=["status", "region"]), models.Index(fields=["name"])]
+        indexes = [
+            models.Index(fields=["status", "region"]),
+            models.Index(fields=["name"]),
+            # The public directory's order (issue 16): a page is an index walk, not a sort of every filing.
+            models.Index(fields=["-filed_on", "code"], name="filing_directory_order"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.name}（{self.code}）"

@@ -7,11 +7,14 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.core.cache import cache
 from django.core.paginator import Paginator
 from django.db.models import QuerySet
 from django.http import Http404, HttpRequest, HttpResponse
 from django.http.response import HttpResponseBase
 from django.shortcuts import render
+from django.template.loader import render_to_string
+from django.utils.safestring import mark_safe
 from django.views.decorators.http import require_GET
 
 from skillreg.core import clock
@@ -21,7 +24,6 @@ from skillreg.documents.filing_text import level_headers, scope_rows
 from skillreg.institutions.models import Filing
 from skillreg.institutions.selectors import (
     attach_region_full_names,
-    directory_occupations,
     filing_timeline,
     iter_with_region_full_names,
     public_filing_by_code,
@@ -30,9 +32,11 @@ from skillreg.institutions.selectors import (
 
 from . import exports
 from .forms import DirectoryFilterForm
+from .paging import DirectoryPaginator, directory_state, results_key
 
 PAGE_SIZE = 20
 EXPORT_FORMATS = ("csv", "xlsx")
+RESULTS_TTL = 300  # seconds; the key changes with any write anyway (portal.paging)
 
 
 def _filtered(request: HttpRequest) -> tuple[DirectoryFilterForm, QuerySet[Filing] | None]:
@@ -54,21 +58,29 @@ def _filter_errors(form: DirectoryFilterForm) -> list[str]:
 def _render_directory(
     request: HttpRequest, form: DirectoryFilterForm, filings: QuerySet[Filing] | None
 ) -> HttpResponse:
+    version, occupations = directory_state()
     context: dict[str, Any] = {
         "form": form,
         "page": None,
         "filter_errors": _filter_errors(form),
         "filtered": any(request.GET.get(name) for name in form.fields),
-        "occupations": directory_occupations(),
+        "occupations": occupations,
         "ellipsis": Paginator.ELLIPSIS,
     }
     if filings is None:
         return render(request, "portal/directory.html", context, status=400)
-    paginator = Paginator(filings, PAGE_SIZE)
-    page = paginator.get_page(request.GET.get("page"))
-    attach_region_full_names(page.object_list)
-    context["page"] = page
-    context["page_range"] = paginator.get_elided_page_range(page.number, on_each_side=2, on_ends=1)
+    key = results_key(version, request.GET) if version else None
+    results = cache.get(key) if key else None
+    if results is None:
+        paginator = DirectoryPaginator(filings, PAGE_SIZE)
+        page = paginator.get_page(request.GET.get("page"))
+        attach_region_full_names(page.object_list)
+        context["page"] = page
+        context["page_range"] = paginator.get_elided_page_range(page.number, on_each_side=2, on_ends=1)
+        results = render_to_string("portal/_directory_results.html", context, request=request)
+        if key:
+            cache.set(key, results, RESULTS_TTL)
+    context["results"] = mark_safe(results)  # noqa: S308 - our own rendered template
     return render(request, "portal/directory.html", context)
 
 
