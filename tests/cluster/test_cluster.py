@@ -195,8 +195,17 @@ def test_the_replica_down_sends_every_read_to_the_primary_and_back_when_it_retur
 def _running_node(job: int) -> int | None:
     if sql("primary", f"SELECT status FROM certificates_importjob WHERE id = {job}") != "running":  # noqa: S608
         return None
+    # The job records the host:pid of the process that claimed it; that process's environment names its node.
+    worker = sql("primary", f"SELECT worker FROM certificates_importjob WHERE id = {job}")  # noqa: S608
+    pid = str(worker).rpartition(":")[2]
+    if not pid.isdigit():
+        return None
+    try:
+        environ = Path(f"/proc/{pid}/environ").read_bytes().split(b"\0")
+    except OSError:
+        return None
     for n in (1, 2):
-        if list((DIR / f"node{n}" / "var" / "tmp").glob("skillreg-*")):  # its decrypted copy of the upload
+        if f"SKILLREG_NODE_NAME=node{n}".encode() in environ:
             return n
     return None
 
