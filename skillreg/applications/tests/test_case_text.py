@@ -44,7 +44,7 @@ def test_wuxi_case_page_shows_its_running_clocks_with_the_document(client, wuxi_
     app = _submitted(wuxi_institution, "500238")
     client.force_login(wuxi_officer)
     page = _visible(client.get(reverse("staff:case", kwargs={"pid": app.public_id})).content.decode())
-    assert "本案适用的规则包未规定法定期限" not in page
+    assert "未规定法定办理期限" not in page
     assert "告知补正全部材料" in page and "渝人社发〔2020〕128号" in page and "第十条" in page
     assert "5个工作日内" in page
     assert not REQUIREMENT_ID.search(page), REQUIREMENT_ID.findall(page)
