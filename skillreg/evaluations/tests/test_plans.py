@@ -309,6 +309,7 @@ def test_anomalies_full_pass_shared_venue_and_examiner_twice_a_day(
     assert selectors.anomalies(guizhou_officer) == [] and selectors.anomalies(wuxi_institution) == []
 
 
+@pytest.mark.req("AH-att3", "HN-att2")
 def test_results_by_level_for_the_annual_report(filing, wuxi_institution, wuxi_officer):
     people = [person(n) for n in range(1, 4)]
     plan = held(filing, wuxi_institution, wuxi_officer, people)
@@ -352,3 +353,26 @@ def test_pages_for_the_institution_and_staff(client, filing, wuxi_institution, w
     client.force_login(guizhou_officer)
     assert client.get(reverse("evaluations:plan", args=[plan.pk])).status_code == 404
     assert Notice.objects.count() == 0
+
+
+@pytest.mark.req("WX-7.3")
+def test_live_links_and_their_evidence_are_kept_not_video(filing, wuxi_institution, wuxi_officer):
+    import io
+
+    plan = report(filing, wuxi_institution)
+    with pytest.raises(ValidationFailed) as exc:
+        services.plan_links_update(plan=plan, actor=wuxi_institution, video_link="javascript:alert(1)", data_link="")
+    assert codes(exc) == ["PLAN_LINK_INVALID"]
+    with pytest.raises(PermissionDeniedError):
+        services.plan_links_update(plan=plan, actor=wuxi_officer, video_link="", data_link="")
+    png = io.BytesIO(b"\x89PNG\r\n\x1a\n" + b"\x00" * 64)
+    plan = services.plan_links_update(
+        plan=plan,
+        actor=wuxi_institution,
+        video_link="rtsp://10.1.2.3/live/room1",
+        data_link="https://kaowu.example.gov.cn/plan/1",
+        note="县平台已接入",
+        evidence=(png, "接入截图.png"),
+    )
+    assert plan.video_link.startswith("rtsp://") and plan.links_evidence and plan.links_evidence_name == "接入截图.png"
+    assert AuditRecord.objects.filter(action="evaluation.plan.links").count() == 1
