@@ -376,3 +376,41 @@ def test_live_links_and_their_evidence_are_kept_not_video(filing, wuxi_instituti
     )
     assert plan.video_link.startswith("rtsp://") and plan.links_evidence and plan.links_evidence_name == "接入截图.png"
     assert AuditRecord.objects.filter(action="evaluation.plan.links").count() == 1
+
+
+@pytest.mark.req("CQ-4")
+def test_the_api_answers_a_holder_not_on_the_roster_with_a_stable_code(client, filing, wuxi_institution, wuxi_officer):
+    import json
+
+    people = [person(1)]
+    plan = held(filing, wuxi_institution, wuxi_officer, people)
+    services.results_file(plan=plan, actor=wuxi_institution, applicants=1, passes=1, roster=roster_csv(people))
+    stranger = person(2)
+    items = [
+        {
+            "holder_name": p["name"],
+            "id_type": "居民身份证",
+            "id_number": p["id"],
+            "occupation_code": "6-31-01-03",
+            "level": 4,
+            "issue_date": "2026-06-10",
+            "batch_number": plan.number,
+        }  # fmt: skip
+        for p in (people[0], stranger)
+    ]
+    client.force_login(wuxi_institution)
+    body = client.post(
+        "/api/v1/certificates/report",
+        json.dumps({"mode": "valid_only", "items": items}),
+        content_type="application/json",
+    ).json()
+    assert [r["status"] for r in body["results"]] == ["created", "invalid"]
+    assert body["results"][1]["errors"][0]["code"] == "CERT_NOT_ON_ROSTER"
+
+
+def test_every_unregistered_examiner_is_named(filing, wuxi_institution):
+    with pytest.raises(ValidationFailed) as exc:
+        report(filing, wuxi_institution, examiners=[{"name": "甲"}, {"name": "乙"}], supervisors=["不认识"])
+    messages = [e["message"] for e in exc.value.details["errors"]]
+    assert codes(exc) == ["PLAN_EXAMINER_NOT_REGISTERED"] * 2 + ["PLAN_SUPERVISOR_NOT_REGISTERED"]
+    assert "“甲”" in messages[0] and "“乙”" in messages[1]
