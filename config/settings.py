@@ -80,6 +80,7 @@ INSTALLED_APPS = [
     "skillreg.institutions",
     "skillreg.certificates",
     "skillreg.supervision",
+    "skillreg.quality",
     "skillreg.applications",
     "skillreg.deadlines",
     "skillreg.notifications",
@@ -257,7 +258,7 @@ SKILLREG_OTP_REQUIRED_ROLES = [
     # experts too: they open and download applicants' materials (issue 11); inspectors: they see inspection
     # targets' files (issue 13)
     for r in os.environ.get(
-        "SKILLREG_OTP_REQUIRED_ROLES", "staff,expert,inspector,admin,security_admin,audit_admin"
+        "SKILLREG_OTP_REQUIRED_ROLES", "staff,expert,inspector,qsupervisor,admin,security_admin,audit_admin"
     ).split(",")
     if r.strip()
 ]

@@ -81,7 +81,7 @@ NOT_A_MODEL_STATUS = {
 PENDING_REWRITE: dict[str, dict[str, str]] = {"status": {}, "hand_scope": {}}
 
 EDGE_WRITES = {"save", "delete", "create", "bulk_create", "bulk_update", "get_or_create", "update_or_create"}
-ROLE_NAMES = {"institution", "staff", "expert", "inspector", "admin", "security_admin", "audit_admin"}
+ROLE_NAMES = {"institution", "staff", "expert", "inspector", "qsupervisor", "admin", "security_admin", "audit_admin"}
 
 
 def _rel(path: Path) -> str:

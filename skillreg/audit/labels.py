@@ -16,6 +16,7 @@ ROLE_LABELS = {
     "staff": "经办/审核人员",
     "expert": "评审专家",
     "inspector": "检查人员",
+    "qsupervisor": "质量督导员",
     "admin": "系统管理员",
     "security_admin": "安全管理员",
     "audit_admin": "审计管理员",
