@@ -78,6 +78,7 @@ INSTALLED_APPS = [
     "skillreg.policy",
     "skillreg.workcalendar",
     "skillreg.institutions",
+    "skillreg.evaluations",
     "skillreg.certificates",
     "skillreg.supervision",
     "skillreg.quality",

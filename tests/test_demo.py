@@ -11,7 +11,8 @@ from django.core.management import call_command
 from skillreg.applications.demo_lifecycle import LIFECYCLE_LOGINS
 from skillreg.audit.models import AuditRecord
 from skillreg.certificates.demo import BATCH_NUMBER, PER_BATCH
-from skillreg.certificates.models import Certificate, CertificateStatus, EvaluationBatch
+from skillreg.certificates.models import Certificate, CertificateStatus
+from skillreg.evaluations.models import EvaluationPlan
 from skillreg.institutions.models import Filing, FilingStatus
 from skillreg.supervision.demo import UNITS as SUPERVISION_UNITS
 
@@ -33,7 +34,7 @@ def test_the_demo_loads_once_with_certificates_to_verify(client):
     # its own institutions, whose batches are not the DEMO-01 batch.
     filed = Filing.objects.filter(status=FilingStatus.ACTIVE).exclude(unit__name__in=LIFECYCLE_UNITS).count()
     assert filed >= 2
-    assert EvaluationBatch.objects.filter(number=BATCH_NUMBER).count() == filed
+    assert EvaluationPlan.objects.filter(number=BATCH_NUMBER).count() == filed
     assert Certificate.objects.filter(batch__number=BATCH_NUMBER).count() == filed * PER_BATCH
     assert Certificate.objects.filter(status=CertificateStatus.REVOKED).count() == 1
     assert AuditRecord.objects.filter(action__startswith="certificate").exists()

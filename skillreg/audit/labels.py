@@ -111,6 +111,7 @@ OBJECT_LABELS = {
     "audit.auditrecord": "审计记录",
     "certificates.certificate": "证书",
     "certificates.evaluationbatch": "评价计划",
+    "evaluations.evaluationplan": "评价计划",
     "certificates.importjob": "证书导入任务",
     "deadlines.confirmation": "期限届满待确认",
     "deadlines.filingexit": "评价机构退出",

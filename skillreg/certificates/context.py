@@ -9,12 +9,12 @@ from django.apps import apps
 from django.conf import settings
 
 from skillreg.core import clock
+from skillreg.evaluations.models import EvaluationPlan
 from skillreg.institutions.models import Filing, FilingScope, FilingStatus
 from skillreg.institutions.selectors import filing_timeline
 from skillreg.occupations.models import Occupation
 from skillreg.supervision.selectors import rectification_periods
 
-from .models import EvaluationBatch
 from .rows import LEVEL_NAMES, Batch, InstitutionFacts, Occ, Period
 
 # Statuses that end evaluation activity without a recorded date: treated as "from today on".
@@ -49,8 +49,8 @@ def load_facts(filing: Filing, *, today: dt.date | None = None) -> InstitutionFa
         for code, levels in sorted(scope.items())[:8]
     ) + ("等" if len(scope) > 8 else "")
     batches = {
-        b.number: Batch(b.id, b.number, b.occupation.code, b.level, b.starts_on, b.ends_on, b.passes)
-        for b in EvaluationBatch.objects.filter(filing=filing).select_related("occupation")
+        b.number: Batch(b.id, b.number, b.occupation.code, b.level, b.starts_on, b.ends_on, b.passes or 0)
+        for b in EvaluationPlan.objects.filter(filing=filing).select_related("occupation")
     }
     timeline = filing_timeline(filing)
     # The status history says since when (cancelled: the decision day); the row's status is the fallback.

@@ -1,8 +1,9 @@
-"""Certificate registry (证书登记): evaluation batches, certificates and their bulk imports.
+"""Certificate registry (证书登记): certificates and their bulk imports.
 
 "谁评价，谁发证，谁负责" (CQ-4): every certificate belongs to the filed institution that issued it and to one
-of its evaluation batches. Holder ID numbers are encrypted (SM4-GCM) with a keyed blind index for exact
-search and a masked copy for display; see docs/decisions.md, "Certificate registry (issue 6)".
+of its evaluation plans (``evaluations.EvaluationPlan``). Holder ID numbers are encrypted (SM4-GCM) with
+a keyed blind index for exact search and a masked copy for display; see docs/decisions.md, "Certificate
+registry (issue 6)".
 """
 
 from __future__ import annotations
@@ -13,7 +14,6 @@ from django.conf import settings
 from django.db import models
 
 from skillreg.core.fields import BlindIndexField, EncryptedTextField
-from skillreg.institutions.models import EvaluationType
 from skillreg.occupations.models import LEVEL_CHOICES, LEVEL_NAMES
 
 
@@ -37,48 +37,6 @@ class CertificateStatus(models.TextChoices):
 VISIBLE_STATUSES = (CertificateStatus.VALID, CertificateStatus.REVOKED)
 
 
-class EvaluationBatch(models.Model):
-    """An evaluation plan (评价计划) of one occupation and level: dates, applicants and passes (AH-att3)."""
-
-    filing = models.ForeignKey(
-        "institutions.Filing", on_delete=models.PROTECT, related_name="evaluation_batches", verbose_name="评价机构"
-    )
-    number = models.CharField("评价计划编号", max_length=40)
-    occupation = models.ForeignKey("occupations.Occupation", on_delete=models.PROTECT, related_name="+")
-    level = models.PositiveSmallIntegerField("等级", choices=LEVEL_CHOICES)
-    evaluation_type = models.CharField(
-        "评价类型", max_length=16, choices=EvaluationType.choices, default=EvaluationType.SKILL_LEVEL
-    )
-    starts_on = models.DateField("评价开始日期")
-    ends_on = models.DateField("评价结束日期")
-    applicants = models.PositiveIntegerField("报考人数")
-    passes = models.PositiveIntegerField("合格人数")
-    created_at = models.DateTimeField()
-    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.PROTECT, related_name="+")
-
-    class Meta:
-        ordering = ["-ends_on", "number"]
-        verbose_name = verbose_name_plural = "评价计划"
-        constraints = [
-            models.UniqueConstraint(fields=["filing", "number"], name="unique_batch_number_per_filing"),
-            models.CheckConstraint(condition=models.Q(passes__lte=models.F("applicants")), name="batch_passes_le"),
-            models.CheckConstraint(condition=models.Q(level__gte=1, level__lte=5), name="batch_level_1_5"),
-            models.CheckConstraint(condition=models.Q(ends_on__gte=models.F("starts_on")), name="batch_dates_order"),
-        ]
-        indexes = [models.Index(fields=["filing", "ends_on"], name="cert_batch_filing_ends")]
-
-    def __str__(self) -> str:
-        return f"{self.number}（{self.occupation_id} {LEVEL_NAMES.get(self.level, self.level)}）"
-
-    @property
-    def level_label(self) -> str:
-        return LEVEL_NAMES.get(self.level, str(self.level))
-
-    @property
-    def pass_rate(self) -> float | None:
-        return self.passes / self.applicants if self.applicants else None
-
-
 class Certificate(models.Model):
     """One skill-level certificate (职业技能等级证书) as reported by the issuing institution."""
 
@@ -86,7 +44,9 @@ class Certificate(models.Model):
     filing = models.ForeignKey(
         "institutions.Filing", on_delete=models.PROTECT, related_name="certificates", db_index=False
     )
-    batch = models.ForeignKey(EvaluationBatch, on_delete=models.PROTECT, related_name="certificates", db_index=False)
+    batch = models.ForeignKey(
+        "evaluations.EvaluationPlan", on_delete=models.PROTECT, related_name="certificates", db_index=False
+    )
     holder_name = models.CharField("姓名", max_length=50)
     id_type = models.CharField("证件类型", max_length=16, choices=IdType.choices, default=IdType.RESIDENT_ID)
     # Bound to the column and the certificate number (unique, immutable, known before the insert).

@@ -15,10 +15,11 @@ from django.http import Http404
 
 from skillreg.accounts import scope
 from skillreg.core import crypto
+from skillreg.evaluations.models import EvaluationPlan
 from skillreg.institutions.models import Filing
 
 from . import numbers
-from .models import VISIBLE_STATUSES, Certificate, EvaluationBatch, ImportJob
+from .models import VISIBLE_STATUSES, Certificate, ImportJob
 from .pipeline import HOLDER_ID_PURPOSE
 
 MAX_QUERY = 100
@@ -64,7 +65,7 @@ def certificates_for(
     occupation: str = "",
     level: int | None = None,
     year: int | None = None,
-    batch: EvaluationBatch | None = None,
+    batch: EvaluationPlan | None = None,
 ) -> QuerySet[Certificate]:
     """Certificates in scope, filtered. ``q`` is a certificate number, an ID number (exact, through the
     blind index) or a holder name (exact)."""
@@ -110,11 +111,11 @@ def certificate_for(user: Any, number: str) -> Certificate:
     return cert
 
 
-def batches_for(user: Any, *, filing: Filing | None = None, year: int | None = None) -> QuerySet[EvaluationBatch]:
+def batches_for(user: Any, *, filing: Filing | None = None, year: int | None = None) -> QuerySet[EvaluationPlan]:
     limit = filing_scope(user, "filing__")
     if limit is None:
-        return EvaluationBatch.objects.none()
-    qs = EvaluationBatch.objects.filter(limit).select_related("filing", "occupation")
+        return EvaluationPlan.objects.none()
+    qs = EvaluationPlan.objects.filter(limit).select_related("filing", "occupation")
     if filing is not None:
         qs = qs.filter(filing=filing)
     if year:
@@ -122,7 +123,7 @@ def batches_for(user: Any, *, filing: Filing | None = None, year: int | None = N
     return qs.order_by("-ends_on", "number")
 
 
-def batch_for(user: Any, pk: int) -> EvaluationBatch:
+def batch_for(user: Any, pk: int) -> EvaluationPlan:
     batch = batches_for(user).filter(pk=pk).first()
     if batch is None:
         raise Http404("未找到该评价计划")

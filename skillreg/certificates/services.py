@@ -15,11 +15,12 @@ from skillreg.accounts import scope
 from skillreg.audit.services import audit_record
 from skillreg.core import clock
 from skillreg.core.errors import PermissionDeniedError, TransitionNotAllowed, ValidationFailed
+from skillreg.evaluations.models import EvaluationPlan
 from skillreg.institutions.models import EvaluationType, Filing
 from skillreg.occupations.models import Occupation
 
 from .context import load_facts
-from .models import Certificate, CertificateStatus, EvaluationBatch
+from .models import Certificate, CertificateStatus
 from .rows import LEVEL_NAMES, validity_faults
 
 
@@ -58,7 +59,7 @@ def batch_create(
     applicants: int,
     passes: int,
     evaluation_type: str = EvaluationType.SKILL_LEVEL,
-) -> EvaluationBatch:
+) -> EvaluationPlan:
     """Register an evaluation batch (评价计划) inside the filed scope, validity and outside rectification."""
     check_actor_for_filing(actor, filing)
     errors: list[ValidationFailed] = []
@@ -131,7 +132,7 @@ def batch_create(
         )
     try:
         with transaction.atomic():
-            batch = EvaluationBatch.objects.create(
+            batch = EvaluationPlan.objects.create(
                 filing=filing,
                 number=number,
                 occupation=Occupation.objects.get(pk=occ.id),  # type: ignore[union-attr]
@@ -164,7 +165,7 @@ def batch_create(
     return batch
 
 
-def batch_record_results(*, batch: EvaluationBatch, actor: Any, applicants: int, passes: int) -> EvaluationBatch:
+def batch_record_results(*, batch: EvaluationPlan, actor: Any, applicants: int, passes: int) -> EvaluationPlan:
     """Record the final applicant and pass counts of a batch; passes never below the certificates registered."""
     check_actor_for_filing(actor, batch.filing)
     applicants = _int(applicants, "报考人数", "applicants")
@@ -172,7 +173,7 @@ def batch_record_results(*, batch: EvaluationBatch, actor: Any, applicants: int,
     if passes > applicants:
         raise ValidationFailed("合格人数不能多于报考人数", code="BATCH_PASSES_GT_APPLICANTS", field="passes")
     with transaction.atomic():
-        locked = EvaluationBatch.objects.select_for_update().get(pk=batch.pk)
+        locked = EvaluationPlan.objects.select_for_update().get(pk=batch.pk)
         issued = Certificate.objects.filter(batch=locked, status=CertificateStatus.VALID).count()
         if passes < issued:
             raise ValidationFailed(

@@ -365,16 +365,17 @@ class ChecklistItem:
 
 def wrap_up_checklist(exit_: FilingExit) -> list[ChecklistItem]:
     """What the institution must finish before it stops (GZ-13..15), computed from the registry."""
-    from skillreg.certificates.models import Certificate, EvaluationBatch
+    from skillreg.certificates.models import Certificate
+    from skillreg.evaluations.models import EvaluationPlan
 
     batches = (
-        EvaluationBatch.objects.filter(filing_id=exit_.filing_id, ends_on__lte=exit_.terminates_on)
+        EvaluationPlan.objects.filter(filing_id=exit_.filing_id, ends_on__lte=exit_.terminates_on)
         .annotate(reported=Count("certificates", filter=Q(certificates__issue_date__lte=exit_.terminates_on)))
         .order_by("number")
     )
     short = [(b.number, b.passes, b.reported) for b in batches if b.reported < b.passes]
     total = Certificate.objects.filter(filing_id=exit_.filing_id, issue_date__lte=exit_.terminates_on).count()
-    open_batches = EvaluationBatch.objects.filter(
+    open_batches = EvaluationPlan.objects.filter(
         filing_id=exit_.filing_id, starts_on__lte=exit_.terminates_on, ends_on__gt=exit_.terminates_on
     ).count()
     items = [

@@ -22,9 +22,10 @@ from skillreg.accounts.models import Authority
 from skillreg.applications import services
 from skillreg.applications.models import Application
 from skillreg.applications.profile import DERIVED_FACTS
-from skillreg.certificates.models import Certificate, EvaluationBatch
+from skillreg.certificates.models import Certificate
 from skillreg.core import clock, testing
 from skillreg.deadlines.sweep import sweep
+from skillreg.evaluations.models import EvaluationPlan
 from skillreg.institutions.models import Filing
 from skillreg.institutions.services import filing_create
 from skillreg.occupations.models import Occupation
@@ -148,7 +149,7 @@ def test_change_filing_adds_an_occupation_and_gives_receipt_version_2_with_the_s
 
 def _certificates(filing: Filing, code: str, n: int, day: dt.date, start: int) -> None:
     occ = Occupation.objects.get(code=code)
-    batch = EvaluationBatch.objects.create(
+    batch = EvaluationPlan.objects.create(
         filing=filing,
         number=f"PJ-{code}",
         occupation=occ,

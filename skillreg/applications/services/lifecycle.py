@@ -279,14 +279,14 @@ def _check_removed_occupations(application: Application, current: Any, filing: F
     """An occupation may leave the scope only when every evaluation batch of it has reported its passes."""
     from django.db.models import Count
 
-    from skillreg.certificates.models import EvaluationBatch
+    from skillreg.evaluations.models import EvaluationPlan
 
     kept = set(application.scope.values_list("occupation_id", flat=True))
     removed = [s.occupation for s in current.scope.select_related("occupation") if s.occupation_id not in kept]
     for occ in removed:
         short = [
             b
-            for b in EvaluationBatch.objects.filter(filing=filing, occupation=occ).annotate(n=Count("certificates"))
+            for b in EvaluationPlan.objects.filter(filing=filing, occupation=occ).annotate(n=Count("certificates"))
             if b.n < b.passes
         ]
         if short:

@@ -12,10 +12,11 @@ from skillreg.accounts.models import Authority
 from skillreg.applications import services
 from skillreg.applications.models import Application, ApplicationType, State
 from skillreg.applications.services.lifecycle import lifecycle_draft_start, lifecycle_submit
-from skillreg.certificates.models import Certificate, EvaluationBatch
+from skillreg.certificates.models import Certificate
 from skillreg.core import testing
 from skillreg.core.errors import TransitionNotAllowed, ValidationFailed
 from skillreg.deadlines.tests.conftest import at
+from skillreg.evaluations.models import EvaluationPlan
 from skillreg.institutions.models import Filing, FilingStatus, FilingVersion
 from skillreg.institutions.selectors import filing_on
 from skillreg.institutions.services import filing_create
@@ -152,7 +153,7 @@ def test_renewal_on_time_uses_the_submission_day_cq14(wuxi_institution, wuxi_off
 
 def _certificates(filing, code, n, day, start=0):
     occ = Occupation.objects.get(code=code)
-    batch = EvaluationBatch.objects.create(
+    batch = EvaluationPlan.objects.create(
         filing=filing,
         number=f"PJ-{code}-{start}",
         occupation=occ,
@@ -224,7 +225,7 @@ def gz_institution_user(db):
 def test_removing_an_occupation_with_unreported_certificates_is_refused(wuxi_institution, wuxi_officer):
     scope = [("4-10-01-05", [5, 4, 3]), ("6-31-01-03", [5, 4])]
     filing = _file(wuxi_institution, wuxi_officer, D(2026, 3, 2), kind="employer", occupations=scope)
-    EvaluationBatch.objects.create(
+    EvaluationPlan.objects.create(
         filing=filing,
         number="PJ-DG-1",
         occupation=Occupation.objects.get(code="6-31-01-03"),

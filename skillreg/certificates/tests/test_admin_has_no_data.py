@@ -8,10 +8,11 @@ import pytest
 from django.urls import reverse
 
 from skillreg.certificates.imports import certificates_report
-from skillreg.certificates.models import Certificate, EvaluationBatch
+from skillreg.certificates.models import Certificate
 from skillreg.certificates.services import batch_record_results, certificate_revoke
 from skillreg.core import testing
 from skillreg.core.errors import PermissionDeniedError
+from skillreg.evaluations.models import EvaluationPlan
 
 from .conftest import good_row
 
@@ -91,7 +92,7 @@ def test_the_services_refuse_a_superuser_actor(certs, batch):
     with pytest.raises(PermissionDeniedError):
         batch_record_results(batch=batch, actor=root, applicants=99, passes=1)
     assert Certificate.objects.get(pk=certificate.pk).status == "valid"
-    assert EvaluationBatch.objects.get(pk=batch.pk).passes == 40
+    assert EvaluationPlan.objects.get(pk=batch.pk).passes == 40
 
 
 def test_a_superuser_with_a_case_role_still_sees_nothing(client, certs, wuxi_officer):

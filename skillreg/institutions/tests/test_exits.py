@@ -10,11 +10,11 @@ from django.utils import timezone
 from skillreg.applications.models import Application, ApplicationType
 from skillreg.applications.services.lifecycle import lifecycle_draft_start, lifecycle_submit
 from skillreg.certificates.context import load_facts
-from skillreg.certificates.models import EvaluationBatch
 from skillreg.certificates.rows import validity_faults
 from skillreg.core.errors import TransitionNotAllowed, ValidationFailed
 from skillreg.deadlines.models import FilingExit
 from skillreg.documents.termination import render_termination_notice_pdf, termination_notice_data
+from skillreg.evaluations.models import EvaluationPlan
 from skillreg.institutions.exits import (
     filing_exit_order,
     filing_exit_voluntary,
@@ -75,7 +75,7 @@ def test_voluntary_exit_takes_effect_after_its_last_day_then_wrap_up_ends_termin
 
 def test_wrap_up_cannot_complete_while_certificates_are_unreported(gz_institution, gz_officer):
     filing = file_on(gz_institution, gz_officer, D(2026, 3, 2))
-    EvaluationBatch.objects.create(
+    EvaluationPlan.objects.create(
         filing=filing,
         number="PJ-1",
         occupation=Occupation.objects.get(code="4-10-01-05"),

@@ -7,8 +7,9 @@ import datetime as dt
 import pytest
 from django.utils import timezone
 
-from skillreg.certificates.models import Certificate, CertificateStatus, EvaluationBatch
+from skillreg.certificates.models import Certificate, CertificateStatus
 from skillreg.core import testing
+from skillreg.evaluations.models import EvaluationPlan
 from skillreg.institutions.renewals import renewal_certificate_counts
 from skillreg.occupations.models import Occupation
 
@@ -20,7 +21,7 @@ D = dt.date
 
 def _certs(filing, day: dt.date, n: int, start: int, status: str = CertificateStatus.VALID) -> None:  # type: ignore[no-untyped-def]
     occ = Occupation.objects.get(code="4-10-01-05")
-    batch = EvaluationBatch.objects.create(
+    batch = EvaluationPlan.objects.create(
         filing=filing,
         number=f"PJ-{start}",
         occupation=occ,
