@@ -69,6 +69,8 @@ STATUS_WRITERS = {
     "supervision/services/plans.py": "InspectionPlan.status — plan_draw()",
     "supervision/services/inspections.py": "Inspection.status — inspection_conclude()",
     "supervision/services/complaints.py": "Complaint.status — complaint_assign() / complaint_answer()",
+    "quality/services/register.py": "ExternalSupervisor.status — supervisor_transition()",
+    "quality/services/assignments.py": "SupervisorAssignment.status — assignment_transition()",
 }
 # Modules whose ``.status`` is an in-memory value (a dataclass or a dict), not a model field.
 NOT_A_MODEL_STATUS = {

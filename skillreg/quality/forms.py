@@ -37,12 +37,17 @@ class SupervisorForm(forms.Form):
     occupations = forms.CharField(
         label="督导职业（工种）编码，多个用逗号分隔（不填为不限）", max_length=500, required=False
     )
-    regions = forms.CharField(label="督导地区区划代码，多个用逗号分隔（不填为本机关全辖区）", max_length=200, required=False)
+    regions = forms.CharField(
+        label="督导地区区划代码，多个用逗号分隔（不填为本机关全辖区）", max_length=200, required=False
+    )
     user = forms.TypedChoiceField(label="登录账号", coerce=int, required=False, empty_value=None)
 
     def __init__(self, *args: Any, accounts: list[Any] = (), **kwargs: Any) -> None:  # type: ignore[assignment]
         super().__init__(*args, **kwargs)
-        self.fields["user"].choices = [("", "（暂不关联）"), *[(u.pk, f"{u.display_name or u.username}（{u.username}）") for u in accounts]]
+        self.fields["user"].choices = [  # type: ignore[attr-defined]
+            ("", "（暂不关联）"),
+            *[(u.pk, f"{u.display_name or u.username}（{u.username}）") for u in accounts],
+        ]
 
     @staticmethod
     def codes(text: str) -> list[str]:
@@ -66,7 +71,9 @@ class ConflictForm(_OwnIds):
 
 class StatusForm(_OwnIds):
     id_prefix = "status"
-    action = forms.ChoiceField(label="操作", choices=[("suspend", "暂停选派"), ("reinstate", "恢复选派"), ("dismiss", "解聘")])
+    action = forms.ChoiceField(
+        label="操作", choices=[("suspend", "暂停选派"), ("reinstate", "恢复选派"), ("dismiss", "解聘")]
+    )
     reason = forms.CharField(label="原因", max_length=300)
 
 
@@ -82,7 +89,9 @@ class DesignateForm(_OwnIds):
 
     def __init__(self, *args: Any, supervisors: list[Any] = (), **kwargs: Any) -> None:  # type: ignore[assignment]
         super().__init__(*args, **kwargs)
-        self.fields["supervisor"].choices = [(s.pk, f"{s.number} {s.name}（{s.unit_name}）") for s in supervisors]
+        self.fields["supervisor"].choices = [  # type: ignore[attr-defined]
+            (s.pk, f"{s.number} {s.name}（{s.unit_name}）") for s in supervisors
+        ]
 
 
 class VerifyForm(forms.Form):

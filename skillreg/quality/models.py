@@ -16,7 +16,7 @@ from skillreg.core.fields import BlindIndexField, EncryptedTextField
 
 
 class SupervisorStatus(models.TextChoices):
-    ACTIVE = "active", "在聘"
+    ACTIVE = "appointed", "在聘"
     SUSPENDED = "suspended", "暂停选派"
     DISMISSED = "dismissed", "已解聘"
 
@@ -78,6 +78,9 @@ class SupervisorStatusChange(models.Model):
     class Meta:
         ordering = ["at", "id"]
 
+    def __str__(self) -> str:
+        return f"{self.supervisor_id} → {self.to_status}"
+
 
 class SupervisorTraining(models.Model):
     """A training the supervisor took (督导员培训): day, content, hours, certificate."""
@@ -92,6 +95,9 @@ class SupervisorTraining(models.Model):
 
     class Meta:
         ordering = ["-trained_on", "-id"]
+
+    def __str__(self) -> str:
+        return self.title
 
 
 class ConflictKind(models.TextChoices):
@@ -114,6 +120,9 @@ class SupervisorConflict(models.Model):
     class Meta:
         ordering = ["id"]
         constraints = [models.UniqueConstraint(fields=["supervisor", "filing"], name="quality_conflict_once")]
+
+    def __str__(self) -> str:
+        return f"{self.supervisor_id} ↔ {self.filing_id}"
 
 
 # ----------------------------------------------------------------------------- sending supervisors to a plan
@@ -152,7 +161,7 @@ class SupervisorDraw(models.Model):
 
 class AssignmentStatus(models.TextChoices):
     ASSIGNED = "assigned", "已选派，待督导"
-    REPORTED = "reported", "已提交督导报告"
+    REPORTED = "report_filed", "已提交督导报告"
     RECUSED = "recused", "已回避"
 
 
@@ -216,6 +225,9 @@ class ReportProblem(models.Model):
         ordering = ["report", "seq"]
         constraints = [models.UniqueConstraint(fields=["report", "seq"], name="quality_problem_seq")]
 
+    def __str__(self) -> str:
+        return self.description[:40]
+
 
 class ReportPhoto(models.Model):
     """A photo taken on site, stored by core.uploads (content-checked, size-limited)."""
@@ -229,3 +241,6 @@ class ReportPhoto(models.Model):
 
     class Meta:
         ordering = ["id"]
+
+    def __str__(self) -> str:
+        return self.original_name

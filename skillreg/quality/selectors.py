@@ -106,14 +106,17 @@ def plan_for_staff(user: Any, pk: int) -> EvaluationPlan:
 
 def assignments_of(plan: EvaluationPlan) -> list[SupervisorAssignment]:
     return list(
-        SupervisorAssignment.objects.filter(plan=plan)
-        .select_related("supervisor", "draw", "report")
-        .order_by("id")
+        SupervisorAssignment.objects.filter(plan=plan).select_related("supervisor", "draw", "report").order_by("id")
     )
 
 
 def draws_of(plan: EvaluationPlan) -> list[SupervisorDraw]:
     return list(SupervisorDraw.objects.filter(plan=plan).order_by("committed_at", "id"))
+
+
+def draw_by_id(pk: int) -> SupervisorDraw | None:
+    """For the verification command (run by an operator on the server; nothing is written)."""
+    return SupervisorDraw.objects.filter(pk=pk).select_related("plan").first()
 
 
 def draw_for_staff(user: Any, pk: int) -> SupervisorDraw:

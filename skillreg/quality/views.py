@@ -26,8 +26,8 @@ from .forms import (
     ConflictForm,
     DesignateForm,
     DrawForm,
-    RecuseForm,
     RectifyForm,
+    RecuseForm,
     ReportForm,
     StatusForm,
     SupervisorForm,
@@ -132,7 +132,7 @@ def supervisor_new(request: HttpRequest) -> HttpResponse:
 def supervisor_detail(request: HttpRequest, pk: int) -> HttpResponse:
     _staff_only(request)
     sup = selectors.supervisor_for(request.user, pk)
-    own = sup.authority_id == request.user.authority_id
+    own = sup.authority_id == getattr(request.user, "authority_id", None)
     training, conflict, status = TrainingForm(), ConflictForm(), StatusForm()
     revealed: dict[str, str] = {}
     if request.method == "POST":
@@ -153,7 +153,9 @@ def supervisor_detail(request: HttpRequest, pk: int) -> HttpResponse:
             elif what == "conflict":
                 conflict = ConflictForm(request.POST)
                 if conflict.is_valid():
-                    filing = selectors.filing_by_code_for_staff(request.user, conflict.cleaned_data["filing_code"].strip())
+                    filing = selectors.filing_by_code_for_staff(
+                        request.user, conflict.cleaned_data["filing_code"].strip()
+                    )
                     if filing is None:
                         conflict.add_error("filing_code", "本机关监管范围内没有该备案编码的机构")
                     else:
@@ -204,7 +206,11 @@ def supervisor_detail(request: HttpRequest, pk: int) -> HttpResponse:
 def plan_detail(request: HttpRequest, pk: int) -> HttpResponse:
     _staff_only(request)
     plan = selectors.plan_for_staff(request.user, pk)
-    own_register = [s for s in selectors.supervisors_for(request.user) if s.authority_id == request.user.authority_id]
+    own_register = [
+        s
+        for s in selectors.supervisors_for(request.user)
+        if s.authority_id == getattr(request.user, "authority_id", None)
+    ]
     draw_form, designate_form = DrawForm(), DesignateForm(supervisors=own_register)
     if request.method == "POST":
         what = request.POST.get("form")
@@ -285,7 +291,7 @@ def report_new(request: HttpRequest, pk: int) -> HttpResponse:
             except DomainError as exc:
                 _form_error(recuse, exc)
     elif request.method == "POST" and form.is_valid():
-        photos = [(f, f.name) for f in request.FILES.getlist("photos")]
+        photos: list[Any] = [(f, f.name or "照片") for f in request.FILES.getlist("photos")]
         try:
             report = report_file(
                 assignment=a,
@@ -323,7 +329,12 @@ def report_detail(request: HttpRequest, pk: int) -> HttpResponse:
     return render(
         request,
         "quality/report.html",
-        {"report": report, "problems": problems, "plan": report.assignment.plan, "staff": scope.is_staff_member(request.user)},
+        {
+            "report": report,
+            "problems": problems,
+            "plan": report.assignment.plan,
+            "staff": scope.is_staff_member(request.user),
+        },
     )
 
 

@@ -16,12 +16,12 @@ class Transition:
 
 
 SUPERVISOR_TRANSITIONS = {
-    "suspend": Transition(("active",), "suspended", "暂停选派"),
-    "reinstate": Transition(("suspended",), "active", "恢复选派"),
-    "dismiss": Transition(("active", "suspended"), "dismissed", "解聘"),
+    "suspend": Transition(("appointed",), "suspended", "暂停选派"),
+    "reinstate": Transition(("suspended",), "appointed", "恢复选派"),
+    "dismiss": Transition(("appointed", "suspended"), "dismissed", "解聘"),
 }
 
 ASSIGNMENT_TRANSITIONS = {
-    "report": Transition(("assigned",), "reported", "提交督导报告"),
+    "report": Transition(("assigned",), "report_filed", "提交督导报告"),
     "recuse": Transition(("assigned",), "recused", "回避"),
 }

@@ -93,8 +93,10 @@ def draw_run(*, row: SupervisorDraw, actor: Any) -> SupervisorDraw:
     """Draw once with the committed seed; nothing is written when too few supervisors are eligible."""
     with transaction.atomic():
         locked = SupervisorDraw.objects.select_for_update().select_related("plan__filing__unit").get(pk=row.pk)
-        plan = EvaluationPlan.objects.select_for_update().select_related("filing__unit", "filing__region", "occupation").get(
-            pk=locked.plan_id
+        plan = (
+            EvaluationPlan.objects.select_for_update()
+            .select_related("filing__unit", "filing__region", "occupation")
+            .get(pk=locked.plan_id)
         )
         _check_plan(actor, plan)
         if locked.authority_id != actor.authority_id:
@@ -129,7 +131,9 @@ def draw_run(*, row: SupervisorDraw, actor: Any) -> SupervisorDraw:
     return locked
 
 
-def assignment_designate(*, plan: EvaluationPlan, supervisor: ExternalSupervisor, reason: str, actor: Any) -> SupervisorAssignment:
+def assignment_designate(
+    *, plan: EvaluationPlan, supervisor: ExternalSupervisor, reason: str, actor: Any
+) -> SupervisorAssignment:
     """Name one supervisor for the plan (e.g. a rare occupation): refused for every reason the draw would leave
     the person out — their own institution first."""
     _check_plan(actor, plan)
@@ -161,7 +165,9 @@ def assignment_designate(*, plan: EvaluationPlan, supervisor: ExternalSupervisor
             )
         if why is not None:
             raise ValidationFailed(
-                f"督导员 {locked.name} 不能选派：{EXCLUSION_LABELS[why]}", code="SUPERVISOR_NOT_ELIGIBLE", field="supervisor"
+                f"督导员 {locked.name} 不能选派：{EXCLUSION_LABELS[why]}",
+                code="SUPERVISOR_NOT_ELIGIBLE",
+                field="supervisor",
             )
         a = SupervisorAssignment.objects.create(draw=None, plan=plan, supervisor=locked, assigned_at=clock.now())
         audit_record(
@@ -174,7 +180,9 @@ def assignment_designate(*, plan: EvaluationPlan, supervisor: ExternalSupervisor
     return a
 
 
-def assignment_transition(*, assignment: SupervisorAssignment, action: str, actor: Any, reason: str = "") -> SupervisorAssignment:
+def assignment_transition(
+    *, assignment: SupervisorAssignment, action: str, actor: Any, reason: str = ""
+) -> SupervisorAssignment:
     """The only writer of ``SupervisorAssignment.status`` (report filed, or recusal). Call inside the caller's
     transaction when it writes more (the report)."""
     t = ASSIGNMENT_TRANSITIONS[action]

@@ -176,7 +176,9 @@ def conflict_declare(
     return row
 
 
-def supervisor_transition(*, supervisor: ExternalSupervisor, action: str, reason: str, actor: Any) -> ExternalSupervisor:
+def supervisor_transition(
+    *, supervisor: ExternalSupervisor, action: str, reason: str, actor: Any
+) -> ExternalSupervisor:
     """Suspend, reinstate or dismiss: the only writer of ``ExternalSupervisor.status``."""
     ensure_own_register(actor, supervisor)
     t = SUPERVISOR_TRANSITIONS.get(action)

@@ -53,7 +53,9 @@ def report_file(
         raise ValidationFailed("请选择督导结论", code="REPORT_VERDICT_REQUIRED", field="verdict")
     found = [p.strip()[:500] for p in problems if p and p.strip()]
     if verdict != Verdict.COMPLIANT and not found:
-        raise ValidationFailed("结论为存在问题时，请逐条填写发现的问题", code="REPORT_PROBLEMS_REQUIRED", field="problems")
+        raise ValidationFailed(
+            "结论为存在问题时，请逐条填写发现的问题", code="REPORT_PROBLEMS_REQUIRED", field="problems"
+        )
     if len(photos) > MAX_PHOTOS:
         raise ValidationFailed(f"照片最多 {MAX_PHOTOS} 张", code="REPORT_TOO_MANY_PHOTOS", field="photos")
     stored = []
@@ -63,7 +65,9 @@ def report_file(
             stored.append(s)
             if s.content_type not in PHOTO_TYPES:
                 raise ValidationFailed(
-                    f"“{name}”不是照片（按文件内容识别），现场照片仅接受 JPG、PNG", code="REPORT_PHOTO_TYPE", field="photos"
+                    f"“{name}”不是照片（按文件内容识别），现场照片仅接受 JPG、PNG",
+                    code="REPORT_PHOTO_TYPE",
+                    field="photos",
                 )
         with transaction.atomic():
             assignment_transition(assignment=assignment, action="report", actor=actor)
