@@ -281,3 +281,14 @@ def test_verification_command(plan, wuxi_officer, supervisors):
     assert "复核通过" in out.getvalue()
     with pytest.raises(CommandError):
         call_command("quality_draw_verify", str(row.pk), "--seed", "guess", stdout=io.StringIO())
+
+
+@pytest.mark.req("CQ-7.3")
+def test_chongqing_asks_for_supervisors_without_a_number(cq_centre_officer):
+    from skillreg.deadlines.tests.conftest import file_on
+
+    user = testing.make_institution_user("cq_city_org", region_code="500101", seed=31)
+    filing = file_on(user, cq_centre_officer, dt.date(2026, 3, 2))
+    internal = selectors.internal_supervisors(filing, dt.date(2026, 6, 10))
+    assert internal.required is None and internal.review_only and not internal.short
+    assert "渝人社发〔2020〕128号" in internal.basis and "第七条第（三）项" in internal.basis
