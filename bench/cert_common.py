@@ -118,13 +118,13 @@ def batch_number(occ: str, level: int, year: int) -> str:
 
 
 def make_batches(filing: Any, user: Any, passes: int, years: tuple[int, ...] = (2024, 2025)) -> None:
-    from skillreg.certificates.services import batch_create
+    from skillreg.evaluations.testing import plan_results_in
 
     with at(dt.date(2026, 6, 1)):
         for year in years:
             for occ, levels in SCOPE:
                 for level in levels:
-                    batch_create(
+                    plan_results_in(
                         filing=filing,
                         actor=user,
                         number=batch_number(occ, level, year),

@@ -19,6 +19,7 @@ urlpatterns = [
     path("filings/", include("skillreg.institutions.urls")),
     path("verify/", include("skillreg.certificates.urls_public")),
     path("certificates/", include("skillreg.certificates.urls")),
+    path("evaluations/", include("skillreg.evaluations.urls")),
     path("documents/", include("skillreg.documents.urls")),
     path("audit/", include("skillreg.audit.urls")),
     path("sysadmin/", admin.site.urls),

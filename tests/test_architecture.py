@@ -63,6 +63,7 @@ STATUS_WRITERS = {
     "applications/services/_common.py": "Application.state — transition()",
     "certificates/services.py": "Certificate.status — certificate_revoke()",
     "certificates/imports.py": "ImportJob.status — the import job's queued/running/done/failed machine",
+    "evaluations/workflow.py": "EvaluationPlan.status — plan_transition(), the plan's one writer",
     "deadlines/services.py": "Confirmation.status — confirm / dismiss of an automatic outcome",
     "institutions/status.py": "Filing.status — filing_transition(), the lifecycle's one writer",
     "supervision/services/notices.py": "Objection.status — objection_answer()",

@@ -160,22 +160,11 @@ def _pledge(app: Application, user: Any, **facts: Any) -> Application:
 
 def _report(filing: Any, user: Any, code: str, level: int, count: int, day: dt.date, batch: str, seq0: int) -> None:
     from skillreg.certificates.imports import certificates_report
-    from skillreg.certificates.services import batch_create
+    from skillreg.evaluations.demo import held_plan
     from skillreg.occupations.models import Occupation
 
     occ = Occupation.objects.get(code=code)
     with _on(day):
-        batch_create(
-            filing=filing,
-            actor=user,
-            number=batch,
-            occupation_code=code,
-            level=level,
-            starts_on=day - dt.timedelta(days=3),
-            ends_on=day - dt.timedelta(days=1),
-            applicants=count + 5,
-            passes=count,
-        )
         items = [
             {
                 "number": "",
@@ -195,6 +184,17 @@ def _report(filing: Any, user: Any, code: str, level: int, count: int, day: dt.d
             }
             for i in range(count)
         ]
+        held_plan(
+            filing,
+            user,
+            number=batch,
+            occupation=occ,
+            level=level,
+            starts_on=day - dt.timedelta(days=3),
+            ends_on=day - dt.timedelta(days=1),
+            holders=[(str(i["holder_name"]), str(i["id_number"])) for i in items],
+            applicants=count + 5,
+        )
         for start in range(0, len(items), 500):
             _job, results = certificates_report(
                 filing=filing, actor=user, items=items[start : start + 500], mode="all_or_nothing"

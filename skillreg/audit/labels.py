@@ -57,6 +57,17 @@ ACTION_LABELS = {
     "auth.password_change": "修改密码",
     "auth.password_reset": "重置密码",
     "certificate.batch.create": "登记评价计划",
+    "evaluation.plan.report": "报备评价计划",
+    "evaluation.plan.acknowledge": "确认评价计划",
+    "evaluation.plan.return": "退回评价计划",
+    "evaluation.plan.withdraw": "撤回评价计划",
+    "evaluation.plan.file_results": "报备评价结果",
+    "evaluation.plan.accept_results": "确认评价结果",
+    "evaluation.plan.return_results": "退回评价结果",
+    "evaluation.plan.close": "评价计划结束",
+    "evaluation.plan.links": "更新视频监控和考务数据接入信息",
+    "evaluation.results.publish": "公示评价结果",
+    "evaluation.results.rejected": "评价结果报备未通过核验",
     "certificate.batch.results": "报送评价结果",
     "certificate.import": "导入证书数据",
     "certificate.import.create": "上传证书数据文件",
@@ -248,6 +259,15 @@ FIELD_LABELS = {
     "chosen": "选派结果",
     "verdict": "督导结论",
     "problems": "问题条数",
+    "venue": "评价场地",
+    "examiners": "考评人员数",
+    "late": "逾期报备",
+    "roster": "合格名册人数",
+    "notice": "公示编号",
+    "errors": "错误条数",
+    "video_link": "视频监控链接",
+    "data_link": "考务数据系统链接",
+    "evidence": "接入证明",
 }
 
 RESULT_LABELS = {"ok": "成功", "refused": "被拒绝", "failed": "失败", "error": "出错"}
@@ -286,7 +306,14 @@ def object_label(object_type: str, object_id: str = "") -> str:
 
 
 def _state_label(value: str) -> str:
-    for loader in (_application_states, _filing_states, _certificate_states, _import_states, _supervision_states):
+    for loader in (
+        _application_states,
+        _filing_states,
+        _certificate_states,
+        _import_states,
+        _supervision_states,
+        _plan_states,
+    ):
         labels = loader()
         if value in labels:
             return labels[value]
@@ -313,6 +340,12 @@ def _supervision_states() -> dict[str, str]:
     for quality_choices in (q.SupervisorStatus, q.AssignmentStatus):
         out.update({str(k): str(v) for k, v in quality_choices.choices})
     return out
+
+
+def _plan_states() -> dict[str, str]:
+    from skillreg.evaluations.models import PlanStatus
+
+    return dict(PlanStatus.choices)
 
 
 def _import_states() -> dict[str, str]:

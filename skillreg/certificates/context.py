@@ -4,12 +4,14 @@ validity and exits, its scope, its rectifications, its evaluation batches and th
 from __future__ import annotations
 
 import datetime as dt
+import functools
 
 from django.apps import apps
 from django.conf import settings
 
 from skillreg.core import clock
-from skillreg.evaluations.models import EvaluationPlan
+from skillreg.evaluations.models import RESULTS_IN, EvaluationPlan
+from skillreg.evaluations.selectors import roster_keys
 from skillreg.institutions.models import Filing, FilingScope, FilingStatus
 from skillreg.institutions.selectors import filing_timeline
 from skillreg.occupations.models import Occupation
@@ -49,7 +51,17 @@ def load_facts(filing: Filing, *, today: dt.date | None = None) -> InstitutionFa
         for code, levels in sorted(scope.items())[:8]
     ) + ("等" if len(scope) > 8 else "")
     batches = {
-        b.number: Batch(b.id, b.number, b.occupation.code, b.level, b.starts_on, b.ends_on, b.passes or 0)
+        b.number: Batch(
+            b.id,
+            b.number,
+            b.occupation.code,
+            b.level,
+            b.starts_on,
+            b.ends_on,
+            b.passes or 0,
+            results_in=b.status in RESULTS_IN,
+            roster_required=b.roster_required,
+        )
         for b in EvaluationPlan.objects.filter(filing=filing).select_related("occupation")
     }
     timeline = filing_timeline(filing)
@@ -89,4 +101,5 @@ def load_facts(filing: Filing, *, today: dt.date | None = None) -> InstitutionFa
         min_age=int(getattr(settings, "SKILLREG_CERT_MIN_HOLDER_AGE", 16)),
         scope_text=scope_text,
         periods=periods,
+        roster_of=functools.lru_cache(maxsize=64)(roster_keys),
     )

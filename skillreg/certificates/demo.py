@@ -1,8 +1,8 @@
-"""Demo certificates (``manage.py demo``): every filed demo institution registers one evaluation batch and
-reports its certificates through the real services (``batch_create``, ``certificates_report``: the same checks,
-numbering, encryption and audit as an upload); one certificate is revoked. The demo filings are made on the day
-the demo is loaded, so the batch is held and the certificates are issued on that day too (CQ-14: only inside
-the validity period; decisions.md, “Certificate registry”, 3 and 10).
+"""Demo certificates (``manage.py demo``): every filed demo institution holds one evaluation plan and
+reports its certificates through the real services (``evaluations.demo.held_plan``, ``certificates_report``: the
+same checks, numbering, encryption and audit as an upload); one certificate is revoked. The demo filings are made
+on the day the demo is loaded, so the plan is held and the certificates are issued on that day too (CQ-14: only
+inside the validity period; decisions.md, “Certificate registry”, 3 and 10).
 
 The command prints a few number + name pairs to try at /verify/.
 """
@@ -17,7 +17,7 @@ from skillreg.institutions.models import FilingStatus
 from . import selectors
 from .imports import certificates_report
 from .models import Certificate, CertificateStatus
-from .services import batch_create, certificate_revoke
+from .services import certificate_revoke
 
 HOLDERS = [
     "王建国", "李秀英", "张伟", "刘洋", "陈静", "杨帆", "赵磊", "黄丽",
@@ -43,17 +43,6 @@ def load_demo_certificates(institution_usernames: list[str]) -> None:
         if scope is None:
             continue
         level = max(scope.levels)  # the entry level of the filed range (五级 before 四级 …)
-        batch_create(
-            filing=filing,
-            actor=user,
-            number=BATCH_NUMBER,
-            occupation_code=scope.occupation.code,
-            level=level,
-            starts_on=today,
-            ends_on=today,
-            applicants=PER_BATCH + 2,
-            passes=PER_BATCH,
-        )
         items = [
             {
                 "number": "",  # allocated by the registry
@@ -73,7 +62,22 @@ def load_demo_certificates(institution_usernames: list[str]) -> None:
             }
             for i in range(PER_BATCH)
         ]
+        from skillreg.evaluations.demo import held_plan, load_demo_plans
+
+        held_plan(
+            filing,
+            user,
+            number=BATCH_NUMBER,
+            occupation=scope.occupation,
+            level=level,
+            starts_on=today,
+            ends_on=today,
+            holders=[(i["holder_name"], i["id_number"]) for i in items],
+            applicants=PER_BATCH + 2,
+        )
         certificates_report(filing=filing, actor=user, items=items, mode="all_or_nothing")
+        if n == 0:
+            load_demo_plans(filing, user, scope.occupation, level)
         if n == 0:
             last = Certificate.objects.filter(filing=filing).order_by("-number").first()
             if last is not None:

@@ -6,7 +6,6 @@ from typing import Any
 
 from django import forms
 
-from skillreg.institutions.models import EvaluationType
 from skillreg.occupations.models import LEVEL_CHOICES
 
 from .models import CertificateStatus, ImportMode
@@ -32,22 +31,6 @@ class UploadForm(forms.Form):
     mode = forms.ChoiceField(
         label="导入方式", choices=ImportMode.choices, initial=ImportMode.ALL_OR_NOTHING, widget=forms.RadioSelect
     )
-
-
-class BatchForm(forms.Form):
-    number = forms.CharField(label="评价计划编号", max_length=40)
-    occupation_code = forms.CharField(label="职业编码", max_length=20)
-    level = forms.TypedChoiceField(label="等级", coerce=int, choices=LEVEL_CHOICES)
-    evaluation_type = forms.ChoiceField(label="评价类型", choices=EvaluationType.choices)
-    starts_on = forms.DateField(label="评价开始日期", widget=forms.DateInput(attrs={"type": "date"}))
-    ends_on = forms.DateField(label="评价结束日期", widget=forms.DateInput(attrs={"type": "date"}))
-    applicants = forms.IntegerField(label="报考人数", min_value=0)
-    passes = forms.IntegerField(label="合格人数", min_value=0)
-
-
-class BatchResultsForm(forms.Form):
-    applicants = forms.IntegerField(label="报考人数", min_value=0)
-    passes = forms.IntegerField(label="合格人数", min_value=0)
 
 
 class RevokeForm(forms.Form):

@@ -32,7 +32,7 @@ from skillreg.core import clock, crypto
 from . import staging
 from .models import Certificate
 from .readers import FileUnreadable, Record
-from .rows import CheckedRow, InstitutionFacts, RowError, check_row
+from .rows import CheckedRow, InstitutionFacts, RowError, check_row, roster_faults
 from .writer import INVALID, ChunkWriter, Prepared, bulk_tuned
 
 log = logging.getLogger(__name__)
@@ -146,6 +146,7 @@ class Run:
         self.on_progress = on_progress  # outside any guarantee: a side channel
         self.chunk_size = chunk_size or int(getattr(settings, "SKILLREG_CERT_IMPORT_CHUNK", 2000))
         self.totals = Totals(estimated_rows=estimated_rows)
+        self._batches = {b.id: b for b in facts.batches.values()}
 
     # -- stage 1 (this thread): read, check, protect -----------------------------------------------------------
     def chunks(self, records: Iterator[Record]) -> Iterator[_Chunk]:
@@ -159,7 +160,13 @@ class Run:
                 if cells is not None:
                     checked = check_row(n, cells, self.facts)
                     if isinstance(checked, CheckedRow):
-                        items.append(protect(checked))
+                        prepared = protect(checked)
+                        batch = self._batches[checked.batch_id]
+                        faults = roster_faults(checked, prepared.holder_id_index, batch, self.facts)
+                        if faults:
+                            row_errors = faults
+                        else:
+                            items.append(prepared)
                     else:
                         row_errors = checked
                 if row_errors:

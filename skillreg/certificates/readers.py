@@ -14,7 +14,7 @@ import csv
 import io
 import re
 import zipfile
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import IO, Any
@@ -28,6 +28,8 @@ SNIFF_BYTES = 64 * 1024
 # 420,000-row report is ~45 bytes a row): a bound on the rows a file of a given size can hold.
 MIN_COMPRESSED_ROW_BYTES = 8
 Record = tuple[int, dict[str, Any] | None, list[RowError]]
+# Header row → column positions by key (the certificate template's ``map_header``, or another table's)
+HeaderMap = Callable[[Sequence[Any]], tuple[dict[str, int], list[RowError]]]
 
 
 class FileUnreadable(Exception):
@@ -62,7 +64,7 @@ def detect_format(head: bytes) -> str:
     return "csv"
 
 
-def open_source(source: Path | IO[bytes]) -> Source:
+def open_source(source: Path | IO[bytes], *, header: HeaderMap = map_header) -> Source:
     """Open a report from its path, or from a seekable binary file (the decrypted upload, which this then owns
     and closes when its rows have been read)."""
     if isinstance(source, Path | str):
@@ -79,7 +81,7 @@ def open_source(source: Path | IO[bytes]) -> Source:
         if not head:
             raise FileUnreadable("IMPORT_FILE_EMPTY", "文件为空")
         fmt = detect_format(head)
-        return _open_xlsx(fh) if fmt == "xlsx" else _open_csv(fh, head)
+        return _open_xlsx(fh, header) if fmt == "xlsx" else _open_csv(fh, head, header)
     except BaseException:
         fh.close()
         raise
@@ -112,7 +114,7 @@ def _check_zip(fh: IO[bytes]) -> None:
         raise FileUnreadable("IMPORT_ZIP_BOMB", "文件解压后体积异常（疑似压缩炸弹），已拒收")
 
 
-def _open_xlsx(fh: IO[bytes]) -> Source:
+def _open_xlsx(fh: IO[bytes], header: HeaderMap = map_header) -> Source:
     from openpyxl import load_workbook
 
     _check_zip(fh)
@@ -130,7 +132,9 @@ def _open_xlsx(fh: IO[bytes]) -> Source:
     def records() -> Iterator[Record]:
         try:
             uncalculated = _uncalculated_formula_rows(wb, ws)
-            yield from _table(enumerate(ws.iter_rows(values_only=True), start=1), uncalculated=uncalculated)
+            yield from _table(
+                enumerate(ws.iter_rows(values_only=True), start=1), uncalculated=uncalculated, header=header
+            )
         except FileUnreadable:
             raise
         except Exception:  # noqa: BLE001 - a damaged part of the sheet's XML
@@ -185,7 +189,7 @@ def detect_encoding(head: bytes) -> str:
         return "utf-8"  # undecodable rows are reported one by one
 
 
-def _open_csv(fh: IO[bytes], head: bytes) -> Source:
+def _open_csv(fh: IO[bytes], head: bytes, header: HeaderMap = map_header) -> Source:
     encoding = detect_encoding(head)
     lines = max(head.count(b"\n"), 1)
     size = _size(fh)
@@ -199,7 +203,7 @@ def _open_csv(fh: IO[bytes], head: bytes) -> Source:
             text = io.TextIOWrapper(raw, encoding=encoding, errors="replace", newline="")
             reader = csv.reader(text, delimiter=delimiter)
             try:
-                yield from _table(enumerate(reader, start=1), check_encoding=True)
+                yield from _table(enumerate(reader, start=1), check_encoding=True, header=header)
             except csv.Error as exc:
                 raise _csv_unreadable(exc, reader.line_num) from None
 
@@ -220,7 +224,11 @@ def _csv_unreadable(exc: csv.Error, line: int) -> FileUnreadable:
 
 # -- common ---------------------------------------------------------------------------------------------------------
 def _table(
-    numbered: Iterator[tuple[int, Any]], *, check_encoding: bool = False, uncalculated: set[int] | None = None
+    numbered: Iterator[tuple[int, Any]],
+    *,
+    check_encoding: bool = False,
+    uncalculated: set[int] | None = None,
+    header: HeaderMap = map_header,
 ) -> Iterator[Record]:
     """Header (first non-empty row) → column positions; then each non-empty row as a dict by column key."""
     positions: dict[str, int] | None = None
@@ -228,7 +236,7 @@ def _table(
         if values is None or all(v is None or (isinstance(v, str) and not v.strip()) for v in values):
             continue
         if positions is None:
-            positions, errors = map_header(values)
+            positions, errors = header(values)
             if errors:
                 raise FileUnreadable(errors[0].code, errors[0].message)
             continue

@@ -12,7 +12,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 import unicodedata
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -55,6 +55,11 @@ class Batch:
     starts_on: dt.date
     ends_on: dt.date
     passes: int
+    # The plan's results are filed (or accepted): only then does the registry take its certificates (issue 14)
+    results_in: bool = True
+    # Each certificate must match a person on the plan's roster of passes (false only on plans registered
+    # before results were filed with a roster)
+    roster_required: bool = False
 
 
 @dataclass(frozen=True)
@@ -92,6 +97,8 @@ class InstitutionFacts:
     # The filing's dated versions (``institutions.selectors.filing_timeline``); a row is checked against
     # the version in force on its issue date. Empty: only the current ``scope`` and validity are known.
     periods: tuple[Period, ...] = ()
+    # plan id → roster keys "blind index|occupation id|level" → (name, certificate number or ""), loaded on demand
+    roster_of: Callable[[int], Mapping[str, tuple[str, str]]] | None = None
 
 
 def period_on(facts: InstitutionFacts, day: dt.date) -> Period | None:
@@ -371,6 +378,12 @@ def check_row(row: int, cells: Mapping[str, Any], facts: InstitutionFacts) -> Ch
         batch = facts.batches.get(batch_number)
         if batch is None:
             err("batch_number", "BATCH_UNKNOWN", f"未找到本机构的评价计划“{batch_number}”，请先登记评价计划")
+        elif not batch.results_in:
+            err(
+                "batch_number",
+                "BATCH_RESULTS_NOT_FILED",
+                f"评价计划“{batch_number}”尚未报备评价结果，结果报备后方可登记该计划的证书",
+            )
         else:
             if occ and (batch.occupation_code != occ.code or (level and batch.level != level)):
                 err(
@@ -420,3 +433,36 @@ def check_row(row: int, cells: Mapping[str, Any], facts: InstitutionFacts) -> Ch
         issue_date=issue,
         batch_id=batch.id,
     )
+
+
+def roster_faults(row: CheckedRow, holder_index: str, batch: Batch, facts: InstitutionFacts) -> list[RowError]:
+    """A certificate of a plan whose results were filed with a roster must be one of its people: same ID
+    number (by blind index), occupation and level, same name, and the roster's certificate number if it
+    gives one (issue 14, "谁评价，谁发证，谁负责" CQ-4)."""
+    if not batch.roster_required or facts.roster_of is None:
+        return []
+    entry = facts.roster_of(batch.id).get(f"{holder_index}|{row.occupation_id}|{row.level}")
+    if entry is None:
+        return [
+            RowError(
+                row.row,
+                LABELS["id_number"],
+                "CERT_NOT_ON_ROSTER",
+                f"持证人不在评价计划“{batch.number}”报备的合格名册中（按证件号码、职业、等级核对），不能登记证书",
+            )
+        ]
+    name, number = entry
+    out = []
+    if name != row.holder_name:
+        out.append(
+            RowError(
+                row.row, LABELS["holder_name"], "CERT_ROSTER_NAME_MISMATCH", f"姓名与合格名册不符（名册中为“{name}”）"
+            )
+        )
+    if number and row.number != number:
+        out.append(
+            RowError(
+                row.row, LABELS["number"], "CERT_ROSTER_NUMBER_MISMATCH", f"证书编号与合格名册不符（名册中为 {number}）"
+            )
+        )
+    return out

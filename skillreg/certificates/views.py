@@ -20,7 +20,7 @@ from skillreg.institutions.models import Filing
 from skillreg.regions.selectors import region_by_code
 
 from . import selectors, services, statistics
-from .forms import BatchForm, BatchResultsForm, CertificateFilterForm, RevokeForm, StatisticsForm
+from .forms import CertificateFilterForm, RevokeForm, StatisticsForm
 from .spreadsheets import EXPORT_HEADERS, export_rows
 from .verification import qr_url
 
@@ -114,45 +114,21 @@ def certificate_revoke(request: HttpRequest, number: str) -> HttpResponse:
 
 @login_required
 def batch_list(request: HttpRequest) -> HttpResponse:
+    """The evaluation plans of the registry are ``evaluations`` plans: reported, results filed there."""
     _member(request)
     filing = current_filing(request)
-    errors: list[str] = []
-    form = BatchForm(request.POST or None)
-    if request.method == "POST":
-        if filing is None or not is_institution(request.user):
-            raise Http404("页面不存在")
-        if form.is_valid():
-            try:
-                batch = services.batch_create(filing=filing, actor=request.user, **form.cleaned_data)
-            except DomainError as exc:
-                errors = _form_errors(exc)
-            else:
-                messages.success(request, f"评价计划 {batch.number} 已登记。")
-                return redirect("certificates:batches")
     batches = selectors.batches_for(request.user, filing=filing)
     page = Paginator(batches, PAGE_SIZE).get_page(request.GET.get("page"))
-    return render(
-        request, "certificates/batches.html", {"form": form, "page": page, "filing": filing, "errors": errors}
-    )
+    return render(request, "certificates/batches.html", {"page": page, "filing": filing})
 
 
 @login_required
 def batch_detail(request: HttpRequest, pk: int) -> HttpResponse:
     _member(request)
     batch = selectors.batch_for(request.user, pk)
-    form = BatchResultsForm(request.POST or None, initial={"applicants": batch.applicants, "passes": batch.passes})
-    if request.method == "POST":
-        if form.is_valid():
-            try:
-                services.batch_record_results(batch=batch, actor=request.user, **form.cleaned_data)
-            except DomainError as exc:
-                messages.error(request, exc.message)
-            else:
-                messages.success(request, "报考和合格人数已更新。")
-            return redirect("certificates:batch", pk=batch.pk)
     certs = selectors.certificates_for(request.user, batch=batch)
     page = Paginator(certs, PAGE_SIZE).get_page(request.GET.get("page"))
-    return render(request, "certificates/batch.html", {"batch": batch, "form": form, "page": page})
+    return render(request, "certificates/batch.html", {"batch": batch, "page": page})
 
 
 @login_required

@@ -72,6 +72,10 @@ class EvaluationPlan(models.Model):
     # WX-7.3: links to the venue video and the evaluation data system (the system keeps links, not video)
     video_link = models.URLField("视频监控链接", max_length=500, blank=True)
     data_link = models.URLField("考务数据系统链接", max_length=500, blank=True)
+    links_note = models.TextField("接入说明", blank=True)
+    links_evidence = models.CharField("接入证明文件", max_length=200, blank=True)  # storage name (core.uploads)
+    links_evidence_name = models.CharField("接入证明文件名", max_length=200, blank=True)
+    links_updated_at = models.DateTimeField("接入信息更新时间", null=True, blank=True)
     status = models.CharField("状态", max_length=20, choices=PlanStatus.choices, default=PlanStatus.DRAFT)
     reported_at = models.DateTimeField("报备时间", null=True, blank=True)
     reported_late = models.BooleanField("逾期报备", default=False)
@@ -83,6 +87,7 @@ class EvaluationPlan(models.Model):
     results_notice = models.ForeignKey(
         "supervision.Notice", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
+    roster_errors = models.CharField("名册错误清单", max_length=200, blank=True)  # storage name of the last one
     # False only on plans registered before results were filed with a roster (data migration): their
     # certificates are not matched person by person.
     roster_required = models.BooleanField("证书须与合格名册一致", default=True)

@@ -8,6 +8,7 @@ role (``institutions.selectors.filing_on``), see ``selectors.internal_supervisor
 from __future__ import annotations
 
 import datetime as dt
+import uuid
 
 from django.conf import settings
 from django.db import models
@@ -25,6 +26,7 @@ class ExternalSupervisor(models.Model):
     """One person on an authority's register of external quality supervisors (selected, trained, appointed for a
     term, for some occupations and/or regions). ``status`` is written only by ``services.register``."""
 
+    public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     authority = models.ForeignKey("accounts.Authority", on_delete=models.PROTECT, related_name="+")
     number = models.CharField("督导员编号", max_length=32)
     name = models.CharField("姓名", max_length=64)
@@ -134,6 +136,7 @@ class SupervisorDraw(models.Model):
     register snapshot, the plan's parameters, the result and reveals the seed. A supplementary draw (after a
     recusal) is another row with its own seed."""
 
+    public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     plan = models.ForeignKey("evaluations.EvaluationPlan", on_delete=models.PROTECT, related_name="supervisor_draws")
     authority = models.ForeignKey("accounts.Authority", on_delete=models.PROTECT, related_name="+")
     count = models.PositiveSmallIntegerField("选派人数", default=1)

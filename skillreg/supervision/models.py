@@ -99,6 +99,7 @@ class NoticeTopic(models.TextChoices):
     EXIT = "exit", "责令终止评价活动"
     CANCELLATION = "cancellation", "注销备案"
     CREDIT = "credit", "信用等级"
+    EVALUATION_RESULT = "evaluation_result", "评价结果公示"
     OTHER = "other", "其他"
 
 

@@ -134,8 +134,8 @@ def test_supplement_answered(journey, demo):
 
 def test_receipt_and_certificate_report_with_good_and_bad_rows(journey, demo):
     from skillreg.certificates.columns import COLUMNS
-    from skillreg.certificates.services import batch_create
     from skillreg.core import clock
+    from skillreg.evaluations.testing import plan_results_in
     from skillreg.institutions.models import Filing
 
     page = journey.page
@@ -145,7 +145,7 @@ def test_receipt_and_certificate_report_with_good_and_bad_rows(journey, demo):
     scope = filing.scope.select_related("occupation").first()
     level = max(scope.levels)
     today = clock.today()
-    batch_create(
+    plan_results_in(
         filing=filing, actor=user, number="PJ-2026-JOURNEY", occupation_code=scope.occupation.code, level=level,
         starts_on=today, ends_on=today, applicants=5, passes=3,
     )  # fmt: skip

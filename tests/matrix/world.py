@@ -98,10 +98,10 @@ def build_world() -> World:
         from skillreg.certificates import numbers
         from skillreg.certificates.imports import import_job_create
         from skillreg.certificates.models import Certificate
-        from skillreg.certificates.services import batch_create
+        from skillreg.evaluations.testing import plan_results_in
         from skillreg.occupations.models import Occupation
 
-        batch = batch_create(
+        batch = plan_results_in(
             filing=filing,
             actor=user,
             number="PJ-M-1",

@@ -29,8 +29,8 @@ from django.test import Client  # noqa: E402
 from skillreg.accounts.models import Authority  # noqa: E402
 from skillreg.certificates.imports import import_job_create, import_job_run  # noqa: E402
 from skillreg.certificates.models import Certificate, ImportJob  # noqa: E402
-from skillreg.certificates.services import batch_create  # noqa: E402
 from skillreg.core import testing  # noqa: E402
+from skillreg.evaluations.testing import plan_results_in  # noqa: E402
 from skillreg.institutions.services import filing_create  # noqa: E402
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
@@ -51,7 +51,7 @@ def setup(rows: int) -> ImportJob:
                 actor=officer,
                 copy_to_province=False,
             )
-    batch_create(
+    plan_results_in(
         filing=filing,
         actor=user,
         number="PJ-2026-001",

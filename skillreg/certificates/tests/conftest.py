@@ -21,8 +21,8 @@ from django.db import transaction
 from skillreg.accounts.models import Authority
 from skillreg.certificates import numbers
 from skillreg.certificates.rows import COLUMNS
-from skillreg.certificates.services import batch_create
 from skillreg.core import testing
+from skillreg.evaluations.testing import plan_results_in
 from skillreg.institutions.services import filing_create
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
@@ -61,7 +61,7 @@ def cert_filing(wuxi_institution, wuxi_officer):
 
 @pytest.fixture
 def batch(cert_filing, wuxi_institution):
-    return batch_create(
+    return plan_results_in(
         filing=cert_filing,
         actor=wuxi_institution,
         number="PJ-2026-001",

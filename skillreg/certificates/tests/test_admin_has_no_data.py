@@ -9,10 +9,11 @@ from django.urls import reverse
 
 from skillreg.certificates.imports import certificates_report
 from skillreg.certificates.models import Certificate
-from skillreg.certificates.services import batch_record_results, certificate_revoke
+from skillreg.certificates.services import certificate_revoke
 from skillreg.core import testing
 from skillreg.core.errors import PermissionDeniedError
 from skillreg.evaluations.models import EvaluationPlan
+from skillreg.evaluations.services import results_accept
 
 from .conftest import good_row
 
@@ -90,7 +91,7 @@ def test_the_services_refuse_a_superuser_actor(certs, batch):
     with pytest.raises(PermissionDeniedError):
         certificate_revoke(certificate=certificate, actor=root, reason="核查")
     with pytest.raises(PermissionDeniedError):
-        batch_record_results(batch=batch, actor=root, applicants=99, passes=1)
+        results_accept(plan=batch, actor=root)
     assert Certificate.objects.get(pk=certificate.pk).status == "valid"
     assert EvaluationPlan.objects.get(pk=batch.pk).passes == 40
 

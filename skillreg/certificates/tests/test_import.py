@@ -221,12 +221,12 @@ def test_parallel_import_writes_in_a_second_process(wuxi_institution, wuxi_offic
     from skillreg.certificates import parallel
     from skillreg.certificates.context import load_facts
     from skillreg.certificates.readers import json_records
-    from skillreg.certificates.services import batch_create
+    from skillreg.evaluations.testing import plan_results_in
 
     from .conftest import file_institution
 
     filing = file_institution(wuxi_institution, wuxi_officer)
-    batch_create(
+    plan_results_in(
         filing=filing, actor=wuxi_institution, number="PJ-2026-001", occupation_code="6-31-01-03", level=4,
         starts_on=dt.date(2026, 3, 2), ends_on=dt.date(2026, 3, 6), applicants=50, passes=40,
     )  # fmt: skip
@@ -291,14 +291,3 @@ def test_one_running_import_per_institution_and_stale_ones_are_released(cert_fil
     assert import_job_run(second).status == "done"
     first.refresh_from_db()
     assert first.status == "failed" and "中断" in first.message
-
-
-def test_batch_results_never_fall_below_the_certificates(cert_filing, batch, wuxi_institution):
-    from skillreg.certificates.services import batch_record_results
-    from skillreg.core.errors import ValidationFailed
-
-    run(cert_filing, wuxi_institution, to_csv([good_row(cert_filing, n) for n in (1, 2, 3)]))
-    with pytest.raises(ValidationFailed) as exc:
-        batch_record_results(batch=batch, actor=wuxi_institution, applicants=10, passes=2)
-    assert exc.value.code == "BATCH_PASSES_LT_CERTIFICATES"
-    assert batch_record_results(batch=batch, actor=wuxi_institution, applicants=10, passes=3).passes == 3

@@ -9,7 +9,8 @@ import pytest
 from skillreg.certificates import statistics
 from skillreg.certificates.imports import certificates_report
 from skillreg.certificates.models import Certificate
-from skillreg.certificates.services import batch_create, certificate_revoke
+from skillreg.certificates.services import certificate_revoke
+from skillreg.evaluations.testing import plan_results_in
 from skillreg.institutions.models import FilingVersion
 from skillreg.institutions.versions import content_of, filing_version_create
 from skillreg.regions.models import Region
@@ -31,7 +32,7 @@ def data(cert_filing, batch, other_filing, wuxi_institution, other_institution):
     A5           电工         5   2026-01-02   10    9
     certificates: A 3 × 电工 L4 (2026-03-10, one revoked) + 2 × 养老 L5 (2025-06-10); B 1 × 电工 L4 (2025-05-10)."""
     a = dict(filing=cert_filing, actor=wuxi_institution)
-    batch_create(
+    plan_results_in(
         number="A2",
         occupation_code="6-31-01-03",
         level=3,
@@ -41,7 +42,7 @@ def data(cert_filing, batch, other_filing, wuxi_institution, other_institution):
         passes=12,
         **a,
     )
-    batch_create(
+    plan_results_in(
         number="A3",
         occupation_code="4-10-01-05",
         level=5,
@@ -51,7 +52,7 @@ def data(cert_filing, batch, other_filing, wuxi_institution, other_institution):
         passes=60,
         **a,
     )
-    batch_create(
+    plan_results_in(
         number="A4",
         occupation_code="4-10-01-05",
         level=4,
@@ -61,7 +62,7 @@ def data(cert_filing, batch, other_filing, wuxi_institution, other_institution):
         passes=20,
         **a,
     )
-    batch_create(
+    plan_results_in(
         number="A5",
         occupation_code="6-31-01-03",
         level=5,
@@ -71,7 +72,7 @@ def data(cert_filing, batch, other_filing, wuxi_institution, other_institution):
         passes=9,
         **a,
     )
-    batch_create(
+    plan_results_in(
         filing=other_filing, actor=other_institution, number="B1", occupation_code="6-31-01-03", level=4,
         starts_on=D(2025, 5, 5), ends_on=D(2025, 5, 6), applicants=100, passes=70,
     )  # fmt: skip

@@ -8,8 +8,7 @@ import datetime as dt
 import pytest
 
 from skillreg.certificates.imports import certificates_report
-from skillreg.certificates.services import batch_create
-from skillreg.core.errors import ValidationFailed
+from skillreg.evaluations.testing import plan_results_in
 from skillreg.supervision.services import rectification_close, rectification_order
 
 from .conftest import at, cert_number, good_row
@@ -47,41 +46,15 @@ def test_an_open_rectification_blocks_certificates_from_its_first_day(
     assert report(cert_filing, wuxi_institution, rows) == [("created", []), ("invalid", ["CERT_DURING_RECTIFICATION"])]
 
 
-@pytest.mark.req("CQ-4", "CQ-30")
-def test_a_batch_cannot_be_registered_in_a_rectification_or_outside_validity(
-    cert_filing, wuxi_institution, wuxi_officer
-):
-    rectification_order(filing=cert_filing, reason="x", actor=wuxi_officer, ordered_on=dt.date(2026, 5, 1))
-    args = dict(
-        filing=cert_filing, actor=wuxi_institution, occupation_code="6-31-01-03", level=4, applicants=5, passes=5
-    )
-    with pytest.raises(ValidationFailed) as exc:
-        batch_create(number="B1", starts_on=dt.date(2026, 4, 28), ends_on=dt.date(2026, 5, 2), **args)
-    assert [e["code"] for e in exc.value.details["errors"]] == ["BATCH_DURING_RECTIFICATION"]
-    with pytest.raises(ValidationFailed) as exc:
-        batch_create(number="B2", starts_on=dt.date(2025, 1, 5), ends_on=dt.date(2025, 1, 6), **args)
-    assert [e["code"] for e in exc.value.details["errors"]] == ["FILING_NOT_YET_VALID"]
-    with pytest.raises(ValidationFailed) as exc:
-        batch_create(number="B3", starts_on=dt.date(2026, 4, 1), ends_on=dt.date(2026, 4, 2), **(args | {"level": 2}))
-    assert [e["code"] for e in exc.value.details["errors"]] == ["LEVEL_OUT_OF_SCOPE"]
-    with pytest.raises(ValidationFailed) as exc:
-        batch_create(number="B4", starts_on=dt.date(2026, 4, 1), ends_on=dt.date(2026, 4, 2), **(args | {"passes": 6}))
-    assert [e["code"] for e in exc.value.details["errors"]] == ["BATCH_PASSES_GT_APPLICANTS"]
-    batch_create(number="B5", starts_on=dt.date(2026, 4, 1), ends_on=dt.date(2026, 4, 2), **args)
-    with pytest.raises(ValidationFailed) as exc:
-        batch_create(number="B5", starts_on=dt.date(2026, 4, 1), ends_on=dt.date(2026, 4, 2), **args)
-    assert exc.value.code == "BATCH_NUMBER_TAKEN"
-
-
 def test_validity_boundaries_through_the_database(wuxi_institution, wuxi_officer):
     from .conftest import file_institution
 
     filing = file_institution(wuxi_institution, wuxi_officer, day=dt.date(2023, 6, 15))  # valid … 2026-06-14
     args = dict(filing=filing, actor=wuxi_institution, occupation_code="6-31-01-03", level=4, applicants=9, passes=9)
     with at(dt.date(2023, 6, 20)):
-        batch_create(number="B0", starts_on=dt.date(2023, 6, 15), ends_on=dt.date(2023, 6, 15), **args)
+        plan_results_in(number="B0", starts_on=dt.date(2023, 6, 15), ends_on=dt.date(2023, 6, 15), **args)
     with at(dt.date(2026, 6, 1)):
-        batch_create(number="B1", starts_on=dt.date(2026, 6, 1), ends_on=dt.date(2026, 6, 1), **args)
+        plan_results_in(number="B1", starts_on=dt.date(2026, 6, 1), ends_on=dt.date(2026, 6, 1), **args)
     rows = [
         good_row(filing, 1, issue_date="2023-06-15", number=cert_number(filing, 1, year=2023), batch_number="B0"),
         good_row(filing, 2, issue_date="2026-06-14", batch_number="B1"),

@@ -52,7 +52,14 @@ def notice_publish(
 ) -> Notice:
     """Publish a notice of the actor's authority. A notice starts today or later and runs its whole period
     (``ends_on`` inclusive; a 公示 defaults to ``DEFAULT_PUBLICITY_DAYS`` days, a 公告 to one day)."""
-    if not scope.is_staff_member(actor) or not getattr(actor, "authority_id", None):
+    # An institution publishes the pass list of its own evaluation (结果公示, issue 14) under its filing authority.
+    own_results = (
+        topic == NoticeTopic.EVALUATION_RESULT
+        and filing is not None
+        and scope.is_institution(actor)
+        and getattr(actor, "unit_id", None) == filing.unit_id
+    )
+    if not own_results and (not scope.is_staff_member(actor) or not getattr(actor, "authority_id", None)):
         raise PermissionDeniedError("仅监管部门工作人员可以发布公示公告", code="NOTICE_NOT_ALLOWED")
     if kind not in NoticeKind.values:
         raise ValidationFailed("请选择公示或公告", code="NOTICE_KIND_INVALID", field="kind")
@@ -74,7 +81,7 @@ def notice_publish(
         ends_on = starts_on + dt.timedelta(days=days - 1)
     if ends_on < starts_on:
         raise ValidationFailed("公示结束日期不能早于开始日期", code="NOTICE_PERIOD_INVALID", field="ends_on")
-    if filing is not None and not scope.supervises(actor, filing):
+    if filing is not None and not own_results and not scope.supervises(actor, filing):
         raise PermissionDeniedError("该机构不在本机关监管范围内", code="NOTICE_NOT_ALLOWED")
     stored = []
     try:
@@ -87,8 +94,8 @@ def notice_publish(
                 title=title[:200],
                 body=body,
                 legal_basis=legal_basis[:300],
-                authority=actor.authority,
-                region=actor.authority.region,
+                authority=filing.authority if own_results else actor.authority,
+                region=filing.region if own_results else actor.authority.region,
                 filing=filing,
                 application=application,
                 starts_on=starts_on,
