@@ -11,7 +11,10 @@ from playwright.sync_api import expect
 
 from skillreg.core import clock, testing
 from skillreg.deadlines.tests.conftest import file_on
-from skillreg.quality.tests.conftest import enrol, make_plan
+from skillreg.evaluations.demo import report
+from skillreg.evaluations.services import plan_acknowledge
+from skillreg.occupations.models import Occupation
+from skillreg.quality.tests.conftest import enrol
 from tests.e2e.helpers import login, logout
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
@@ -27,7 +30,17 @@ def test_draw_report_on_a_phone_and_rectify(journey, tmp_path):
     officer = testing.make_staff("qs_officer", "hrss-500238", display_name="巫溪县监管员")
     filing = file_on(institution, officer, dt.date(2026, 3, 2))
     today = clock.today()
-    plan = make_plan(filing, number="P-E2E-01", start=today, end=today + dt.timedelta(days=1))
+    # the institution reports the plan and staff acknowledge it (the evaluation-plan services)
+    plan = report(
+        filing,
+        institution,
+        number="P-E2E-01",
+        occupation=Occupation.objects.get(code="4-10-01-05"),
+        level=4,
+        starts_on=today,
+        ends_on=today + dt.timedelta(days=1),
+    )
+    plan = plan_acknowledge(plan=plan, actor=officer)
     sup_user = testing.make_admin("qs_supervisor", "qsupervisor", display_name="督导员李华")
     enrol(
         officer,
