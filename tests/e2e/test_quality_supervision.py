@@ -128,3 +128,75 @@ def test_draw_report_on_a_phone_and_rectify(journey, tmp_path):
     page.click("#rectification-1")
     expect(page.locator("main")).to_contain_text("两名考评人员未佩戴工作证")
     journey.step("rectification")
+
+
+def test_register_a_supervisor_and_the_institution_sees_who_came_afterwards(journey):
+    from skillreg.deadlines.tests.conftest import at
+    from skillreg.quality.services.assignments import draw_commit, draw_run
+    from skillreg.quality.tests.conftest import make_plan
+
+    institution = testing.make_institution_user("qs_inst2", region_code="500238", name="巫溪县恒达职业培训学校")
+    officer = testing.make_staff("qs_officer2", "hrss-500238", display_name="巫溪县监管员")
+    filing = file_on(institution, officer, dt.date(2026, 3, 2))
+    testing.make_admin("qs_sup_login", "qsupervisor", display_name="督导员周敏")
+    today = clock.today()
+    page = journey.page
+    journey.allow("qs_officer2", "qs_inst2", "qs_sup_login")
+
+    login(page, "qs_officer2")
+    page.goto("/quality/")
+    page.click("#supervisor-new")
+    fields = {
+        "#id_number": "WX-DD-101",
+        "#id_name": "周敏",
+        "#id_id_number": "500238199001011231",  # wrong check digit
+        "#id_phone": "13800001111",
+        "#id_unit_name": "巫溪县职业教育中心",
+        "#id_selected_on": (today - dt.timedelta(days=40)).isoformat(),
+        "#id_selection_basis": "巫溪县人力资源和社会保障局2026年外部质量督导员遴选",
+        "#id_term_from": (today - dt.timedelta(days=30)).isoformat(),
+        "#id_term_to": (today + dt.timedelta(days=700)).isoformat(),
+        "#id_occupations": "4-10-01-05",
+        "#id_regions": "500238",
+    }
+    for sel, value in fields.items():
+        page.fill(sel, value)
+    page.select_option("#id_user", label="督导员周敏（qs_sup_login）")
+    page.click("#save-supervisor")
+    expect(page.locator("#supervisor-form .errorlist")).to_contain_text("身份证")
+    journey.step("bad-id-number")
+    page.fill("#id_id_number", testing.make_id_number(seq=881))
+    page.click("#save-supervisor")
+    expect(page.locator("#sup-number")).to_have_text("WX-DD-101")
+    expect(page.locator("#pii-id_number")).to_contain_text("****")
+    page.click("#reveal-id_number")
+    expect(page.locator("#pii-id_number")).not_to_contain_text("*")
+    page.fill("#training_trained_on", (today - dt.timedelta(days=20)).isoformat())
+    page.fill("#training_title", "技能人才评价质量督导业务培训")
+    page.fill("#training_hours", "16")
+    page.click("#add-training")
+    expect(page.locator("#training-list")).to_contain_text("质量督导业务培训")
+    page.fill("#conflict_filing_code", filing.code)
+    page.select_option("#conflict_kind", "prior")
+    page.fill("#conflict_reason", "曾在该校兼职授课")
+    page.click("#add-conflict")
+    expect(page.locator("#conflict-list")).to_contain_text(filing.code)
+    journey.step("supervisor-registered")
+    logout(page)
+
+    # a plan that ended yesterday had a supervisor drawn before it started (another supervisor: 周敏 is recused)
+    start = today - dt.timedelta(days=2)
+    with at(start - dt.timedelta(days=5)):
+        enrol(
+            officer, 2, name="吴刚", term_from=start - dt.timedelta(days=30), selected_on=start - dt.timedelta(days=40)
+        )
+        plan = make_plan(filing, number="P-DONE", start=start, end=today - dt.timedelta(days=1))
+        draw_run(row=draw_commit(plan=plan, count=1, actor=officer), actor=officer)
+    make_plan(filing, number="P-NEXT", start=today + dt.timedelta(days=5), end=today + dt.timedelta(days=6))
+
+    login(page, "qs_inst2")
+    page.goto("/quality/")
+    expect(page.locator("#plan-P-DONE .external")).to_contain_text("吴刚")
+    expect(page.locator("#plan-P-NEXT .external")).to_contain_text("评价活动结束后显示")
+    expect(page.locator("#plan-P-DONE .internal-threshold")).to_contain_text("不少于 2 名")
+    journey.step("institution-view")
