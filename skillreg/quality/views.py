@@ -212,6 +212,7 @@ def plan_detail(request: HttpRequest, pk: int) -> HttpResponse:
         if s.authority_id == getattr(request.user, "authority_id", None)
     ]
     draw_form, designate_form = DrawForm(), DesignateForm(supervisors=own_register)
+    draw_error = ""
     if request.method == "POST":
         what = request.POST.get("form")
         try:
@@ -236,8 +237,10 @@ def plan_detail(request: HttpRequest, pk: int) -> HttpResponse:
                     messages.success(request, f"已指定选派 {sup.name}。")
                     return redirect("quality:plan", pk=plan.pk)
         except DomainError as exc:
-            target = draw_form if what in ("commit", "draw") else designate_form
-            _form_error(target, exc)
+            if what == "draw":
+                draw_error = exc.message
+            else:
+                _form_error(draw_form if what == "commit" else designate_form, exc)
     return render(
         request,
         "quality/plan.html",
@@ -247,6 +250,7 @@ def plan_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "assignments": selectors.assignments_of(plan),
             "draws": selectors.draws_of(plan),
             "draw_form": draw_form,
+            "draw_error": draw_error,
             "designate_form": designate_form,
             "basis": basis,
         },

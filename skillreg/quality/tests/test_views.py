@@ -144,3 +144,15 @@ def test_other_institution_sees_nothing(other_institution, plan):
     with at(TODAY):
         body = client_for(other_institution).get("/quality/").content.decode()
     assert plan.number not in body
+
+
+def test_no_eligible_supervisor_is_said_on_the_plan_page(wuxi_officer, plan, cq_filing):
+    with at(dt.date(2026, 1, 20)):
+        enrol(wuxi_officer, 7, unit_uscc=cq_filing.unit.uscc)
+    c = client_for(wuxi_officer)
+    with at(TODAY):
+        c.post(f"/quality/plans/{plan.pk}/", {"form": "commit", "count": "1"})
+        row = plan.supervisor_draws.get()
+        body = c.post(f"/quality/plans/{plan.pk}/", {"form": "draw", "draw": str(row.pk)}).content.decode()
+    assert "符合条件" in body and "须回避" in body
+    assert not SupervisorAssignment.objects.exists()
