@@ -83,6 +83,7 @@ INSTALLED_APPS = [
     "skillreg.evaluations",
     "skillreg.certificates",
     "skillreg.supervision",
+    "skillreg.quality",
     "skillreg.applications",
     "skillreg.deadlines",
     "skillreg.notifications",
@@ -260,7 +261,7 @@ SKILLREG_OTP_REQUIRED_ROLES = [
     # experts too: they open and download applicants' materials (issue 11); inspectors: they see inspection
     # targets' files (issue 13)
     for r in os.environ.get(
-        "SKILLREG_OTP_REQUIRED_ROLES", "staff,expert,inspector,admin,security_admin,audit_admin"
+        "SKILLREG_OTP_REQUIRED_ROLES", "staff,expert,inspector,qsupervisor,admin,security_admin,audit_admin"
     ).split(",")
     if r.strip()
 ]

@@ -70,6 +70,8 @@ STATUS_WRITERS = {
     "supervision/services/plans.py": "InspectionPlan.status — plan_draw()",
     "supervision/services/inspections.py": "Inspection.status — inspection_conclude()",
     "supervision/services/complaints.py": "Complaint.status — complaint_assign() / complaint_answer()",
+    "quality/services/register.py": "ExternalSupervisor.status — supervisor_transition()",
+    "quality/services/assignments.py": "SupervisorAssignment.status — assignment_transition()",
 }
 # Modules whose ``.status`` is an in-memory value (a dataclass or a dict), not a model field.
 NOT_A_MODEL_STATUS = {
@@ -82,7 +84,7 @@ NOT_A_MODEL_STATUS = {
 PENDING_REWRITE: dict[str, dict[str, str]] = {"status": {}, "hand_scope": {}}
 
 EDGE_WRITES = {"save", "delete", "create", "bulk_create", "bulk_update", "get_or_create", "update_or_create"}
-ROLE_NAMES = {"institution", "staff", "expert", "inspector", "admin", "security_admin", "audit_admin"}
+ROLE_NAMES = {"institution", "staff", "expert", "inspector", "qsupervisor", "admin", "security_admin", "audit_admin"}
 
 
 def _rel(path: Path) -> str:

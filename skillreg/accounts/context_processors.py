@@ -31,6 +31,10 @@ class RoleFlags:
         return scope.is_inspector(self._user)
 
     @property
+    def quality_supervisor(self) -> bool:
+        return scope.is_quality_supervisor(self._user)
+
+    @property
     def system_admin(self) -> bool:
         return scope.is_system_admin(self._user)
 

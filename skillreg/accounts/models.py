@@ -41,6 +41,8 @@ class Role(models.TextChoices):
     STAFF = "staff", "经办/审核人员"
     EXPERT = "expert", "评审专家"
     INSPECTOR = "inspector", "检查人员"
+    # 外部质量督导员 (人社职司便函〔2020〕53号): sees only the evaluation plans it is sent to (issue 14)
+    QUALITY_SUPERVISOR = "qsupervisor", "质量督导员"
     # 三员分立: the system, security and audit administrators are three different people.
     ADMIN = "admin", "系统管理员"
     SECURITY_ADMIN = "security_admin", "安全管理员"

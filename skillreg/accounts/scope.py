@@ -36,6 +36,7 @@ __all__ = [
     "is_expert",
     "is_inspector",
     "is_institution",
+    "is_quality_supervisor",
     "is_security_admin",
     "is_staff_member",
     "is_system_admin",
@@ -47,7 +48,7 @@ __all__ = [
 ]
 
 # The roles that work on cases (and so may hold case or certificate data at all).
-CASE_ROLES = (Role.INSTITUTION, Role.STAFF, Role.EXPERT, Role.INSPECTOR)
+CASE_ROLES = (Role.INSTITUTION, Role.STAFF, Role.EXPERT, Role.INSPECTOR, Role.QUALITY_SUPERVISOR)
 
 
 def role_of(user: Any) -> str:
@@ -84,6 +85,11 @@ def is_expert(user: Any) -> bool:
 def is_inspector(user: Any) -> bool:
     """An inspector (检查人员) of 双随机、一公开: sees only the targets assigned to them."""
     return _case_role(user, Role.INSPECTOR)
+
+
+def is_quality_supervisor(user: Any) -> bool:
+    """An external quality supervisor (外部质量督导员): sees only the evaluation plans it is sent to."""
+    return _case_role(user, Role.QUALITY_SUPERVISOR)
 
 
 def is_system_admin(user: Any) -> bool:

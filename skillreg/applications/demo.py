@@ -374,7 +374,12 @@ def load_demo() -> list[tuple[str, str, str]]:
     if not supervision_demo_loaded():  # also for a demo loaded before supervision existed (issue 13)
         with transaction.atomic():
             load_supervision_demo(DEMO_PASSWORD)
-    return _logins() + LIFECYCLE_LOGINS + SUPERVISION_LOGINS
+    from skillreg.quality.demo import QUALITY_LOGINS, load_quality_demo, quality_demo_loaded
+
+    if not quality_demo_loaded():  # also for a demo loaded before quality supervision existed (issue 14)
+        with transaction.atomic():
+            load_quality_demo(DEMO_PASSWORD)
+    return _logins() + LIFECYCLE_LOGINS + SUPERVISION_LOGINS + QUALITY_LOGINS
 
 
 def _industry(occupation_code: str) -> str:

@@ -16,6 +16,7 @@ ROLE_LABELS = {
     "staff": "经办/审核人员",
     "expert": "评审专家",
     "inspector": "检查人员",
+    "qsupervisor": "质量督导员",
     "admin": "系统管理员",
     "security_admin": "安全管理员",
     "audit_admin": "审计管理员",
@@ -111,6 +112,17 @@ ACTION_LABELS = {
     "objection.answer": "答复异议",
     "plan.create": "制定抽查计划",
     "plan.draw": "随机抽取检查对象和检查人员",
+    "quality.supervisor_enrol": "登记外部质量督导员",
+    "quality.supervisor_status": "变更质量督导员状态",
+    "quality.training": "登记督导员培训",
+    "quality.conflict": "登记督导员回避",
+    "quality.draw_commit": "生成督导员选派随机种子承诺值",
+    "quality.draw": "随机选派质量督导员",
+    "quality.designate": "指定选派质量督导员",
+    "quality.assignment_report": "督导任务完成",
+    "quality.assignment_recuse": "督导员回避",
+    "quality.report": "提交督导报告",
+    "quality.problem_rectify": "据督导发现的问题责令整改",
 }
 
 OBJECT_LABELS = {
@@ -135,6 +147,10 @@ OBJECT_LABELS = {
     "supervision.complaint": "投诉举报",
     "supervision.inspectionplan": "抽查计划",
     "supervision.inspection": "检查",
+    "quality.externalsupervisor": "外部质量督导员",
+    "quality.supervisordraw": "督导员选派",
+    "quality.supervisorassignment": "督导员选派记录",
+    "quality.qualityreport": "督导报告",
     "workcalendar.holidayyear": "放假安排",
 }
 
@@ -235,6 +251,14 @@ FIELD_LABELS = {
     "requirements": "整改要求",
     "seed_hash": "随机种子摘要",
     "topic": "公告类别",
+    "term_from": "聘期起",
+    "term_to": "聘期止",
+    "trained_on": "培训日期",
+    "hours": "学时",
+    "count": "人数",
+    "chosen": "选派结果",
+    "verdict": "督导结论",
+    "problems": "问题条数",
     "venue": "评价场地",
     "examiners": "考评人员数",
     "late": "逾期报备",
@@ -311,6 +335,10 @@ def _supervision_states() -> dict[str, str]:
     out: dict[str, str] = {}
     for choices in (m.ObjectionStatus, m.PlanStatus, m.InspectionStatus, m.ComplaintStatus):
         out.update({str(k): str(v) for k, v in choices.choices})
+    from skillreg.quality import models as q
+
+    for quality_choices in (q.SupervisorStatus, q.AssignmentStatus):
+        out.update({str(k): str(v) for k, v in quality_choices.choices})
     return out
 
 
@@ -398,6 +426,7 @@ _CHOICE_KEYS = {
     "category",
     "conclusion",
     "source",
+    "verdict",
 }
 
 
@@ -408,6 +437,7 @@ def _choice_labels() -> dict[str, str]:
     from skillreg.certificates.models import IdType, ImportMode
     from skillreg.deadlines.models import FilingExit
     from skillreg.institutions.models import InstitutionKind
+    from skillreg.quality import models as q
     from skillreg.supervision import models as sv
 
     out: dict[str, str] = {}
@@ -428,6 +458,8 @@ def _choice_labels() -> dict[str, str]:
         sv.Conclusion,
         sv.InspectionSource,
         sv.CreditKind,
+        q.ConflictKind,
+        q.Verdict,
     ):
         out.update({str(k): str(v) for k, v in choices.choices})
     return out

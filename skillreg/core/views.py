@@ -2,7 +2,7 @@ from django.db import connection
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 
-from skillreg.accounts.scope import is_expert, is_institution, is_staff_member
+from skillreg.accounts.scope import is_expert, is_institution, is_quality_supervisor, is_staff_member
 
 
 def home(request: HttpRequest) -> HttpResponse:
@@ -14,6 +14,8 @@ def home(request: HttpRequest) -> HttpResponse:
             return redirect("apply:list")
         if is_expert(user):
             return redirect("staff:my_assessments")
+        if is_quality_supervisor(user):
+            return redirect("quality:home")
     return render(request, "core/home.html")
 
 

@@ -51,13 +51,16 @@ def everyone(status: int, **kw: Any) -> Route:
     return R(default=status, anon=status, **kw)
 
 
-# experts too (issue 11); inspectors (issue 13)
-OTP_ROLES = {"staff": 200, "expert": 200, "inspector": 200, "admin": 200, "security_admin": 200, "audit_admin": 200}
+# experts too (issue 11); inspectors (issue 13); quality supervisors (issue 14)
+OTP_ROLES = {
+    "staff": 200, "expert": 200, "inspector": 200, "qsupervisor": 200, "admin": 200, "security_admin": 200,
+    "audit_admin": 200,
+}  # fmt: skip
 SIGNED_IN = dict.fromkeys(ROLES[1:], 200)
 APP, DRAFT = {"pid": "app"}, {"pid": "draft"}
 
 CORE = {
-    "core:home": R(anon=200, institution=302, staff=302, expert=302, default=200),
+    "core:home": R(anon=200, institution=302, staff=302, expert=302, qsupervisor=302, default=200),
     "core:healthz": everyone(200),
     "core:readyz": everyone(200),
 }
@@ -213,6 +216,17 @@ SUPERVISION = {  # issue 13: staff of the region; the institution its own rectif
     "supervision:rectification": R(kwargs={"pk": "rectification"}, institution=(200, 404), staff=(200, 404)),
 }
 
+QUALITY = {  # issue 14 part 2: staff of the region; a quality supervisor only its own assignments and reports
+    "quality:home": R(institution=200, staff=200, qsupervisor=200),
+    "quality:supervisor_new": R(staff=200),
+    "quality:supervisor": R(kwargs={"pk": "q_supervisor"}, staff=(200, 404)),
+    "quality:plan": R(kwargs={"pk": "q_plan"}, staff=(200, 404)),
+    "quality:draw_verify": R(kwargs={"pk": "q_draw"}, staff=(200, 404)),
+    "quality:report_new": R(kwargs={"pk": "q_assignment"}, qsupervisor=(200, 404)),
+    "quality:report": R(kwargs={"pk": "q_report"}, staff=(200, 404), qsupervisor=(200, 404)),
+    "quality:photo": R(kwargs={"pk": "q_photo"}, staff=(200, 404), qsupervisor=(200, 404)),
+}
+
 TABLES: dict[str, dict[str, Route]] = {
     "core": CORE,
     "accounts": ACCOUNTS,
@@ -225,6 +239,7 @@ TABLES: dict[str, dict[str, Route]] = {
     "audit": AUDIT,
     "api": API,
     "certificates": CERTIFICATES,
+    "quality": QUALITY,
     "filings": FILINGS,
     "notices": NOTICES,
     "supervision": SUPERVISION,

@@ -15,7 +15,8 @@ from skillreg.core import testing
 # "superuser": a staff account of the own objects' region that is also a superuser — it must get exactly what the
 # system administrator gets (no case data, issue 12 item 2), so its expectations default to the admin's.
 ROLES = (
-    "anon", "institution", "staff", "expert", "inspector", "admin", "security_admin", "audit_admin", "superuser"
+    "anon", "institution", "staff", "expert", "inspector", "qsupervisor", "admin", "security_admin", "audit_admin",
+    "superuser",
 )  # fmt: skip
 
 
@@ -60,6 +61,7 @@ def build_world() -> World:
         "staff": staff,
         "expert": expert,
         "inspector": testing.make_admin("m_inspector", "inspector"),
+        "qsupervisor": testing.make_admin("m_qsupervisor", "qsupervisor"),
         "admin": testing.make_admin("m_admin", "admin"),
         "security_admin": testing.make_admin("m_security", "security_admin"),
         "audit_admin": testing.make_admin("m_audit", "audit_admin"),
@@ -171,11 +173,61 @@ def build_world() -> World:
             "rectification": rect.pk,
         }
 
+    def quality_of(officer: Any, filing: Any, sup_user: Any, seq: int) -> dict[str, Any]:
+        """An external supervisor of ``officer``'s register with a report (photo) on one plan of ``filing`` and
+        an assignment still to report on another (issue 14 part 2)."""
+        import io
+
+        from skillreg.quality.services.assignments import assignment_designate, draw_commit, draw_run
+        from skillreg.quality.services.register import supervisor_enrol
+        from skillreg.quality.services.reports import report_file
+        from skillreg.quality.tests.conftest import make_plan
+
+        id_number = testing.make_id_number("500238", "19800101", 700 + seq)
+        phone = f"1370000{seq:04d}"
+        sup = supervisor_enrol(
+            actor=officer,
+            number=f"MQ-{seq}",
+            name="督导员",
+            id_number=id_number,
+            phone=phone,
+            unit_name="某职业学校",
+            selected_on=today - dt.timedelta(days=60),
+            selection_basis="遴选",
+            term_from=today - dt.timedelta(days=30),
+            term_to=today + dt.timedelta(days=365),
+            user=sup_user,
+        )
+        world_pii.extend([id_number, phone])
+        held = make_plan(filing, number=f"MQ-P{seq}", start=today, end=today + dt.timedelta(days=1))
+        later = make_plan(
+            filing, number=f"MQ-L{seq}", start=today + dt.timedelta(days=10), end=today + dt.timedelta(days=11)
+        )
+        draw = draw_run(row=draw_commit(plan=held, count=1, actor=officer), actor=officer)
+        report = report_file(
+            assignment=draw.assignments.get(),
+            actor=sup_user,
+            onsite_record="记录",
+            verdict="compliant",
+            photos=[(io.BytesIO(b"\x89PNG\r\n\x1a\n" + b"\x00" * 64), "p.png")],
+        )
+        pending = assignment_designate(plan=later, supervisor=sup, reason="指定", actor=officer)
+        return {
+            "q_supervisor": sup.pk,
+            "q_plan": held.pk,
+            "q_draw": draw.pk,
+            "q_report": report.pk,
+            "q_photo": report.photos.get().pk,
+            "q_assignment": pending.pk,
+        }
+
     world_pii: list[str] = []
     certs = certificates_of(filing, inst)
     certs_b = certificates_of(filing_b, inst_b)
     sv = supervision_of(staff, inst, users["inspector"], "500238", "hrss-500238")
     sv_b = supervision_of(staff_b, inst_b, testing.make_admin("m_inspector_b", "inspector"), "520100", "hrss-520000")
+    qs = quality_of(staff, filing, users["qsupervisor"], 1)
+    qs_b = quality_of(staff_b, filing_b, testing.make_admin("m_qsupervisor_b", "qsupervisor"), 2)
     messages = {role: message(user) for role, user in users.items()}
     common = {
         "app": app.public_id,
@@ -188,6 +240,7 @@ def build_world() -> World:
         "message": messages["institution"],
         **certs,
         **sv,
+        **qs,
     }
     world = World(users=users)
     world.own["_default"] = common
@@ -204,6 +257,7 @@ def build_world() -> World:
         "message": message(inst_b),
         **certs_b,
         **sv_b,
+        **qs_b,
     }
     for a in (app, app_b, draft, draft_b):
         world.pii += [a.legal_rep_id_number, a.head_id_number, a.legal_rep_phone, a.head_phone]
