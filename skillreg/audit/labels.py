@@ -100,6 +100,9 @@ ACTION_LABELS = {
     "objection.answer": "答复异议",
     "plan.create": "制定抽查计划",
     "plan.draw": "随机抽取检查对象和检查人员",
+    "rating.submit": "评价办件（好差评）",
+    "rating.followup_visit": "差评回访核实",
+    "rating.followup_close": "差评整改并反馈",
 }
 
 OBJECT_LABELS = {
@@ -123,6 +126,8 @@ OBJECT_LABELS = {
     "supervision.complaint": "投诉举报",
     "supervision.inspectionplan": "抽查计划",
     "supervision.inspection": "检查",
+    "supervision.servicerating": "好差评",
+    "supervision.ratingfollowup": "差评整改回访",
     "workcalendar.holidayyear": "放假安排",
 }
 
@@ -223,6 +228,9 @@ FIELD_LABELS = {
     "requirements": "整改要求",
     "seed_hash": "随机种子摘要",
     "topic": "公告类别",
+    "grade": "评价等级",
+    "comment": "评价意见",
+    "follow_up_due_on": "整改反馈期限",
 }
 
 RESULT_LABELS = {"ok": "成功", "refused": "被拒绝", "failed": "失败", "error": "出错"}
@@ -281,7 +289,7 @@ def _supervision_states() -> dict[str, str]:
     from skillreg.supervision import models as m
 
     out: dict[str, str] = {}
-    for choices in (m.ObjectionStatus, m.PlanStatus, m.InspectionStatus, m.ComplaintStatus):
+    for choices in (m.ObjectionStatus, m.PlanStatus, m.InspectionStatus, m.ComplaintStatus, m.FollowUpStatus):
         out.update({str(k): str(v) for k, v in choices.choices})
     return out
 

@@ -20,7 +20,7 @@ from skillreg.core.errors import DomainError
 from . import selectors
 from .checklist import CQ26_BASIS, CQ26_ITEMS
 from .forms import AnswerForm, ConflictForm, InspectorForm, NoticeForm, PlanForm, RectificationOrderForm
-from .models import ComplaintOutcome, ComplaintStatus, Conclusion, ObjectionStatus
+from .models import ComplaintOutcome, ComplaintStatus, Conclusion, FollowUpStatus, ObjectionStatus
 from .services import rectification_answer, rectification_close, rectification_fail, rectification_order
 from .services.complaints import complaint_answer, complaint_assign
 from .services.credit import credit_publish
@@ -50,7 +50,12 @@ def home(request: HttpRequest) -> HttpResponse:
         )
     if scope.is_institution(user):
         return render(
-            request, "supervision/institution_home.html", {"rectifications": selectors.rectifications_for(user)}
+            request,
+            "supervision/institution_home.html",
+            {
+                "rectifications": selectors.rectifications_for(user),
+                "cases": selectors.ended_cases_for_institution(user),
+            },
         )
     _staff_only(request)
     return render(request, "supervision/staff_home.html", _staff_context(request))
@@ -66,6 +71,7 @@ def _staff_context(request: HttpRequest, **forms: Any) -> dict[str, Any]:
         "inspections": selectors.inspections_for(user)[:20],
         "complaints": selectors.complaints_for_staff(user).exclude(status=ComplaintStatus.ANSWERED),
         "complaint_stats": selectors.complaint_statistics(user),
+        "open_followups": selectors.followups_for_staff(user).exclude(status=FollowUpStatus.CLOSED).count(),
         "entries": selectors.inspector_entries(user),
         "candidates": selectors.inspector_candidates(user),
         "plan_form": forms.get("plan_form") or PlanForm(initial={"inspect_on": today, "per_target": 2}),
