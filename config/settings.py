@@ -12,7 +12,8 @@ SKILLREG_SECRET_KEY, SKILLREG_DEBUG, SKILLREG_ALLOWED_HOSTS, SKILLREG_DATA_KEY (
 Security (issue 5; docs/security.md lists every variable): SKILLREG_DEBUG=0 turns on secure cookies, HSTS and
 the HTTPS redirect and refuses the development keys; SKILLREG_BEHIND_TLS_PROXY, SKILLREG_SSL_REDIRECT,
 SKILLREG_HSTS_SECONDS, SKILLREG_PASSWORD_ITERATIONS, SKILLREG_OTP_REQUIRED_ROLES, SKILLREG_DATA_KEY_ID,
-SKILLREG_OLD_DATA_KEYS, SKILLREG_KEY_PROVIDER, SKILLREG_RATE_*, SKILLREG_COMPLAINT_HANDLING_DAYS.
+SKILLREG_OLD_DATA_KEYS, SKILLREG_KEY_PROVIDER, SKILLREG_RATE_*, SKILLREG_COMPLAINT_HANDLING_DAYS,
+SKILLREG_RATING_FOLLOWUP_WORKING_DAYS.
 SKILLREG_LOCAL_DEMO  set by scripts/run for a loopback address only: DEBUG off (Chinese error pages, real
                static files) with the development keys over plain http on 127.0.0.1; ignored when
                SKILLREG_ENV=production.
@@ -347,6 +348,9 @@ MEDIA_URL = "/__no_public_media__/"
 SKILLREG_UPLOAD_MAX_BYTES = int(os.environ.get("SKILLREG_UPLOAD_MAX_BYTES", 20 * 1024 * 1024))
 # Handling time of a complaint (投诉举报), calendar days from its receipt: none of the five documents fixes one.
 SKILLREG_COMPLAINT_HANDLING_DAYS = int(os.environ.get("SKILLREG_COMPLAINT_HANDLING_DAYS", "15"))
+# Follow-up of a poor 好差评 rating (回访核实、整改、反馈), working days from the rating: 国办发〔2019〕51号 fixes no
+# number; 15 follows the provincial schemes that do (docs/decisions.md, "好差评").
+SKILLREG_RATING_FOLLOWUP_WORKING_DAYS = int(os.environ.get("SKILLREG_RATING_FOLLOWUP_WORKING_DAYS", "15"))
 # A request body larger than this is refused (413) from its Content-Length, before any of it is read; a
 # chunked body without a length is cut off by the upload handler at SKILLREG_UPLOAD_MAX_BYTES.
 SKILLREG_REQUEST_MAX_BYTES = SKILLREG_UPLOAD_MAX_BYTES + 1024 * 1024

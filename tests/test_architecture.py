@@ -72,6 +72,7 @@ STATUS_WRITERS = {
     "supervision/services/complaints.py": "Complaint.status — complaint_assign() / complaint_answer()",
     "quality/services/register.py": "ExternalSupervisor.status — supervisor_transition()",
     "quality/services/assignments.py": "SupervisorAssignment.status — assignment_transition()",
+    "supervision/services/ratings.py": "RatingFollowUp.status — followup_transition()",
 }
 # Modules whose ``.status`` is an in-memory value (a dataclass or a dict), not a model field.
 NOT_A_MODEL_STATUS = {

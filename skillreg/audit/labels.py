@@ -123,6 +123,9 @@ ACTION_LABELS = {
     "quality.assignment_recuse": "督导员回避",
     "quality.report": "提交督导报告",
     "quality.problem_rectify": "据督导发现的问题责令整改",
+    "rating.submit": "评价办件（好差评）",
+    "rating.followup_visit": "差评回访核实",
+    "rating.followup_close": "差评整改并反馈",
 }
 
 OBJECT_LABELS = {
@@ -151,6 +154,8 @@ OBJECT_LABELS = {
     "quality.supervisordraw": "督导员选派",
     "quality.supervisorassignment": "督导员选派记录",
     "quality.qualityreport": "督导报告",
+    "supervision.servicerating": "好差评",
+    "supervision.ratingfollowup": "差评整改回访",
     "workcalendar.holidayyear": "放假安排",
 }
 
@@ -268,6 +273,9 @@ FIELD_LABELS = {
     "video_link": "视频监控链接",
     "data_link": "考务数据系统链接",
     "evidence": "接入证明",
+    "grade": "评价等级",
+    "comment": "评价意见",
+    "follow_up_due_on": "整改反馈期限",
 }
 
 RESULT_LABELS = {"ok": "成功", "refused": "被拒绝", "failed": "失败", "error": "出错"}
@@ -333,7 +341,7 @@ def _supervision_states() -> dict[str, str]:
     from skillreg.supervision import models as m
 
     out: dict[str, str] = {}
-    for choices in (m.ObjectionStatus, m.PlanStatus, m.InspectionStatus, m.ComplaintStatus):
+    for choices in (m.ObjectionStatus, m.PlanStatus, m.InspectionStatus, m.ComplaintStatus, m.FollowUpStatus):
         out.update({str(k): str(v) for k, v in choices.choices})
     from skillreg.quality import models as q
 

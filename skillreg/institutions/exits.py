@@ -347,6 +347,11 @@ def filing_exit_order(
             rule="GZ-15",
             source="staff",
         )
+        from skillreg.supervision.services.notices import exit_notice_publish
+
+        exit_notice_publish(
+            filing=locked, reason=reason, ordered_on=ordered_on, actor=actor, announcement=exit_.announcement
+        )  # GZ-15 "予以公告": the public notice, in the same transaction as the order
         _exit_audit(actor, "filing.exit_order", locked, exit_, f"责令 {locked.name}（{locked.code}）终止评价活动")
     filing.refresh_from_db(fields=["status"])
     return exit_

@@ -29,6 +29,7 @@ from skillreg.institutions.selectors import (
     public_filing_by_code,
     public_filings,
 )
+from skillreg.supervision.selectors import public_notices_for_filing
 
 from . import exports
 from .forms import DirectoryFilterForm
@@ -107,6 +108,7 @@ def institution(request: HttpRequest, code: str) -> HttpResponse:
         "versions": list(reversed(timeline.versions)),
         "history": list(reversed(timeline.status_changes)),
         "exits": timeline.exits,
+        "notices": public_notices_for_filing(filing),  # 公告 of an ordered exit or cancellation (GZ-15, CQ-30)
     }
     return render(request, "portal/institution.html", context)
 

@@ -19,6 +19,7 @@ from .services.complaints import complaint_answer, complaint_assign, complaint_s
 from .services.credit import credit_publish
 from .services.notices import notice_publish, objection_answer, objection_submit
 from .services.plans import inspector_enrol, plan_create, plan_draw
+from .services.ratings import followup_transition, rating_submit
 from .services.rectification import rectification_answer, rectification_order
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
@@ -26,7 +27,8 @@ FILED_ON = dt.date(2026, 3, 2)
 
 UNITS = [("sv_anda", "巫溪县安达职业培训学校"), ("sv_hengxin", "巫溪县恒信职业培训学校")]
 SUPERVISION_LOGINS = [
-    ("sv_anda", "机构用户", "巫溪县安达职业培训学校（责令整改中，已提交整改报告）"),
+    ("sv_anda", "机构用户", "巫溪县安达职业培训学校（责令整改中，已提交整改报告；备案办件评价“不满意”，待回访）"),
+    ("sv_hengxin", "机构用户", "巫溪县恒信职业培训学校（备案办件已评价“非常满意”）"),
     ("sv_inspector1", "检查人员", "检查员 赵明（双随机抽查任务）"),
     ("sv_inspector2", "检查人员", "检查员 钱亮"),
 ]
@@ -120,3 +122,22 @@ def load_supervision_demo(password: str) -> None:
     )
     complaint_answer(complaint=done.complaint, outcome="verified", answer="经查属实，已纳入整改要求。", actor=officer)
     credit_publish(actor=officer)  # a published grade: 安达 carries the verified complaint
+
+    # 好差评: both filing cases have ended; 恒信 rates 非常满意, 安达 rates 不满意 — its follow-up has had the
+    # return visit and is in rectification (staff finish it on the ratings page).
+    users = {u.username: u for u in get_user_model().objects.filter(username__in=[n for n, _ in UNITS])}
+    rating_submit(
+        application=hengxin.application, grade=5, comment="材料一次告知，办理很快。", actor=users["sv_hengxin"]
+    )
+    poor = rating_submit(
+        application=anda.application,
+        grade=2,
+        comment="技术评估现场核查时间临时变更两次，没有提前书面通知。",
+        actor=users["sv_anda"],
+    )
+    followup_transition(
+        follow_up=poor.follow_up,
+        action="visit",
+        note="已电话回访申请单位，核实现场核查时间确有两次临时变更，未书面通知。",
+        actor=officer,
+    )

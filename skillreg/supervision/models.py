@@ -12,6 +12,24 @@ from django.db import models
 from skillreg.core.fields import EncryptedTextField
 
 
+class StoredFile(models.Model):
+    """A file kept by ``core.uploads`` and attached to a supervision record (evidence, attachments): the stored
+    name, the name it came with, its type by content, size and SHA-256. One shape for every attachment row."""
+
+    storage_name = models.CharField(max_length=200)
+    original_name = models.CharField("文件名", max_length=200)
+    content_type = models.CharField(max_length=100)
+    size = models.PositiveBigIntegerField()
+    sha256 = models.CharField(max_length=64)
+
+    class Meta:
+        abstract = True
+        ordering = ["id"]
+
+    def __str__(self) -> str:
+        return self.original_name
+
+
 class Rectification(models.Model):
     """An order to rectify (责令整改) a filed institution, from ``ordered_on`` to ``ends_on``, both inclusive.
 
@@ -63,24 +81,15 @@ class Rectification(models.Model):
         return self.closed_at is None
 
 
-class RectificationEvidence(models.Model):
+class RectificationEvidence(StoredFile):
     """A file the institution hands in with its rectification answer (CQ-30), stored by core.uploads."""
 
     rectification = models.ForeignKey(Rectification, on_delete=models.PROTECT, related_name="evidence")
-    storage_name = models.CharField(max_length=200)
-    original_name = models.CharField("文件名", max_length=200)
-    content_type = models.CharField(max_length=100)
-    size = models.PositiveBigIntegerField()
-    sha256 = models.CharField(max_length=64)
     uploaded_at = models.DateTimeField()
     uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
 
-    class Meta:
-        ordering = ["id"]
+    class Meta(StoredFile.Meta):
         verbose_name = verbose_name_plural = "整改佐证材料"
-
-    def __str__(self) -> str:
-        return self.original_name
 
 
 # ----------------------------------------------------------------------------- public notices (公示 / 公告)
@@ -140,19 +149,8 @@ class Notice(models.Model):
         return self.kind == NoticeKind.PUBLICITY and self.starts_on <= day <= self.ends_on
 
 
-class NoticeAttachment(models.Model):
+class NoticeAttachment(StoredFile):
     notice = models.ForeignKey(Notice, on_delete=models.PROTECT, related_name="attachments")
-    storage_name = models.CharField(max_length=200)
-    original_name = models.CharField("文件名", max_length=200)
-    content_type = models.CharField(max_length=100)
-    size = models.PositiveBigIntegerField()
-    sha256 = models.CharField(max_length=64)
-
-    class Meta:
-        ordering = ["id"]
-
-    def __str__(self) -> str:
-        return self.original_name
 
 
 class ObjectionStatus(models.TextChoices):
@@ -331,19 +329,8 @@ class Inspection(models.Model):
         return f"检查 {self.filing_id}"
 
 
-class InspectionEvidence(models.Model):
+class InspectionEvidence(StoredFile):
     inspection = models.ForeignKey(Inspection, on_delete=models.PROTECT, related_name="evidence")
-    storage_name = models.CharField(max_length=200)
-    original_name = models.CharField("文件名", max_length=200)
-    content_type = models.CharField(max_length=100)
-    size = models.PositiveBigIntegerField()
-    sha256 = models.CharField(max_length=64)
-
-    class Meta:
-        ordering = ["id"]
-
-    def __str__(self) -> str:
-        return self.original_name
 
 
 # ----------------------------------------------------------------------------- complaints (CQ-27, AH-4.3, HN-3, WX-7.3)
@@ -405,19 +392,8 @@ class Complaint(models.Model):
         return self.tracking_no
 
 
-class ComplaintAttachment(models.Model):
+class ComplaintAttachment(StoredFile):
     complaint = models.ForeignKey(Complaint, on_delete=models.PROTECT, related_name="attachments")
-    storage_name = models.CharField(max_length=200)
-    original_name = models.CharField("文件名", max_length=200)
-    content_type = models.CharField(max_length=100)
-    size = models.PositiveBigIntegerField()
-    sha256 = models.CharField(max_length=64)
-
-    class Meta:
-        ordering = ["id"]
-
-    def __str__(self) -> str:
-        return self.original_name
 
 
 # ----------------------------------------------------------------------------- credit (CQ-29; GZ-7)
@@ -469,3 +445,93 @@ class CreditGrade(models.Model):
 
     def __str__(self) -> str:
         return f"{self.grade} {self.as_of}"
+
+
+# ----------------------------------------------------------------------------- rating the service (好差评)
+
+
+class RatingGrade(models.IntegerChoices):
+    """The five grades of the national 政务服务“好差评” scheme (国办发〔2019〕51号), best first."""
+
+    VERY_SATISFIED = 5, "非常满意"
+    SATISFIED = 4, "满意"
+    BASICALLY_SATISFIED = 3, "基本满意"
+    DISSATISFIED = 2, "不满意"
+    VERY_DISSATISFIED = 1, "非常不满意"
+
+
+POOR_GRADES = frozenset({RatingGrade.DISSATISFIED, RatingGrade.VERY_DISSATISFIED})
+
+
+class ServiceRating(models.Model):
+    """The applicant's rating (好差评) of how one ended case was handled: once per case ("一事一评")."""
+
+    application = models.OneToOneField(
+        "applications.Application", on_delete=models.PROTECT, related_name="service_rating", verbose_name="办件"
+    )
+    authority = models.ForeignKey("accounts.Authority", on_delete=models.PROTECT, related_name="+")
+    region = models.ForeignKey("regions.Region", on_delete=models.PROTECT, related_name="+")
+    grade = models.PositiveSmallIntegerField("评价等级", choices=RatingGrade.choices)
+    comment = models.TextField("评价意见", blank=True)
+    rated_at = models.DateTimeField("评价时间")
+    rated_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+
+    class Meta:
+        ordering = ["-rated_at", "-id"]
+        verbose_name = verbose_name_plural = "好差评"
+
+    def __str__(self) -> str:
+        return f"{self.get_grade_display()} {self.application_id}"
+
+    @property
+    def is_poor(self) -> bool:
+        return self.grade in POOR_GRADES
+
+
+class FollowUpStatus(models.TextChoices):
+    # Values distinct from every other status of the project: audit pages label a value by the value alone.
+    OPEN = "awaiting_visit", "待回访核实"
+    RECTIFYING = "in_rectification", "已回访，整改中"
+    CLOSED = "fed_back", "已整改并反馈"
+
+
+class RatingFollowUp(models.Model):
+    """The follow-up of a poor rating (差评): a return visit to verify (回访核实), rectification (整改) and the
+    feedback to the rater, by ``due_on``. ``services.ratings.followup_transition`` is the only writer of
+    ``status``."""
+
+    rating = models.OneToOneField(ServiceRating, on_delete=models.PROTECT, related_name="follow_up")
+    status = models.CharField("状态", max_length=16, choices=FollowUpStatus.choices, default=FollowUpStatus.OPEN)
+    due_on = models.DateField("整改反馈期限")
+    visit_note = models.TextField("回访核实情况", blank=True)
+    resolution = models.TextField("整改情况及反馈", blank=True)
+    opened_at = models.DateTimeField()
+    closed_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["due_on", "id"]
+        verbose_name = verbose_name_plural = "差评整改回访"
+
+    def __str__(self) -> str:
+        return f"差评回访 {self.rating_id}"
+
+    def overdue_on(self, day: dt.date) -> bool:
+        return self.status != FollowUpStatus.CLOSED and day > self.due_on
+
+
+class RatingFollowUpEvent(models.Model):
+    """History of a follow-up: one row per status change, written with it."""
+
+    follow_up = models.ForeignKey(RatingFollowUp, on_delete=models.PROTECT, related_name="events")
+    action = models.CharField(max_length=16)
+    from_status = models.CharField(max_length=16, blank=True)
+    to_status = models.CharField(max_length=16, choices=FollowUpStatus.choices)
+    note = models.TextField(blank=True)
+    actor = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.PROTECT, related_name="+")
+    at = models.DateTimeField()
+
+    class Meta:
+        ordering = ["at", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.action} {self.to_status}"

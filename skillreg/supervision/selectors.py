@@ -53,6 +53,11 @@ def public_notices(topic: str = "") -> QuerySet[Notice]:
     return qs
 
 
+def public_notices_for_filing(filing: Any) -> list[Notice]:
+    """The published notices about one filed institution (exit, cancellation, inspection …), newest first."""
+    return list(public_notices().filter(filing=filing))
+
+
 def public_notice(pk: int) -> Notice:
     notice = public_notices().prefetch_related("attachments").filter(pk=pk).first()
     if notice is None:
@@ -310,3 +315,113 @@ def public_credit_history(code: str) -> tuple[Any, list[CreditGrade]]:
 
     filing = public_filing_by_code(code)
     return filing, list(CreditGrade.objects.filter(filing=filing).select_related("notice"))
+
+
+# ----------------------------------------------------------------------------- 好差评 (ratings)
+
+
+def ended_cases_for_institution(user: Any) -> list[tuple[Any, Any]]:
+    """The institution user's ended cases, newest first, each with its rating (or ``None``)."""
+    from skillreg.applications.models import TERMINAL_STATES, Application
+
+    from .models import ServiceRating
+
+    if not scope.is_institution(user) or not getattr(user, "unit_id", None):
+        return []
+    cases = list(
+        Application.objects.filter(unit_id=user.unit_id, state__in=TERMINAL_STATES)
+        .select_related("authority")
+        .order_by("-decided_at", "-id")[:50]
+    )
+    ratings = {r.application_id: r for r in ServiceRating.objects.filter(application__in=cases)}
+    return [(a, ratings.get(a.pk)) for a in cases]
+
+
+def rateable_case(user: Any, pk: int) -> Any:
+    """One of the institution user's own cases (any state: the service refuses an open one); 404 otherwise."""
+    from skillreg.applications.models import Application
+
+    if not scope.is_institution(user) or not getattr(user, "unit_id", None):
+        raise Http404("未找到该办件")
+    app = Application.objects.select_related("authority").filter(pk=pk, unit_id=user.unit_id).first()
+    if app is None:
+        raise Http404("未找到该办件")
+    return app
+
+
+def case_rating(application: Any) -> Any:
+    from .models import ServiceRating
+
+    return ServiceRating.objects.filter(application=application).select_related("follow_up").first()
+
+
+def ratings_for_staff(user: Any) -> QuerySet[Any]:
+    """Ratings of cases handled by authorities of the staff member's region and below."""
+    from .models import ServiceRating
+
+    if not scope.is_staff_member(user) or not getattr(user, "authority_id", None):
+        return ServiceRating.objects.none()
+    return ServiceRating.objects.filter(scope.region_q(user)).select_related("application", "authority")
+
+
+def followups_for_staff(user: Any) -> QuerySet[Any]:
+    from .models import RatingFollowUp
+
+    if not scope.is_staff_member(user) or not getattr(user, "authority_id", None):
+        return RatingFollowUp.objects.none()
+    return RatingFollowUp.objects.filter(scope.region_q(user, "rating__region")).select_related(
+        "rating__application", "rating__authority"
+    )
+
+
+def followup_for_staff(user: Any, pk: int) -> Any:
+    f = followups_for_staff(user).prefetch_related("events__actor").filter(pk=pk).first()
+    if f is None:
+        raise Http404("未找到该差评回访")
+    return f
+
+
+def rating_statistics(user: Any) -> list[dict[str, Any]]:
+    """Per authority in scope: count by grade, the satisfaction rate (基本满意 and better), poor ratings and
+    their follow-ups (open, overdue today)."""
+    from django.db.models import Count
+
+    from .models import POOR_GRADES, FollowUpStatus, RatingGrade
+
+    today = clock.today()
+    per: dict[int, dict[str, Any]] = {}
+    rows = ratings_for_staff(user).values("authority_id", "authority__name", "grade").annotate(n=Count("id"))
+    for r in rows:
+        s = per.setdefault(
+            r["authority_id"],
+            {"authority": r["authority__name"], "grades": {g.value: 0 for g in RatingGrade}, "total": 0},
+        )
+        s["grades"][r["grade"]] += r["n"]
+        s["total"] += r["n"]
+    open_fu = followups_for_staff(user).exclude(status=FollowUpStatus.CLOSED).values("rating__authority_id", "due_on")
+    for s in per.values():
+        s["open_followups"] = 0
+        s["overdue_followups"] = 0
+    for f in open_fu:
+        row = per.get(f["rating__authority_id"])
+        if row is not None:
+            row["open_followups"] += 1
+            row["overdue_followups"] += 1 if f["due_on"] < today else 0
+    out = []
+    for s in sorted(per.values(), key=lambda x: x["authority"]):
+        poor = sum(s["grades"][g] for g in POOR_GRADES)
+        s["poor"] = poor
+        s["satisfied_rate"] = f"{(s['total'] - poor) * 100 / s['total']:.1f}%" if s["total"] else "—"
+        s["by_grade"] = [(g.label, s["grades"][g.value]) for g in RatingGrade]
+        out.append(s)
+    return out
+
+
+# ----------------------------------------------------------------------------- exports (staff, their region)
+
+
+def plans_in_region(user: Any) -> QuerySet[InspectionPlan]:
+    """Plans of authorities in the staff member's region and below (for the exports)."""
+    if not scope.is_staff_member(user) or not getattr(user, "authority_id", None):
+        return InspectionPlan.objects.none()
+    return InspectionPlan.objects.filter(scope.region_q(user, "authority__region")).select_related("authority")

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import views, views_ratings
 
 app_name = "supervision"
 urlpatterns = [
@@ -17,4 +17,8 @@ urlpatterns = [
     path("inspections/<int:pk>/record.pdf", views.inspection_record_pdf, name="inspection_record"),
     path("rectifications/new/", views.rectification_new, name="rectification_new"),
     path("rectifications/<int:pk>/", views.rectification_detail, name="rectification"),
+    path("ratings/", views_ratings.ratings, name="ratings"),
+    path("ratings/cases/<int:pk>/", views_ratings.rate_case, name="rate_case"),
+    path("ratings/followups/<int:pk>/", views_ratings.followup_detail, name="followup"),
+    path("exports/<str:kind>.xlsx", views_ratings.export_xlsx, name="export"),
 ]

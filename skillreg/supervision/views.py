@@ -4,6 +4,7 @@ rectification answers) and inspectors (their drawn targets). Thin: parse, call a
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 from decimal import Decimal
 from typing import Any
 
@@ -20,7 +21,7 @@ from skillreg.core.errors import DomainError
 from . import selectors
 from .checklist import CQ26_BASIS, CQ26_ITEMS
 from .forms import AnswerForm, ConflictForm, InspectorForm, NoticeForm, PlanForm, RectificationOrderForm
-from .models import ComplaintOutcome, ComplaintStatus, Conclusion, ObjectionStatus
+from .models import ComplaintOutcome, ComplaintStatus, Conclusion, FollowUpStatus, ObjectionStatus
 from .services import rectification_answer, rectification_close, rectification_fail, rectification_order
 from .services.complaints import complaint_answer, complaint_assign
 from .services.credit import credit_publish
@@ -50,7 +51,12 @@ def home(request: HttpRequest) -> HttpResponse:
         )
     if scope.is_institution(user):
         return render(
-            request, "supervision/institution_home.html", {"rectifications": selectors.rectifications_for(user)}
+            request,
+            "supervision/institution_home.html",
+            {
+                "rectifications": selectors.rectifications_for(user),
+                "cases": selectors.ended_cases_for_institution(user),
+            },
         )
     _staff_only(request)
     return render(request, "supervision/staff_home.html", _staff_context(request))
@@ -66,6 +72,7 @@ def _staff_context(request: HttpRequest, **forms: Any) -> dict[str, Any]:
         "inspections": selectors.inspections_for(user)[:20],
         "complaints": selectors.complaints_for_staff(user).exclude(status=ComplaintStatus.ANSWERED),
         "complaint_stats": selectors.complaint_statistics(user),
+        "open_followups": selectors.followups_for_staff(user).exclude(status=FollowUpStatus.CLOSED).count(),
         "entries": selectors.inspector_entries(user),
         "candidates": selectors.inspector_candidates(user),
         "plan_form": forms.get("plan_form") or PlanForm(initial={"inspect_on": today, "per_target": 2}),
@@ -75,31 +82,55 @@ def _staff_context(request: HttpRequest, **forms: Any) -> dict[str, Any]:
     }
 
 
-@login_required
-@require_POST
-def plan_new(request: HttpRequest) -> HttpResponse:
+def _staff_form_post(
+    request: HttpRequest,
+    form: Any,
+    form_name: str,
+    act: Callable[[dict[str, Any]], Any],
+    success: str,
+    done: Callable[[Any], HttpResponse],
+) -> HttpResponse:
+    """The staff home's forms: validate ``form``, run ``act`` on its data (a service call), then ``done`` with
+    the result; a refusal is shown next to its field on the staff home (422). A 备案编码 outside the staff
+    member's scope (the selector's 404) is a field error, never an existence leak."""
     _staff_only(request)
-    form = PlanForm(request.POST)
     if form.is_valid():
-        d = form.cleaned_data
-        ratio = d["ratio_percent"]
         try:
-            plan = plan_create(
-                title=d["title"],
-                items=d["items"],
-                inspect_on=d["inspect_on"],
-                institution_kind=d["institution_kind"] or "",
-                sample_size=d["sample_size"],
-                ratio_permille=int(ratio * Decimal(10)) if ratio is not None else None,
-                per_target=d["per_target"],
-                actor=request.user,
-            )
+            result = act(form.cleaned_data)
+        except Http404:
+            form.add_error("filing_code", "本机关监管范围内没有该备案编码的机构")
         except DomainError as exc:
             _form_error(form, exc)
         else:
-            messages.success(request, "抽查计划已公布，随机种子的 SHA-256 承诺值已在计划公告中公布。")
-            return redirect("supervision:plan", pk=plan.pk)
-    return render(request, "supervision/staff_home.html", _staff_context(request, plan_form=form), status=422)
+            messages.success(request, success)
+            return done(result)
+    return render(request, "supervision/staff_home.html", _staff_context(request, **{form_name: form}), status=422)
+
+
+@login_required
+@require_POST
+def plan_new(request: HttpRequest) -> HttpResponse:
+    def act(d: dict[str, Any]) -> Any:
+        ratio = d["ratio_percent"]
+        return plan_create(
+            title=d["title"],
+            items=d["items"],
+            inspect_on=d["inspect_on"],
+            institution_kind=d["institution_kind"] or "",
+            sample_size=d["sample_size"],
+            ratio_permille=int(ratio * Decimal(10)) if ratio is not None else None,
+            per_target=d["per_target"],
+            actor=request.user,
+        )
+
+    return _staff_form_post(
+        request,
+        PlanForm(request.POST),
+        "plan_form",
+        act,
+        "抽查计划已公布，随机种子的 SHA-256 承诺值已在计划公告中公布。",
+        lambda plan: redirect("supervision:plan", pk=plan.pk),
+    )
 
 
 @login_required
@@ -179,32 +210,29 @@ def credit_publish_view(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_POST
 def notice_new(request: HttpRequest) -> HttpResponse:
-    _staff_only(request)
-    form = NoticeForm(request.POST)
-    if form.is_valid():
-        d = form.cleaned_data
-        try:
-            filing = selectors.staff_filing_by_code(request.user, d["filing_code"]) if d["filing_code"] else None
-            notice = notice_publish(
-                kind=d["kind"],
-                topic=d["topic"],
-                title=d["title"],
-                body=d["body"],
-                legal_basis=d["legal_basis"],
-                starts_on=d["starts_on"],
-                ends_on=d["ends_on"],
-                filing=filing,
-                attachments=[(f, f.name or "") for f in request.FILES.getlist("attachments")],
-                actor=request.user,
-            )
-        except Http404:
-            form.add_error("filing_code", "本机关监管范围内没有该备案编码的机构")
-        except DomainError as exc:
-            _form_error(form, exc)
-        else:
-            messages.success(request, "已发布。")
-            return redirect("notices:detail", pk=notice.pk)
-    return render(request, "supervision/staff_home.html", _staff_context(request, notice_form=form), status=422)
+    def act(d: dict[str, Any]) -> Any:
+        filing = selectors.staff_filing_by_code(request.user, d["filing_code"]) if d["filing_code"] else None
+        return notice_publish(
+            kind=d["kind"],
+            topic=d["topic"],
+            title=d["title"],
+            body=d["body"],
+            legal_basis=d["legal_basis"],
+            starts_on=d["starts_on"],
+            ends_on=d["ends_on"],
+            filing=filing,
+            attachments=[(f, f.name or "") for f in request.FILES.getlist("attachments")],
+            actor=request.user,
+        )
+
+    return _staff_form_post(
+        request,
+        NoticeForm(request.POST),
+        "notice_form",
+        act,
+        "已发布。",
+        lambda notice: redirect("notices:detail", pk=notice.pk),
+    )
 
 
 @login_required
@@ -226,27 +254,23 @@ def objection_detail(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_POST
 def rectification_new(request: HttpRequest) -> HttpResponse:
-    _staff_only(request)
-    form = RectificationOrderForm(request.POST)
-    if form.is_valid():
-        d = form.cleaned_data
-        try:
-            filing = selectors.staff_filing_by_code(request.user, d["filing_code"])
-            rect = rectification_order(
-                filing=filing,
-                reason=d["reason"],
-                requirements=d["requirements"],
-                due_on=d["due_on"],
-                actor=request.user,
-            )
-        except Http404:
-            form.add_error("filing_code", "本机关监管范围内没有该备案编码的机构")
-        except DomainError as exc:
-            _form_error(form, exc)
-        else:
-            messages.success(request, "已责令整改。整改期间该机构不得开展评价活动、不得发放证书。")
-            return redirect("supervision:rectification", pk=rect.pk)
-    return render(request, "supervision/staff_home.html", _staff_context(request, order_form=form), status=422)
+    def act(d: dict[str, Any]) -> Any:
+        return rectification_order(
+            filing=selectors.staff_filing_by_code(request.user, d["filing_code"]),
+            reason=d["reason"],
+            requirements=d["requirements"],
+            due_on=d["due_on"],
+            actor=request.user,
+        )
+
+    return _staff_form_post(
+        request,
+        RectificationOrderForm(request.POST),
+        "order_form",
+        act,
+        "已责令整改。整改期间该机构不得开展评价活动、不得发放证书。",
+        lambda rect: redirect("supervision:rectification", pk=rect.pk),
+    )
 
 
 @login_required

@@ -214,6 +214,10 @@ SUPERVISION = {  # issue 13: staff of the region; the institution its own rectif
     "supervision:inspection_record": R(kwargs={"pk": "inspection"}, staff=(200, 404), inspector=(200, 404)),
     "supervision:rectification_new": R(method="POST", staff=422),
     "supervision:rectification": R(kwargs={"pk": "rectification"}, institution=(200, 404), staff=(200, 404)),
+    "supervision:ratings": R(staff=200),
+    "supervision:rate_case": R(kwargs={"pk": "rated_case"}, institution=(200, 404)),
+    "supervision:followup": R(kwargs={"pk": "followup"}, staff=(200, 404)),
+    "supervision:export": R(kwargs={"kind": "=complaints"}, staff=200),
 }
 
 QUALITY = {  # issue 14 part 2: staff of the region; a quality supervisor only its own assignments and reports

@@ -163,7 +163,15 @@ def build_world() -> World:
             filing_code=second.code, category="fees", body="乱收费", submission_key=f"mc-{officer.pk}"
         ).complaint
         rect = rectification_order(filing=second, reason="违规", actor=officer)
+        from skillreg.supervision.services.ratings import rating_submit
+
+        ended = testing.make_complete_draft(unit_user)
+        services.application_submit(application=ended, actor=unit_user)
+        services.application_withdraw(application=ended, actor=unit_user, reason="撤回")
+        rating = rating_submit(application=ended, grade=1, comment="办理太慢", actor=unit_user)
         return {
+            "rated_case": ended.pk,
+            "followup": rating.follow_up.pk,
             "notice": notice.pk,
             "objection": objection.pk,
             "plan": plan.pk,

@@ -18,10 +18,10 @@ from skillreg.accounts import scope
 from skillreg.audit.services import audit_record
 from skillreg.core import clock
 from skillreg.core.errors import PermissionDeniedError, TransitionNotAllowed, ValidationFailed
-from skillreg.core.uploads import remove_stored, store_upload
 from skillreg.institutions.models import Filing
 
 from ..models import Complaint, ComplaintAttachment, ComplaintCategory, ComplaintOutcome, ComplaintStatus
+from ._files import attach_stored, stored_uploads
 from .credit import credit_record
 from .inspections import inspection_propose
 from .notices import code_digest, new_query_code
@@ -69,11 +69,8 @@ def complaint_submit(
     if len(body) > 5000:
         raise ValidationFailed("内容不能超过 5000 字", code="COMPLAINT_BODY_TOO_LONG", field="body")
     query_code = new_query_code()
-    stored = []
     try:
-        for fileobj, fname in attachments:
-            stored.append(store_upload(fileobj, fname, subdir="complaints"))
-        with transaction.atomic():
+        with stored_uploads(attachments, subdir="complaints") as stored, transaction.atomic():
             complaint = Complaint.objects.create(
                 tracking_no=f"TS{clock.now():%Y%m%d}{secrets.randbelow(10**6):06d}",
                 code_hash=code_digest(query_code),
@@ -88,15 +85,7 @@ def complaint_submit(
                 submitted_at=clock.now(),
                 due_on=clock.today() + dt.timedelta(days=settings.SKILLREG_COMPLAINT_HANDLING_DAYS),
             )
-            for f in stored:
-                ComplaintAttachment.objects.create(
-                    complaint=complaint,
-                    storage_name=f.storage_name,
-                    original_name=f.original_name,
-                    content_type=f.content_type,
-                    size=f.size,
-                    sha256=f.sha256,
-                )
+            attach_stored(ComplaintAttachment, stored, complaint=complaint)
             audit_record(
                 actor=actor,
                 action="complaint.submit",
@@ -104,17 +93,11 @@ def complaint_submit(
                 summary=f"投诉举报 {filing.name}（{filing.code}），转 {filing.authority.name}",
                 rule="CQ-27",
             )
-    except IntegrityError:
-        for f in stored:
-            remove_stored(f.storage_name)
+    except IntegrityError:  # the same form submitted twice at once: the files are already removed
         again = Complaint.objects.filter(submission_key=key).first()
         if again is None:
             raise
         return Lodged(again, "", True)
-    except BaseException:
-        for f in stored:
-            remove_stored(f.storage_name)
-        raise
     return Lodged(complaint, query_code, False)
 
 

@@ -14,10 +14,10 @@ from skillreg.accounts import scope
 from skillreg.audit.services import audit_record
 from skillreg.core import clock
 from skillreg.core.errors import PermissionDeniedError, TransitionNotAllowed, ValidationFailed
-from skillreg.core.uploads import remove_stored, store_upload
 
 from ..checklist import CQ26_BASIS, CQ26_ITEMS
 from ..models import Conclusion, Inspection, InspectionEvidence, InspectionSource, InspectionStatus, InspectorEntry
+from ._files import attach_stored, stored_uploads
 from .credit import credit_record
 from .rectification import rectification_order
 
@@ -96,63 +96,45 @@ def inspection_conclude(
         raise ValidationFailed(
             "责令整改须写明整改要求和整改期限", code="RECTIFICATION_TERMS_REQUIRED", field="requirements"
         )
-    stored = []
-    try:
-        for fileobj, name in files:
-            stored.append(store_upload(fileobj, name, subdir="inspections"))
-        with transaction.atomic():
-            locked = Inspection.objects.select_for_update().select_related("inspector").get(pk=inspection.pk)
-            if locked.status != InspectionStatus.OPEN:
-                raise TransitionNotAllowed("该检查已作出结论", code="INSPECTION_CONCLUDED")
-            rect = None
-            if conclusion != Conclusion.COMPLIANT:
-                rect = rectification_order(
-                    filing=locked.filing,
-                    reason=findings,
-                    requirements=requirements,
-                    due_on=due_on,
-                    actor=actor,
-                    inspection=locked,
-                )
-            locked.status = InspectionStatus.CONCLUDED
-            locked.checklist = items
-            locked.findings = findings
-            locked.conclusion = conclusion
-            locked.rectification = rect
-            locked.concluded_at = clock.now()
-            locked.save(
-                update_fields=["status", "checklist", "findings", "conclusion", "rectification", "concluded_at"]
-            )
-            for f in stored:
-                InspectionEvidence.objects.create(
-                    inspection=locked,
-                    storage_name=f.storage_name,
-                    original_name=f.original_name,
-                    content_type=f.content_type,
-                    size=f.size,
-                    sha256=f.sha256,
-                )
-            credit_record(
+    with stored_uploads(files, subdir="inspections") as stored, transaction.atomic():
+        locked = Inspection.objects.select_for_update().select_related("inspector").get(pk=inspection.pk)
+        if locked.status != InspectionStatus.OPEN:
+            raise TransitionNotAllowed("该检查已作出结论", code="INSPECTION_CONCLUDED")
+        rect = None
+        if conclusion != Conclusion.COMPLIANT:
+            rect = rectification_order(
                 filing=locked.filing,
-                kind={"compliant": "inspection_compliant", "rectify": "inspection_rectify"}.get(
-                    conclusion, "inspection_serious"
-                ),
-                on=clock.today(),
-                basis=CQ26_BASIS,
-                source=locked,
-                note=findings[:300],
-            )
-            audit_record(
+                reason=findings,
+                requirements=requirements,
+                due_on=due_on,
                 actor=actor,
-                action="inspection.conclude",
-                obj=locked,
-                summary=f"检查结论：{locked.get_conclusion_display()}（{locked.filing.code}）",
-                before={"status": InspectionStatus.OPEN},
-                after={"status": InspectionStatus.CONCLUDED, "conclusion": conclusion, "failed_items": failed},
-                rule="CQ-26",
+                inspection=locked,
             )
-    except BaseException:
-        for f in stored:
-            remove_stored(f.storage_name)
-        raise
+        locked.status = InspectionStatus.CONCLUDED
+        locked.checklist = items
+        locked.findings = findings
+        locked.conclusion = conclusion
+        locked.rectification = rect
+        locked.concluded_at = clock.now()
+        locked.save(update_fields=["status", "checklist", "findings", "conclusion", "rectification", "concluded_at"])
+        attach_stored(InspectionEvidence, stored, inspection=locked)
+        credit_record(
+            filing=locked.filing,
+            kind={"compliant": "inspection_compliant", "rectify": "inspection_rectify"}.get(
+                conclusion, "inspection_serious"
+            ),
+            on=clock.today(),
+            basis=CQ26_BASIS,
+            source=locked,
+            note=findings[:300],
+        )
+        audit_record(
+            actor=actor,
+            action="inspection.conclude",
+            obj=locked,
+            summary=f"检查结论：{locked.get_conclusion_display()}（{locked.filing.code}）",
+            before={"status": InspectionStatus.OPEN},
+            after={"status": InspectionStatus.CONCLUDED, "conclusion": conclusion, "failed_items": failed},
+            rule="CQ-26",
+        )
     return locked

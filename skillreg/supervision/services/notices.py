@@ -17,10 +17,10 @@ from skillreg.accounts import scope
 from skillreg.audit.services import audit_record
 from skillreg.core import clock
 from skillreg.core.errors import PermissionDeniedError, TransitionNotAllowed, ValidationFailed
-from skillreg.core.uploads import remove_stored, store_upload
 
 from .. import basis
 from ..models import Notice, NoticeAttachment, NoticeKind, NoticeTopic, Objection, ObjectionStatus
+from ._files import attach_stored, stored_uploads
 
 # A 公示 runs at least this many calendar days unless the caller's pack says otherwise (docs/decisions.md).
 DEFAULT_PUBLICITY_DAYS = 5
@@ -83,46 +83,30 @@ def notice_publish(
         raise ValidationFailed("公示结束日期不能早于开始日期", code="NOTICE_PERIOD_INVALID", field="ends_on")
     if filing is not None and not own_results and not scope.supervises(actor, filing):
         raise PermissionDeniedError("该机构不在本机关监管范围内", code="NOTICE_NOT_ALLOWED")
-    stored = []
-    try:
-        for fileobj, name in attachments:
-            stored.append(store_upload(fileobj, name, subdir="notices"))
-        with transaction.atomic():
-            notice = Notice.objects.create(
-                kind=kind,
-                topic=topic,
-                title=title[:200],
-                body=body,
-                legal_basis=legal_basis[:300],
-                authority=filing.authority if own_results else actor.authority,
-                region=filing.region if own_results else actor.authority.region,
-                filing=filing,
-                application=application,
-                starts_on=starts_on,
-                ends_on=ends_on,
-                published_at=clock.now(),
-                published_by=actor,
-            )
-            for f in stored:
-                NoticeAttachment.objects.create(
-                    notice=notice,
-                    storage_name=f.storage_name,
-                    original_name=f.original_name,
-                    content_type=f.content_type,
-                    size=f.size,
-                    sha256=f.sha256,
-                )
-            audit_record(
-                actor=actor,
-                action="notice.publish",
-                obj=notice,
-                summary=f"发布{notice.get_kind_display()}：{notice.title}",
-                after={"starts_on": starts_on, "ends_on": ends_on, "topic": topic, "legal_basis": legal_basis},
-            )
-    except BaseException:
-        for f in stored:
-            remove_stored(f.storage_name)
-        raise
+    with stored_uploads(attachments, subdir="notices") as stored, transaction.atomic():
+        notice = Notice.objects.create(
+            kind=kind,
+            topic=topic,
+            title=title[:200],
+            body=body,
+            legal_basis=legal_basis[:300],
+            authority=filing.authority if own_results else actor.authority,
+            region=filing.region if own_results else actor.authority.region,
+            filing=filing,
+            application=application,
+            starts_on=starts_on,
+            ends_on=ends_on,
+            published_at=clock.now(),
+            published_by=actor,
+        )
+        attach_stored(NoticeAttachment, stored, notice=notice)
+        audit_record(
+            actor=actor,
+            action="notice.publish",
+            obj=notice,
+            summary=f"发布{notice.get_kind_display()}：{notice.title}",
+            after={"starts_on": starts_on, "ends_on": ends_on, "topic": topic, "legal_basis": legal_basis},
+        )
     return notice
 
 
@@ -240,3 +224,26 @@ def selection_objections_outcome(application: Any) -> tuple[str, int]:
     open_ = sum(1 for o in objections if o.status != ObjectionStatus.ANSWERED)
     lines = [f"{o.tracking_no}：{o.body[:200]} —— 答复：{o.answer or '（未答复）'}" for o in objections]
     return f"公示期内收到异议 {len(objections)} 件：\n" + "\n".join(lines), open_
+
+
+def exit_notice_publish(*, filing: Any, reason: str, ordered_on: dt.date, actor: Any, announcement: str = "") -> Notice:
+    """The public 公告 of an ordered exit (责令终止评价活动, GZ-15; removed from the catalogue and announced),
+    linked to the filing; called by ``institutions.exits.filing_exit_order`` in its transaction."""
+    legal = basis.ordered_exit(filing.region.code)
+    body = (
+        f"{filing.name}（备案编码 {filing.code}）存在严重违规行为，依据{legal}，自 {ordered_on:%Y年%m月%d日} 起"
+        f"责令终止职业技能等级评价活动，移出评价机构目录，并须在规定时限内完成收尾工作。\n事实和理由：{reason.strip()}"
+    )
+    if (announcement or "").strip():
+        body += f"\n{announcement.strip()}"
+    return notice_publish(
+        kind=NoticeKind.ANNOUNCEMENT,
+        topic=NoticeTopic.EXIT,
+        title=f"关于责令{filing.name}终止评价活动的公告",
+        body=body,
+        legal_basis=legal,
+        actor=actor,
+        filing=filing,
+        starts_on=max(ordered_on, clock.today()),
+        ends_on=max(ordered_on, clock.today()),
+    )

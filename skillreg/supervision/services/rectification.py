@@ -14,13 +14,13 @@ from skillreg.accounts import scope
 from skillreg.audit.services import audit_record
 from skillreg.core import clock
 from skillreg.core.errors import PermissionDeniedError, TransitionNotAllowed, ValidationFailed
-from skillreg.core.uploads import remove_stored, store_upload
 from skillreg.institutions.lifecycle import TRANSITIONS
 from skillreg.institutions.models import Filing, FilingStatus
 from skillreg.institutions.status import filing_transition
 
 from .. import basis
 from ..models import NoticeKind, NoticeTopic, Rectification, RectificationEvidence
+from ._files import attach_stored, stored_uploads
 
 
 def status_after_rectification(filing: Filing, today: dt.date) -> str:
@@ -258,39 +258,21 @@ def rectification_answer(
         raise ValidationFailed("请填写整改情况报告", code="RECTIFICATION_ANSWER_REQUIRED", field="answer")
     if not scope.is_institution(actor) or actor.unit_id != rectification.filing.unit_id:
         raise PermissionDeniedError("只有被责令整改的机构可以提交整改情况报告", code="RECTIFICATION_NOT_ALLOWED")
-    stored = []
-    try:
-        for fileobj, name in files:
-            stored.append(store_upload(fileobj, name, subdir="rectification"))
-        with transaction.atomic():
-            locked = Rectification.objects.select_for_update().get(pk=rectification.pk)
-            if locked.closed_at is not None:
-                raise TransitionNotAllowed("该整改已结束，不能再提交整改情况报告", code="RECTIFICATION_ALREADY_CLOSED")
-            locked.answer = answer
-            locked.answered_at = clock.now()
-            locked.answered_by = actor
-            locked.save(update_fields=["answer", "answered_at", "answered_by"])
-            for f in stored:
-                RectificationEvidence.objects.create(
-                    rectification=locked,
-                    storage_name=f.storage_name,
-                    original_name=f.original_name,
-                    content_type=f.content_type,
-                    size=f.size,
-                    sha256=f.sha256,
-                    uploaded_at=clock.now(),
-                    uploaded_by=actor,
-                )
-            audit_record(
-                actor=actor,
-                action="rectification.answer",
-                obj=locked,
-                summary=f"{locked.filing.name} 提交整改情况报告（佐证材料 {len(stored)} 份）",
-                after={"answer": answer, "files": [f.sha256 for f in stored]},
-                rule="CQ-30",
-            )
-    except BaseException:
-        for f in stored:
-            remove_stored(f.storage_name)
-        raise
+    with stored_uploads(files, subdir="rectification") as stored, transaction.atomic():
+        locked = Rectification.objects.select_for_update().get(pk=rectification.pk)
+        if locked.closed_at is not None:
+            raise TransitionNotAllowed("该整改已结束，不能再提交整改情况报告", code="RECTIFICATION_ALREADY_CLOSED")
+        locked.answer = answer
+        locked.answered_at = clock.now()
+        locked.answered_by = actor
+        locked.save(update_fields=["answer", "answered_at", "answered_by"])
+        attach_stored(RectificationEvidence, stored, rectification=locked, uploaded_at=clock.now(), uploaded_by=actor)
+        audit_record(
+            actor=actor,
+            action="rectification.answer",
+            obj=locked,
+            summary=f"{locked.filing.name} 提交整改情况报告（佐证材料 {len(stored)} 份）",
+            after={"answer": answer, "files": [f.sha256 for f in stored]},
+            rule="CQ-30",
+        )
     return locked
