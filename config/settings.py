@@ -80,6 +80,7 @@ INSTALLED_APPS = [
     "skillreg.institutions",
     "skillreg.certificates",
     "skillreg.supervision",
+    "skillreg.appraisals",
     "skillreg.applications",
     "skillreg.deadlines",
     "skillreg.notifications",

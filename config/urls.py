@@ -15,6 +15,7 @@ urlpatterns = [
     path("directory/", include("skillreg.portal.urls")),
     path("notices/", include("skillreg.portal.urls_notices")),
     path("supervision/", include("skillreg.supervision.urls")),
+    path("appraisals/", include("skillreg.appraisals.urls")),
     path("filings/", include("skillreg.institutions.urls")),
     path("verify/", include("skillreg.certificates.urls_public")),
     path("certificates/", include("skillreg.certificates.urls")),
