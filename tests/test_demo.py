@@ -9,6 +9,7 @@ import pytest
 from django.core.management import call_command
 
 from skillreg.applications.demo_lifecycle import LIFECYCLE_LOGINS
+from skillreg.appraisals.demo import APPRAISAL_LOGINS
 from skillreg.audit.models import AuditRecord
 from skillreg.certificates.demo import BATCH_NUMBER, PER_BATCH
 from skillreg.certificates.models import Certificate, CertificateStatus, EvaluationBatch
@@ -17,7 +18,9 @@ from skillreg.supervision.demo import UNITS as SUPERVISION_UNITS
 
 pytestmark = pytest.mark.django_db(transaction=False)
 # The lifecycle (issue 10) and supervision (issue 13) demos bring their own institutions, outside DEMO-01.
-LIFECYCLE_UNITS = [desc.split("（")[0] for _u, _r, desc in LIFECYCLE_LOGINS] + [name for _u, name in SUPERVISION_UNITS]
+LIFECYCLE_UNITS = [desc.split("（")[0] for _u, _r, desc in LIFECYCLE_LOGINS + APPRAISAL_LOGINS] + [
+    name for _u, name in SUPERVISION_UNITS
+]
 
 
 def run_demo() -> str:

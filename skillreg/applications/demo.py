@@ -374,7 +374,12 @@ def load_demo() -> list[tuple[str, str, str]]:
     if not supervision_demo_loaded():  # also for a demo loaded before supervision existed (issue 13)
         with transaction.atomic():
             load_supervision_demo(DEMO_PASSWORD)
-    return _logins() + LIFECYCLE_LOGINS + SUPERVISION_LOGINS
+    from skillreg.appraisals.demo import APPRAISAL_LOGINS, appraisal_demo_loaded, load_appraisal_demo
+
+    if not appraisal_demo_loaded():  # periodic evaluation, credit on renewal, GZ-11 materials (issues 15, 13, 10)
+        with transaction.atomic():
+            load_appraisal_demo()
+    return _logins() + LIFECYCLE_LOGINS + SUPERVISION_LOGINS + APPRAISAL_LOGINS
 
 
 def _industry(occupation_code: str) -> str:

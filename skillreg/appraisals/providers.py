@@ -54,10 +54,11 @@ def inspections(filing: Any, year: int, max_score: int) -> Prefill | None:
     if not rows:
         return None
     labels = dict(Conclusion.choices)
-    worst = (
+    worst: str = (
         Conclusion.SERIOUS if Conclusion.SERIOUS in rows else Conclusion.RECTIFY if Conclusion.RECTIFY in rows else ""
     )
-    fraction = {Conclusion.SERIOUS: 0.0, Conclusion.RECTIFY: 0.6}.get(worst, 1.0)
+    fractions: dict[str, float] = {Conclusion.SERIOUS: 0.0, Conclusion.RECTIFY: 0.6}
+    fraction = fractions.get(worst, 1.0)
     counts = "、".join(f"{labels[c]}{rows.count(c)}次" for c in dict.fromkeys(rows))
     return Prefill(_share(max_score, fraction), f"本年度监督检查{len(rows)}次：{counts}", "监督检查记录")
 
