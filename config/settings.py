@@ -85,6 +85,7 @@ INSTALLED_APPS = [
     "skillreg.certificates",
     "skillreg.supervision",
     "skillreg.quality",
+    "skillreg.appraisals",
     "skillreg.applications",
     "skillreg.deadlines",
     "skillreg.notifications",

@@ -16,6 +16,7 @@ urlpatterns = [
     path("notices/", include("skillreg.portal.urls_notices")),
     path("supervision/", include("skillreg.supervision.urls")),
     path("quality/", include("skillreg.quality.urls")),
+    path("appraisals/", include("skillreg.appraisals.urls")),
     path("filings/", include("skillreg.institutions.urls")),
     path("verify/", include("skillreg.certificates.urls_public")),
     path("certificates/", include("skillreg.certificates.urls")),

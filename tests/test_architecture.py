@@ -41,6 +41,9 @@ PURE_MODULES = {
     "core/errors.py",
     "supervision/draw.py",
     "supervision/credit.py",
+    "appraisals/scheme.py",
+    "appraisals/selfcheck.py",
+    "appraisals/workflow.py",
 }
 # Packages a pure module must not import, directly or through another module.
 DENY = (
@@ -73,6 +76,7 @@ STATUS_WRITERS = {
     "quality/services/register.py": "ExternalSupervisor.status — supervisor_transition()",
     "quality/services/assignments.py": "SupervisorAssignment.status — assignment_transition()",
     "supervision/services/ratings.py": "RatingFollowUp.status — followup_transition()",
+    "appraisals/services.py": "Appraisal.status — appraisal_confirm() (draft → confirmed, appraisals/workflow.py)",
 }
 # Modules whose ``.status`` is an in-memory value (a dataclass or a dict), not a model field.
 NOT_A_MODEL_STATUS = {

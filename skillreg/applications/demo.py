@@ -379,7 +379,13 @@ def load_demo() -> list[tuple[str, str, str]]:
     if not quality_demo_loaded():  # also for a demo loaded before quality supervision existed (issue 14)
         with transaction.atomic():
             load_quality_demo(DEMO_PASSWORD)
-    return _logins() + LIFECYCLE_LOGINS + SUPERVISION_LOGINS + QUALITY_LOGINS
+
+    from skillreg.appraisals.demo import APPRAISAL_LOGINS, appraisal_demo_loaded, load_appraisal_demo
+
+    if not appraisal_demo_loaded():  # periodic evaluation, credit on renewal, GZ-11 materials (issues 15, 13, 10)
+        with transaction.atomic():
+            load_appraisal_demo()
+    return _logins() + LIFECYCLE_LOGINS + SUPERVISION_LOGINS + QUALITY_LOGINS + APPRAISAL_LOGINS
 
 
 def _industry(occupation_code: str) -> str:

@@ -349,6 +349,11 @@ class MaterialUploadForm(forms.Form):
     kind = forms.ChoiceField(label="材料类别", choices=MaterialKind.choices)
     file = forms.FileField(label="文件（PDF、JPG、PNG、DOCX、XLSX）")
 
+    def __init__(self, *args: Any, kinds: list[tuple[str, str]] | None = None, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        if kinds is not None:  # the application's own list (applications.materials)
+            cast(forms.ChoiceField, self.fields["kind"]).choices = kinds
+
 
 class SubmitForm(forms.Form):
     version = forms.IntegerField(widget=forms.HiddenInput)
@@ -367,9 +372,10 @@ class SupplementRequestForm(SubmitForm):
     )
     note = forms.CharField(label="说明", widget=forms.Textarea, required=False, max_length=2000)
 
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, materials: list[str] | None = None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        cast(forms.MultipleChoiceField, self.fields["items"]).choices = [(k.label, k.label) for k in MaterialKind]
+        labels = materials if materials is not None else [k.label for k in MaterialKind]
+        cast(forms.MultipleChoiceField, self.fields["items"]).choices = [(label, label) for label in labels]
 
     def all_items(self) -> list[str]:
         extra = [line.strip() for line in self.cleaned_data.get("other_items", "").splitlines() if line.strip()]

@@ -211,7 +211,8 @@ class ScopeLine(models.Model):
 
 
 class MaterialKind(models.TextChoices):
-    """The six materials of CQ-8."""
+    """Every kind of material any pack asks for: the six of CQ-8, the five of GZ-11 (renewal). Which ones an
+    application needs is the governing pack's ``materials`` list (``applications.materials``)."""
 
     BASIC_INFO = "basic_info", "申请备案机构基本情况"
     WORK_PLAN = "work_plan", "职业技能等级认定工作方案"
@@ -219,6 +220,11 @@ class MaterialKind(models.TextChoices):
     CREDIT_REPORT = "credit_report", "申请备案机构信用报告"
     EXPERIENCE = "experience", "培训评价经历材料"
     PLEDGE = "pledge", "申请备案材料真实性承诺书"
+    RENEWAL_FORM = "renewal_form", "续期申请表"
+    WORK_REPORT = "work_report", "有效期内认定工作开展情况报告"
+    CONDITIONS_EVIDENCE = "conditions_evidence", "核心条件保持符合要求的佐证材料"
+    PAY_LINKAGE_EVIDENCE = "pay_linkage_evidence", "证书使用与待遇挂钩的专项佐证材料"
+    OTHER_SUPPLEMENT = "other_supplement", "其他补充材料"
 
 
 class Material(models.Model):

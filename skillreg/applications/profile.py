@@ -37,6 +37,14 @@ def build_profile(application: Application) -> dict[str, Any]:
         facts["enterprise_affiliation"] = OWNERSHIP_FACT[application.ownership]
     if application.coverage_area:
         facts["evaluation_area"] = COVERAGE_FACT[application.coverage_area]
+    # GZ-7.2 from the credit ledger as of the day the application is made, never only the applicant's word.
+    from django.utils import timezone
+
+    from skillreg.appraisals.credit_facts import apply_credit_facts
+    from skillreg.core import clock
+
+    on = timezone.localdate(application.submitted_at) if application.submitted_at else clock.today()
+    apply_credit_facts(facts, application.unit_id, on)
     counts = None
     if application.application_type == "renewal" and application.for_filing_id:
         from skillreg.institutions.renewals import renewal_certificate_counts

@@ -33,7 +33,8 @@ from .forms import (
     SupplementCompleteForm,
 )
 from .law import case_law
-from .models import Application, MaterialKind, State
+from .materials import required_materials
+from .models import Application, State
 from .services.drafts import EDITABLE_STATES, application_check_draft, missing_items
 from .views_common import flash_error, form_error
 from .workflow import allowed_actions
@@ -271,14 +272,16 @@ def application_detail(request: HttpRequest, pid: Any) -> HttpResponse:
     _institution_only(request)
     application = selectors.application_for_applicant(request.user, pid)
     missing = missing_items(application) if application.state in EDITABLE_STATES else []
+    listed = required_materials(application)
     return render(
         request,
         "applications/applicant_detail.html",
         {
             "application": application,
             "materials": selectors.current_materials(application),
-            "material_kinds": MaterialKind,
-            "upload_form": MaterialUploadForm(),
+            "material_kinds": listed.items,
+            "material_basis": listed.basis,
+            "upload_form": MaterialUploadForm(kinds=[(m.value, m.label) for m in listed.items]),
             "missing": missing,
             "only_materials_missing": bool(missing) and all(m["field"].startswith("material.") for m in missing),
             "editable": application.state in EDITABLE_STATES,
@@ -297,7 +300,8 @@ def application_detail(request: HttpRequest, pid: Any) -> HttpResponse:
 def material_upload(request: HttpRequest, pid: Any) -> HttpResponse:
     _institution_only(request)
     application = selectors.application_for_applicant(request.user, pid)
-    form = MaterialUploadForm(request.POST, request.FILES)
+    listed = required_materials(application)
+    form = MaterialUploadForm(request.POST, request.FILES, kinds=[(m.value, m.label) for m in listed.items])
     if not form.is_valid():
         messages.error(request, "请选择材料类别和文件。")
     else:
@@ -309,7 +313,7 @@ def material_upload(request: HttpRequest, pid: Any) -> HttpResponse:
         except DomainError as exc:
             flash_error(request, exc)
         else:
-            messages.success(request, f"已上传：{MaterialKind(form.cleaned_data['kind']).label}")
+            messages.success(request, f"已上传：{listed.label_of(form.cleaned_data['kind'])}")
     return redirect("apply:detail", pid=application.public_id)
 
 

@@ -9,6 +9,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from skillreg.accounts.scope import is_expert, is_staff_member
@@ -30,7 +31,8 @@ from .forms import (
     SupplementRequestForm,
 )
 from .law import case_law
-from .models import MaterialKind, State
+from .materials import required_materials
+from .models import State
 from .views_common import flash_error, form_error
 from .workflow import allowed_actions
 
@@ -121,7 +123,8 @@ def case_detail(request: HttpRequest, pid: Any) -> HttpResponse:
             "events": application.events.select_related("actor", "authority"),
             "decisions": application.decisions.select_related("decided_by", "authority"),
             "supplement_form": SupplementRequestForm(
-                initial={**version, "items": missing_material_labels(application)}
+                initial={**version, "items": missing_material_labels(application)},
+                materials=[m.label for m in required_materials(application).items],
             ),
             "decision_form": ReasonedDecisionForm(initial=version),
             "forward_form": ForwardForm(initial=version),
@@ -132,13 +135,25 @@ def case_detail(request: HttpRequest, pid: Any) -> HttpResponse:
             "filing": getattr(application, "filing", None) if application.state == State.FILED else None,
             "clocks": case_clocks(application),
             "law": case_law(application.region.code).as_context(),
+            "refs": _references(application),
         },
     )
 
 
+def _references(application: Any) -> Any:
+    """A renewal's decision references: periodic evaluation (AH-4.2, HN-2) and the credit grade on the day the
+    application was made (CQ-29; GZ-8..10 总体信誉良好 is the reviewer's judgment, these are its evidence)."""
+    from skillreg.appraisals.selectors import decision_references
+
+    if application.application_type != "renewal" or application.for_filing is None:
+        return None
+    on = timezone.localdate(application.submitted_at) if application.submitted_at else clock.today()
+    return decision_references(application.for_filing, on)
+
+
 def missing_material_labels(application: Any) -> list[str]:
     have = set(selectors.current_materials(application))
-    return [k.label for k in MaterialKind if k.value not in have]
+    return [m.label for m in required_materials(application).required if m.value not in have]
 
 
 def _version(request: HttpRequest) -> int | None:
@@ -156,7 +171,9 @@ def case_action(request: HttpRequest, pid: Any, action: str) -> HttpResponse:
     p = request.POST
     try:
         if action == "request_supplement":
-            supplement_form = SupplementRequestForm(p)
+            supplement_form = SupplementRequestForm(
+                p, materials=[m.label for m in required_materials(application).items]
+            )
             if not supplement_form.is_valid():
                 form_error(request, supplement_form)
                 return redirect("staff:case", pid=application.public_id)

@@ -126,6 +126,10 @@ ACTION_LABELS = {
     "rating.submit": "评价办件（好差评）",
     "rating.followup_visit": "差评回访核实",
     "rating.followup_close": "差评整改并反馈",
+    "appraisal.start": "开始定期评估",
+    "appraisal.score": "定期评估评分",
+    "appraisal.confirm": "确认定期评估结果",
+    "appraisal.self_check": "提交通用条件年度自查",
 }
 
 OBJECT_LABELS = {
@@ -156,10 +160,34 @@ OBJECT_LABELS = {
     "quality.qualityreport": "督导报告",
     "supervision.servicerating": "好差评",
     "supervision.ratingfollowup": "差评整改回访",
+    "appraisals.appraisal": "定期评估",
+    "appraisals.selfcheck": "通用条件自查",
     "workcalendar.holidayyear": "放假安排",
 }
 
 FIELD_LABELS = {
+    # periodic evaluation (appraisals): the scheme items and the HN 附件1 self-check items
+    "year": "年度",
+    "scheme_version": "评估方案版本",
+    "total": "总分",
+    "grade": "等次",
+    "met": "是否符合",
+    "annual_report": "年度工作总结报送",
+    "self_check": "对照通用条件自查自纠",
+    "inspections": "监督检查结论",
+    "complaints": "投诉举报核实情况",
+    "rectification": "整改落实情况",
+    "credit": "信用记录",
+    "certificates": "证书数据上报",
+    "pass_rate": "评价质量（通过率异常）",
+    "legal_person": "独立法人资格、信用记录、无违法违规记录",
+    "rules": "规章制度",
+    "office": "办公用房",
+    "theory_room": "知识理论考试场地",
+    "skill_venue": "操作技能考核场地",
+    "video": "视频监控录像设备",
+    "staff": "评价工作人员",
+    "examiners": "持证考评人员",
     "state": "状态",
     "status": "状态",
     "reason": "理由",
@@ -321,6 +349,7 @@ def _state_label(value: str) -> str:
         _import_states,
         _supervision_states,
         _plan_states,
+        _appraisal_states,
     ):
         labels = loader()
         if value in labels:
@@ -354,6 +383,10 @@ def _plan_states() -> dict[str, str]:
     from skillreg.evaluations.models import PlanStatus
 
     return dict(PlanStatus.choices)
+def _appraisal_states() -> dict[str, str]:
+    from skillreg.appraisals.models import AppraisalStatus
+
+    return dict(AppraisalStatus.choices)
 
 
 def _import_states() -> dict[str, str]:

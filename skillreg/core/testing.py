@@ -203,13 +203,13 @@ def draft_payload(
 
 
 def make_complete_draft(user: Any, *, skip_materials: tuple[str, ...] = (), **kwargs: Any) -> Any:
-    """A draft with every field and all six CQ-8 materials (except ``skip_materials``)."""
-    from skillreg.applications.models import MaterialKind
+    """A draft with every field and every material of its list (CQ-8's six, …) except ``skip_materials``."""
+    from skillreg.applications.materials import required_materials
     from skillreg.applications.services import application_save_draft, material_upload
 
     payload = draft_payload(**kwargs)
     application = application_save_draft(actor=user, **payload)
-    for kind in MaterialKind:
+    for kind in required_materials(application).items:
         if kind.value in skip_materials:
             continue
         material_upload(

@@ -63,6 +63,7 @@ def filing_list(request: HttpRequest) -> HttpResponse:
 
 def _context(request: HttpRequest, filing: Any) -> dict[str, Any]:
     from skillreg.applications.services.lifecycle import open_lifecycle_application
+    from skillreg.appraisals.selectors import decision_references
 
     today = clock.today()
     exits = selectors.filing_exits(filing)
@@ -84,6 +85,8 @@ def _context(request: HttpRequest, filing: Any) -> dict[str, Any]:
         "is_authority": access.is_filing_authority(request.user, filing),
         "is_institution": access.is_own_unit(request.user, filing),
         "renewal_statements": _statements(),
+        # AH-4.2 / HN-2: periodic evaluation results and the credit grade are references for exit decisions.
+        "refs": decision_references(filing, today) if access.is_staff_member(request.user) else None,
     }
 
 

@@ -76,6 +76,8 @@ def _format_validation_error(source: str, exc: ValidationError) -> list[str]:
             msg = "缺少必填字段"
         elif err["type"] == "extra_forbidden":
             msg = "未知字段"
+        elif err["type"] == "value_error":
+            msg = str(msg).removeprefix("Value error, ")
         out.append(f"{source}: {loc}: {msg}")
     return out
 

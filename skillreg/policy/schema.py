@@ -160,6 +160,76 @@ class Route(_Strict):
     cite: Citation
 
 
+class MaterialItem(_Strict):
+    """One required material of an application (CQ-8 (1)..(6), GZ-11 (一)..(五))."""
+
+    code: str = Field(pattern=r"^[a-z][a-z0-9_]*$", description="材料类别代码（applications.MaterialKind）")
+    label: str = Field(min_length=1, description="材料名称（中文，按原文）")
+    item: str = Field(default="", description="原文项号，如（一）")
+    kinds: list[InstitutionKind] | None = Field(default=None, description="仅这些机构类别需提交")
+    optional: bool = Field(default=False, description="按要求提交（如“其他补充材料”），不作为必交项")
+
+
+class MaterialList(_Strict):
+    """The materials an application of the listed types must carry, as the document lists them."""
+
+    id: str = Field(pattern=ID_PATTERN)
+    requirement: str = Field(pattern=REQUIREMENT_PATTERN)
+    label: str
+    application_types: list[ApplicationType] = Field(min_length=1)
+    items: list[MaterialItem] = Field(min_length=1)
+    cite: Citation
+
+    @model_validator(mode="after")
+    def _unique_codes(self) -> MaterialList:
+        codes = [i.code for i in self.items]
+        dup = {c for c in codes if codes.count(c) > 1}
+        if dup:
+            raise ValueError(f"材料清单 {self.id} 中材料类别重复：{', '.join(sorted(dup))}")
+        return self
+
+
+class AppraisalGrade(_Strict):
+    minimum: float = Field(ge=0, le=100, description="总分不低于此值")
+    label: str = Field(min_length=1)
+
+
+class AppraisalItem(_Strict):
+    """One item of a periodic-evaluation scheme: its weight (percent of the total) and its score range."""
+
+    code: str = Field(pattern=r"^[a-z][a-z0-9_]*$")
+    label: str = Field(min_length=1)
+    weight: float = Field(gt=0, le=100, description="权重（占总分的百分比）")
+    max_score: int = Field(default=100, gt=0, description="本项评分上限（评分范围 0 至上限）")
+    basis: str = Field(min_length=1, description="评分依据（中文，可引条款）")
+    prefill: str | None = Field(default=None, description="预填数据来源（appraisals.providers 中的名称）")
+
+
+class AppraisalScheme(_Strict):
+    """定期评估方案 (AH-4.2, HN-2): items, weights (adding up to 100), grades; configurable per authority."""
+
+    id: str = Field(pattern=ID_PATTERN)
+    requirement: str = Field(pattern=REQUIREMENT_PATTERN)
+    label: str
+    version: int = Field(ge=1)
+    items: list[AppraisalItem] = Field(min_length=1)
+    grades: list[AppraisalGrade] = Field(min_length=1)
+    cite: Citation
+
+    @model_validator(mode="after")
+    def _weights_add_up(self) -> AppraisalScheme:
+        total = round(sum(i.weight for i in self.items), 6)
+        if abs(total - 100) > 1e-6:
+            raise ValueError(f"定期评估方案“{self.label}”各评估项权重之和应为100，现为{total:g}")
+        codes = [i.code for i in self.items]
+        dup = {c for c in codes if codes.count(c) > 1}
+        if dup:
+            raise ValueError(f"定期评估方案“{self.label}”评估项代码重复：{', '.join(sorted(dup))}")
+        if not any(g.minimum == 0 for g in self.grades):
+            raise ValueError(f"定期评估方案“{self.label}”须有一个最低档（总分不低于0）")
+        return self
+
+
 class Metadata(_Strict):
     id: str = Field(pattern=ID_PATTERN)
     prefix: Literal["CQ", "WX", "AH", "HN", "GZ"]
@@ -197,11 +267,13 @@ class Pack(_Strict):
     windows: list[Window] = Field(default_factory=list)
     routing: list[Route] = Field(default_factory=list)
     exit: list[TimeLimit] = Field(default_factory=list)
+    materials: list[MaterialList] = Field(default_factory=list)
+    appraisal: AppraisalScheme | None = None
     notes: list[str] = Field(default_factory=list)
 
     @model_validator(mode="after")
     def _unique_ids(self) -> Pack:
-        for section in ("conditions", "time_limits", "validity", "windows", "routing", "exit"):
+        for section in ("conditions", "time_limits", "validity", "windows", "routing", "exit", "materials"):
             ids = [item.id for item in getattr(self, section)]
             dup = {i for i in ids if ids.count(i) > 1}
             if dup:
@@ -226,7 +298,9 @@ def iter_citations(pack: Pack) -> list[tuple[str, Citation]]:
     out: list[tuple[str, Citation]] = []
     for name, p in pack.parameters.items():
         out.append((f"parameters.{name}", p.cite))
-    for section in ("conditions", "time_limits", "validity", "windows", "routing", "exit"):
+    for section in ("conditions", "time_limits", "validity", "windows", "routing", "exit", "materials"):
         for item in getattr(pack, section):
             out.append((f"{section}[{item.id}]", item.cite))
+    if pack.appraisal is not None:
+        out.append((f"appraisal[{pack.appraisal.id}]", pack.appraisal.cite))
     return out

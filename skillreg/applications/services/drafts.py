@@ -20,6 +20,7 @@ from skillreg.occupations.models import Occupation
 from skillreg.policy.profile import InstitutionFacts, LevelFacts, OccupationFacts
 from skillreg.regions.models import Region
 
+from ..materials import required_materials
 from ..models import (
     Application,
     CoverageArea,
@@ -407,12 +408,14 @@ def _clean_scope(
 
 
 def material_upload(*, application: Application, actor: Any, kind: str, fileobj: IO[bytes], name: str) -> Material:
-    """Store one CQ-8 material. A new upload of the same kind supersedes the previous one."""
+    """Store one material of the application's list (CQ-8, GZ-11 …). A new upload of the same kind supersedes
+    the previous one."""
     ensure_applicant(application, actor)
     if application.state not in EDITABLE_STATES:
         raise TransitionNotAllowed("当前状态不能上传材料", code="NOT_EDITABLE")
-    if kind not in MaterialKind.values:
-        raise ValidationFailed("请选择材料类别", code="MATERIAL_KIND_INVALID", field="kind")
+    listed = required_materials(application)
+    if kind not in MaterialKind.values or kind not in listed.codes:
+        raise ValidationFailed("请选择本申请所需的材料类别", code="MATERIAL_KIND_INVALID", field="kind")
     stored = store_upload(fileobj, name, subdir=f"materials/{application.public_id.hex[:2]}")
     try:
         with transaction.atomic():
@@ -432,7 +435,7 @@ def material_upload(*, application: Application, actor: Any, kind: str, fileobj:
                 actor=actor,
                 action="application.material_upload",
                 obj=application,
-                summary=f"上传材料：{MaterialKind(kind).label}",
+                summary=f"上传材料：{listed.label_of(kind)}",
                 after={"kind": kind, "name": stored.original_name, "sha256": stored.sha256, "size": stored.size},
             )
     except BaseException:
@@ -485,9 +488,9 @@ def missing_items(application: Application) -> list[dict[str, str]]:
     if not application.equipment.exists():
         need("equipment", "未填写设施设备情况")
     have = set(application.materials.filter(superseded=False).values_list("kind", flat=True))
-    for kind in MaterialKind:
-        if kind.value not in have:
-            need(f"material.{kind.value}", f"未上传材料：{kind.label}")
+    for item in required_materials(application).required:
+        if item.value not in have:
+            need(f"material.{item.value}", f"未上传材料：{item.label}")
     if not application.pledge_accepted:
         need("pledge_accepted", "未勾选备案人承诺")
     return out

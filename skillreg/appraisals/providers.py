@@ -1,0 +1,136 @@
+"""Pre-fill of periodic-evaluation items from data the system holds (AH-4.2, HN-2).
+
+``PROVIDERS`` maps the ``prefill`` name of a scheme item to a function ``(filing, year, max_score) → Prefill | None``.
+``None`` means the system holds no data for that item: staff score it by hand with a note. No provider invents a
+number: each states what it counted. The annual-report timeliness and pass-rate-anomaly providers belong to the
+annual-report and evaluation-oversight streams; they register here with ``register(name, fn)`` (docs/decisions.md,
+"Periodic evaluation (issue 15 part 3)").
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable
+from dataclasses import asdict, dataclass
+from typing import Any
+
+from skillreg.core import clock
+
+
+@dataclass(frozen=True)
+class Prefill:
+    score: int | None  # None: the data is shown but the score is the staff's
+    note: str
+    source: str  # Chinese name of the data source
+
+    def as_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+
+Provider = Callable[[Any, int, int], "Prefill | None"]
+PROVIDERS: dict[str, Provider] = {}
+
+
+def register(name: str, fn: Provider) -> None:
+    PROVIDERS[name] = fn
+
+
+def _year_end(year: int) -> dt.date:
+    return min(dt.date(year, 12, 31), clock.today())
+
+
+def _share(max_score: int, fraction: float) -> int:
+    return max(0, min(max_score, round(max_score * fraction)))
+
+
+def inspections(filing: Any, year: int, max_score: int) -> Prefill | None:
+    from skillreg.supervision.models import Conclusion, Inspection, InspectionStatus
+
+    rows = list(
+        Inspection.objects.filter(
+            filing=filing, status=InspectionStatus.CONCLUDED, concluded_at__year=year
+        ).values_list("conclusion", flat=True)
+    )
+    if not rows:
+        return None
+    labels = dict(Conclusion.choices)
+    worst: str = (
+        Conclusion.SERIOUS if Conclusion.SERIOUS in rows else Conclusion.RECTIFY if Conclusion.RECTIFY in rows else ""
+    )
+    fractions: dict[str, float] = {Conclusion.SERIOUS: 0.0, Conclusion.RECTIFY: 0.6}
+    fraction = fractions.get(worst, 1.0)
+    counts = "、".join(f"{labels[c]}{rows.count(c)}次" for c in dict.fromkeys(rows))
+    return Prefill(_share(max_score, fraction), f"本年度监督检查{len(rows)}次：{counts}", "监督检查记录")
+
+
+def complaints(filing: Any, year: int, max_score: int) -> Prefill | None:
+    from skillreg.supervision.models import ComplaintOutcome
+
+    answered = filing.complaints.filter(answered_at__year=year)
+    verified = answered.filter(outcome=ComplaintOutcome.VERIFIED).count()
+    total = answered.count()
+    note = f"本年度办结投诉举报{total}件，其中经查属实{verified}件"
+    return Prefill(_share(max_score, 1 - 0.25 * verified), note, "投诉举报记录")
+
+
+def rectifications(filing: Any, year: int, max_score: int) -> Prefill | None:
+    from skillreg.supervision.models import CreditEvent, CreditKind, Rectification
+
+    orders = list(Rectification.objects.filter(filing=filing, ordered_on__year=year))
+    if not orders:
+        return Prefill(max_score, "本年度无责令整改", "整改记录")
+    failed = CreditEvent.objects.filter(
+        filing=filing, kind=CreditKind.RECTIFICATION_FAILED, occurred_on__year=year
+    ).exists()
+    open_ = sum(1 for r in orders if r.is_open)
+    if failed:
+        return Prefill(0, f"本年度责令整改{len(orders)}次，整改不合格", "整改记录")
+    if open_:
+        return Prefill(_share(max_score, 0.5), f"本年度责令整改{len(orders)}次，{open_}次尚未整改完成", "整改记录")
+    return Prefill(_share(max_score, 0.8), f"本年度责令整改{len(orders)}次，均已复查合格", "整改记录")
+
+
+def credit(filing: Any, year: int, max_score: int) -> Prefill | None:
+    from skillreg.supervision.credit import GRADE_LABELS
+    from skillreg.supervision.services.credit import credit_score
+
+    as_of = _year_end(year)
+    s = credit_score(filing, as_of)
+    fraction = {"A": 1.0, "B": 0.8, "C": 0.5, "D": 0.0}.get(s.grade)
+    note = f"{as_of:%Y年%m月%d日}信用等级{GRADE_LABELS.get(s.grade, s.grade)}（{s.points}分）"
+    return Prefill(None if fraction is None else _share(max_score, fraction), note, "信用评估")
+
+
+def certificates(filing: Any, year: int, max_score: int) -> Prefill | None:
+    from skillreg.certificates.models import Certificate
+
+    n = Certificate.objects.filter(filing=filing, issue_date__year=year).count()
+    if not n:
+        return None
+    return Prefill(None, f"本年度上报证书数据{n}条（上报是否及时、完整由评分人员核定）", "证书数据")
+
+
+def self_check(filing: Any, year: int, max_score: int) -> Prefill | None:
+    from .selfcheck import ITEMS
+
+    check = filing.self_checks.filter(year=year).first()
+    if check is None:
+        return Prefill(0, "截至评分时未提交本年度通用条件自查", "机构自查")
+    met = len(ITEMS) - check.unmet
+    return Prefill(_share(max_score, met / len(ITEMS)), f"自查{len(ITEMS)}项，符合{met}项", "机构自查")
+
+
+for _name, _fn in {
+    "inspections": inspections,
+    "complaints": complaints,
+    "rectifications": rectifications,
+    "credit": credit,
+    "certificates": certificates,
+    "self_check": self_check,
+}.items():
+    register(_name, _fn)
+
+
+def prefill(name: str | None, filing: Any, year: int, max_score: int) -> Prefill | None:
+    fn = PROVIDERS.get(name or "")
+    return fn(filing, year, max_score) if fn else None
