@@ -84,6 +84,7 @@ INSTALLED_APPS = [
     "skillreg.deadlines",
     "skillreg.notifications",
     "skillreg.documents",
+    "skillreg.annualreports",
     "skillreg.portal",
 ]
 

@@ -19,6 +19,7 @@ urlpatterns = [
     path("verify/", include("skillreg.certificates.urls_public")),
     path("certificates/", include("skillreg.certificates.urls")),
     path("documents/", include("skillreg.documents.urls")),
+    path("annual-reports/", include("skillreg.annualreports.urls")),
     path("audit/", include("skillreg.audit.urls")),
     path("sysadmin/", admin.site.urls),
 ]

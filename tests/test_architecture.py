@@ -69,6 +69,7 @@ STATUS_WRITERS = {
     "supervision/services/plans.py": "InspectionPlan.status — plan_draw()",
     "supervision/services/inspections.py": "Inspection.status — inspection_conclude()",
     "supervision/services/complaints.py": "Complaint.status — complaint_assign() / complaint_answer()",
+    "annualreports/services.py": "AnnualReport.status — _transition() (submit / return / accept)",
 }
 # Modules whose ``.status`` is an in-memory value (a dataclass or a dict), not a model field.
 NOT_A_MODEL_STATUS = {

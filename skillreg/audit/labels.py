@@ -100,6 +100,12 @@ ACTION_LABELS = {
     "objection.answer": "答复异议",
     "plan.create": "制定抽查计划",
     "plan.draw": "随机抽取检查对象和检查人员",
+    "annualreport.create": "起草年度工作总结",
+    "annualreport.save": "保存年度工作总结草稿",
+    "annualreport.submit": "报送年度工作总结",
+    "annualreport.return": "退回年度工作总结",
+    "annualreport.accept": "接收年度工作总结",
+    "annualreport.miss": "记录年度工作总结逾期",
 }
 
 OBJECT_LABELS = {
@@ -124,6 +130,8 @@ OBJECT_LABELS = {
     "supervision.inspectionplan": "抽查计划",
     "supervision.inspection": "检查",
     "workcalendar.holidayyear": "放假安排",
+    "annualreports.annualreport": "年度工作总结",
+    "annualreports.reportmiss": "年度工作总结逾期记录",
 }
 
 FIELD_LABELS = {
@@ -223,6 +231,7 @@ FIELD_LABELS = {
     "requirements": "整改要求",
     "seed_hash": "随机种子摘要",
     "topic": "公告类别",
+    "comment": "意见",
 }
 
 RESULT_LABELS = {"ok": "成功", "refused": "被拒绝", "failed": "失败", "error": "出错"}
@@ -261,7 +270,14 @@ def object_label(object_type: str, object_id: str = "") -> str:
 
 
 def _state_label(value: str) -> str:
-    for loader in (_application_states, _filing_states, _certificate_states, _import_states, _supervision_states):
+    for loader in (
+        _application_states,
+        _filing_states,
+        _certificate_states,
+        _import_states,
+        _supervision_states,
+        _annual_report_states,
+    ):
         labels = loader()
         if value in labels:
             return labels[value]
@@ -284,6 +300,12 @@ def _supervision_states() -> dict[str, str]:
     for choices in (m.ObjectionStatus, m.PlanStatus, m.InspectionStatus, m.ComplaintStatus):
         out.update({str(k): str(v) for k, v in choices.choices})
     return out
+
+
+def _annual_report_states() -> dict[str, str]:
+    from skillreg.annualreports.models import ReportStatus
+
+    return {str(k): str(v) for k, v in ReportStatus.choices}
 
 
 def _import_states() -> dict[str, str]:
