@@ -337,8 +337,8 @@ def _notify_staff(report: AnnualReport) -> None:
 def _record_miss(filing: Filing, year: int, kind: str, days: int) -> ReportMiss | None:
     """The report of ``year`` was not in by its due day: once per filing and year, with a credit-ledger event."""
     due = report_due(filing.region.code, year)
-    if due is None or ReportMiss.objects.filter(filing=filing, year=year).exists():
-        return None
+    if due is None or not due.from_pack or ReportMiss.objects.filter(filing=filing, year=year).exists():
+        return None  # a due day the law does not set (the setting) is listed and reminded, never a credit record
     miss = ReportMiss.objects.create(
         filing=filing,
         year=year,

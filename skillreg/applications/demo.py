@@ -374,7 +374,12 @@ def load_demo() -> list[tuple[str, str, str]]:
     if not supervision_demo_loaded():  # also for a demo loaded before supervision existed (issue 13)
         with transaction.atomic():
             load_supervision_demo(DEMO_PASSWORD)
-    return _logins() + LIFECYCLE_LOGINS + SUPERVISION_LOGINS
+    from skillreg.annualreports.demo import ANNUAL_REPORT_LOGINS, annual_report_demo_loaded, load_annual_report_demo
+
+    if not annual_report_demo_loaded():  # also for a demo loaded before annual reports existed (issue 15)
+        with transaction.atomic():
+            load_annual_report_demo()
+    return _logins() + LIFECYCLE_LOGINS + SUPERVISION_LOGINS + ANNUAL_REPORT_LOGINS
 
 
 def _industry(occupation_code: str) -> str:

@@ -206,3 +206,14 @@ def test_reminders_before_the_due_day_are_sent_once(hn_filing, huainan_instituti
     assert notify(first) == 1 and notify(services.report_due_reminders(today=D(2026, 3, 25))) == 0
     assert len(services.report_due_reminders(today=D(2026, 3, 30))) == 1  # the last-day reminder
     assert services.report_due_reminders(today=D(2026, 4, 1)) == []
+
+
+def test_where_the_law_sets_no_window_a_missing_report_is_listed_but_not_a_credit_record(
+    wuxi_institution, wuxi_officer
+):
+    filing = file_on(wuxi_institution, wuxi_officer, D(2025, 3, 2))
+    assert services.report_misses_record(today=D(2026, 4, 5)) == 0
+    assert not CreditEvent.objects.exists()
+    with at(D(2026, 4, 5)):
+        assert [t.state for _, t in selectors.staff_timeliness(wuxi_officer)] == ["missing"]
+    assert selectors.report_timeliness(filing, 2025, today=D(2026, 4, 5)).due.from_pack is False
