@@ -17,16 +17,17 @@ class StartForm(forms.Form):
 
     def __init__(self, *args: Any, filings: list[Any], default_year: int, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["filing"].choices = [(f.pk, f"{f.name}（{f.code}）") for f in filings]
+        choices = [(f.pk, f"{f.name}（{f.code}）") for f in filings]
+        self.fields["filing"].choices = choices  # type: ignore[attr-defined]
         self.fields["year"].initial = default_year
 
 
 class ReportForm(forms.Form):
-    def __init__(self, *args: Any, report: Any, scope_lines: list[Any], huainan: bool, **kwargs: Any) -> None:
+    def __init__(self, data: Any = None, *, report: Any, scope_lines: list[Any], huainan: bool) -> None:
         content = report.content or {}
         initial: dict[str, Any] = {k: content.get(k, "") for k, _, _ in TEXT_FIELDS}
         initial["training_scale"] = content.get("training_scale")
-        super().__init__(*args, initial=initial, **kwargs)
+        super().__init__(data, initial=initial)
         self.sections: dict[str, list[str]] = {}
         for key, heading, label in TEXT_FIELDS:
             self.fields[key] = forms.CharField(

@@ -271,7 +271,7 @@ def report_submit(*, report: AnnualReport, data: dict[str, Any], actor: Any) -> 
             number=number,
             content=locked.content,
             registry=figures.as_dict(),
-            submitted_at=locked.submitted_at,
+            submitted_at=locked.submitted_at or clock.now(),
             submitted_by=actor,
         )
         if number == 1 and locked.due_on is not None:

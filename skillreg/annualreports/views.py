@@ -177,12 +177,12 @@ def report_detail(request: HttpRequest, pk: int) -> HttpResponse:
     if request.method == "POST":
         if not scope.is_staff_member(user):
             raise Http404("页面不存在")
-        action = request.POST.get("action")
+        staff_action = request.POST.get("action", "")
         try:
-            if action == "return":
+            if staff_action == "return":
                 services.report_return(report=report, comment=request.POST.get("comment", ""), actor=user)
                 messages.success(request, "已退回修改")
-            elif action == "accept":
+            elif staff_action == "accept":
                 services.report_accept(report=report, comment=request.POST.get("comment", ""), actor=user)
                 messages.success(request, "已接收该年度工作总结")
             return redirect("annualreports:detail", pk=report.pk)

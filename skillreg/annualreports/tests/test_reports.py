@@ -54,6 +54,7 @@ def test_due_days_come_from_the_packs_and_a_setting_elsewhere(settings):
     assert report_due("500238", 2025) is None
 
 
+@pytest.mark.req("AH-att3")
 def test_figures_are_prefilled_from_the_registry(hn_filing, huainan_institution):
     register(hn_filing, huainan_institution, D(2026, 5, 8), occupation="4-10-01-05", level=5, n=4, batch="A1")
     register(hn_filing, huainan_institution, D(2026, 6, 9), occupation="6-31-01-03", level=5, n=6, batch="B1")
@@ -74,7 +75,7 @@ def test_figures_are_prefilled_from_the_registry(hn_filing, huainan_institution)
     assert len(figures.examiners["4-10-01-05"]) == 5  # from the filed version's people
 
 
-@pytest.mark.req("HN-2")
+@pytest.mark.req("HN-2", "HN-att2")
 def test_draft_submit_send_back_resubmit_accept_keeps_every_version(
     hn_filing, huainan_institution, huainan_city_officer
 ):
