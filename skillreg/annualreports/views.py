@@ -18,11 +18,11 @@ from skillreg.accounts import scope
 from skillreg.core import clock
 from skillreg.core.errors import DomainError
 from skillreg.documents.annual_report import (
-    DOCX_CONTENT_TYPE,
     ReportDocument,
     render_annual_report_docx,
     render_annual_report_pdf,
 )
+from skillreg.documents.docx_text import DOCX_CONTENT_TYPE
 from skillreg.documents.exports import xlsx_response
 
 from . import selectors, services

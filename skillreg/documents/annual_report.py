@@ -21,12 +21,9 @@ from reportlab.lib.enums import TA_CENTER, TA_RIGHT
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.platypus import Flowable, Paragraph, Spacer, Table, TableStyle
 
+from .docx_text import BODY_FONT, HEADING_FONT, a4_docx, add_paragraph, docx_bytes, east_asian
 from .fonts import cjk_font_name
 from .pdf import a4_document
-
-DOCX_EAST_ASIAN_FONT = "宋体"  # SimSun: present in every Chinese Windows/WPS; LibreOffice maps it to its CJK serif
-DOCX_HEADING_FONT = "黑体"
-DOCX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 
 
 @dataclass(frozen=True)
@@ -112,74 +109,23 @@ def render_annual_report_pdf(data: ReportDocument) -> bytes:
     return buffer.getvalue()
 
 
-def _east_asian(run: Any, name: str) -> None:
-    from docx.oxml.ns import qn
-
-    run.font.name = name
-    rpr = run._element.get_or_add_rPr()
-    fonts = rpr.find(qn("w:rFonts"))
-    if fonts is None:
-        fonts = rpr.makeelement(qn("w:rFonts"), {})
-        rpr.insert(0, fonts)
-    for attr in ("w:ascii", "w:hAnsi", "w:eastAsia", "w:cs"):
-        fonts.set(qn(attr), name)
-    fonts.set(qn("w:hint"), "eastAsia")
-
-
 def render_annual_report_docx(data: ReportDocument) -> bytes:
-    from docx import Document
-    from docx.enum.text import WD_ALIGN_PARAGRAPH
-    from docx.oxml.ns import qn
-    from docx.shared import Mm, Pt, RGBColor
+    from docx.shared import Pt, RGBColor
 
-    document = Document()
-    section = document.sections[0]
-    section.page_width, section.page_height = Mm(210), Mm(297)
-    section.left_margin = section.right_margin = Mm(22)
-    section.top_margin = section.bottom_margin = Mm(20)
-    normal = document.styles["Normal"]
-    normal.font.name = DOCX_EAST_ASIAN_FONT
-    normal.font.size = Pt(11)
-    normal.element.get_or_add_rPr().get_or_add_rFonts().set(qn("w:eastAsia"), DOCX_EAST_ASIAN_FONT)
-    props = document.core_properties
-    props.title = f"{data.institution}{data.year}年度评价工作总结"
-    props.author = data.institution
-    props.language = "zh-CN"
+    document = a4_docx(title=f"{data.institution}{data.year}年度评价工作总结", author=data.institution)
 
-    def add(
-        text: str,
-        *,
-        size: float = 11,
-        bold: bool = False,
-        font: str = DOCX_EAST_ASIAN_FONT,
-        align: Any = None,
-        indent: bool = False,
-        label: str = "",
-    ) -> None:
-        p = document.add_paragraph()
-        if align is not None:
-            p.alignment = align
-        if indent:
-            p.paragraph_format.first_line_indent = Pt(22)
-        if label:
-            r = p.add_run(f"{label}：")
-            r.bold = True
-            r.font.size = Pt(size)
-            _east_asian(r, font)
-        r = p.add_run(text)
-        r.bold = bold
-        r.font.size = Pt(size)
-        _east_asian(r, font)
+    def add(text: str, **kw: Any) -> None:
+        add_paragraph(document, text, **kw)
 
     for block in data.blocks:
         if block.kind == "title":
-            add(block.text, size=18, bold=True, font=DOCX_HEADING_FONT, align=WD_ALIGN_PARAGRAPH.CENTER)
+            add(block.text, size=18, bold=True, font=HEADING_FONT, align="center")
             meta = f"备案编码：{data.filing_code}　第{data.version_number}次报送"
             if data.submitted_on:
                 meta += f"　报送日期：{chinese_date(data.submitted_on)}"
-            add(meta, size=9.5, align=WD_ALIGN_PARAGRAPH.RIGHT)
+            add(meta, size=9.5, align="right")
         elif block.kind == "h1":
-            add(block.text, size=14, bold=True, font=DOCX_HEADING_FONT)
+            add(block.text, size=14, bold=True, font=HEADING_FONT)
         elif block.kind == "h2":
             add(block.text, size=12, bold=True)
         elif block.kind == "para":
@@ -198,10 +144,8 @@ def render_annual_report_docx(data: ReportDocument) -> bytes:
                     run.bold = r == 0
                     if r - 1 in block.changed:
                         run.font.color.rgb = RGBColor(0x9A, 0x4B, 0x00)
-                    _east_asian(run, DOCX_EAST_ASIAN_FONT)
+                    east_asian(run, BODY_FONT)
     add("")
-    add(f"报送单位：{data.institution}", align=WD_ALIGN_PARAGRAPH.RIGHT)
-    add(f"报送机关：{data.authority}", align=WD_ALIGN_PARAGRAPH.RIGHT)
-    buffer = io.BytesIO()
-    document.save(buffer)
-    return buffer.getvalue()
+    add(f"报送单位：{data.institution}", align="right")
+    add(f"报送机关：{data.authority}", align="right")
+    return docx_bytes(document)
