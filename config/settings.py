@@ -19,6 +19,8 @@ SKILLREG_LOCAL_DEMO  set by scripts/run for a loopback address only: DEBUG off (
 Issue 12: SKILLREG_ENV (production: DEBUG off and refused), SKILLREG_TRUSTED_PROXY (the TLS gateway's address),
 SKILLREG_AUDIT_CHECKPOINT_FILE (signed audit-head checkpoints outside the database).
 SKILLREG_VALIDITY_YEARS (fallback only where no rule pack sets a validity), SKILLREG_RENEWAL_WINDOW_DAYS (90).
+Annual reports (issue 15): SKILLREG_ANNUAL_REPORT_DEFAULT_WINDOW ("01-01,03-31" of the following year where no pack
+sets a window; empty = none owed there), SKILLREG_ANNUAL_REPORT_REMINDER_DAYS ("7,1" days before the due day).
 """
 
 from __future__ import annotations
@@ -398,6 +400,13 @@ SKILLREG_VALIDITY_YEARS = int(os.environ.get("SKILLREG_VALIDITY_YEARS", 3))
 # The renewal window ("expiring") opens this many days before the pack's latest renewal day (CQ-14 sets only
 # the latest day; the opening is an operational choice, docs/decisions.md "Lifecycle (issue 10)").
 SKILLREG_RENEWAL_WINDOW_DAYS = int(os.environ.get("SKILLREG_RENEWAL_WINDOW_DAYS", 90))
+# Annual reports (docs/decisions.md, "Annual reports (issue 15)"): the due window where no rule pack sets one
+# (MM-DD start, MM-DD end of the year after the report year; empty: no report owed there), and the reminders.
+_report_window = os.environ.get("SKILLREG_ANNUAL_REPORT_DEFAULT_WINDOW", "01-01,03-31").strip()
+SKILLREG_ANNUAL_REPORT_DEFAULT_WINDOW = tuple(_report_window.split(",", 1)) if _report_window else None
+SKILLREG_ANNUAL_REPORT_REMINDER_DAYS = tuple(
+    int(x) for x in os.environ.get("SKILLREG_ANNUAL_REPORT_REMINDER_DAYS", "7,1").split(",") if x.strip()
+)
 
 # A filing decision is refused by the system while any automatic condition fails or lacks its
 # fact (docs/decisions.md, "Filing needs every automatic condition met").
