@@ -35,9 +35,15 @@ def _institution_of(actor: Any, filing: Filing) -> None:
         raise PermissionDeniedError("只能填报本单位评价机构的年度工作总结", code="REPORT_NOT_YOURS")
 
 
+def reviews(actor: Any, report: AnnualReport) -> bool:
+    """The report goes to the authority that filed the institution ("向受理备案的人力资源社会保障部门报送"):
+    its staff send back and accept; authorities above read only."""
+    return scope.supervises(actor, report) and getattr(actor, "authority_id", None) == report.filing.authority_id
+
+
 def _staff_over(actor: Any, report: AnnualReport) -> None:
-    if not scope.supervises(actor, report):
-        raise PermissionDeniedError("只有备案机关（及上级）工作人员可以审阅年度工作总结", code="REPORT_NOT_SUPERVISED")
+    if not reviews(actor, report):
+        raise PermissionDeniedError("只有受理备案的机关工作人员可以审阅年度工作总结", code="REPORT_NOT_REVIEWER")
 
 
 def _initial_content(figures: selectors.EvaluationFigures) -> dict[str, Any]:

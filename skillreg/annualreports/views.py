@@ -191,7 +191,7 @@ def report_detail(request: HttpRequest, pk: int) -> HttpResponse:
             status = 422
     latest = versions[-1] if versions else None
     ctx.update(_version_context(report, latest))
-    ctx.update(return_form=ReturnForm(), accept_form=AcceptForm())
+    ctx.update(return_form=ReturnForm(), accept_form=AcceptForm(), can_review=services.reviews(user, report))
     return render(request, "annualreports/detail.html", ctx, status=status)
 
 

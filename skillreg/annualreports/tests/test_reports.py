@@ -139,7 +139,13 @@ def test_a_report_for_a_year_before_the_filing_is_refused(hn_filing, huainan_ins
 
 
 def test_only_the_unit_and_the_supervising_staff_reach_a_report(
-    hn_filing, huainan_institution, huainan_city_officer, other_institution, guizhou_officer, wuxi_officer
+    hn_filing,
+    huainan_institution,
+    huainan_city_officer,
+    huainan_county_officer,
+    other_institution,
+    guizhou_officer,
+    wuxi_officer,
 ):
     with at(D(2026, 2, 1)):
         report = services.report_start(filing=hn_filing, year=2025, actor=huainan_institution)
@@ -148,7 +154,10 @@ def test_only_the_unit_and_the_supervising_staff_reach_a_report(
         report = services.report_submit(report=report, data=complete(report), actor=huainan_institution)
         with pytest.raises(PermissionDeniedError):
             services.report_accept(report=report, actor=wuxi_officer)
+        with pytest.raises(PermissionDeniedError):  # the county sees the report; the filing authority reviews it
+            services.report_accept(report=report, actor=huainan_county_officer)
     assert list(selectors.reports_for(huainan_city_officer)) == [report]
+    assert list(selectors.reports_for(huainan_county_officer)) == [report]
     assert not selectors.reports_for(guizhou_officer).exists()
     assert not selectors.reports_for(other_institution).exists()
 
