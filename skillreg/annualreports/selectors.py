@@ -236,6 +236,20 @@ def staff_timeliness(
 # ----------------------------------------------------------------------------------------------- reports
 
 
+def reviewing_authority(report: AnnualReport) -> Any:
+    """The authority the report is sent to: the one the governing window names when it is an authority of the
+    institution's region or above (淮南: "向市人力资源社会保障局报送", though the province approves the filing),
+    otherwise the filing authority ("向受理备案的人力资源社会保障部门报送")."""
+    from skillreg.accounts.models import Authority
+
+    due = report_due(report.filing.region.code, report.year)
+    if due is not None and due.submit_to:
+        for authority in Authority.objects.filter(name=due.submit_to).select_related("region"):
+            if scope.region_contains(authority, report.filing.region):
+                return authority
+    return report.filing.authority
+
+
 def reports_for(user: Any) -> QuerySet[AnnualReport]:
     q = scope.case_scope_q(user)
     qs = AnnualReport.objects.select_related("filing", "region")

@@ -38,7 +38,9 @@ def _institution_of(actor: Any, filing: Filing) -> None:
 def reviews(actor: Any, report: AnnualReport) -> bool:
     """The report goes to the authority that filed the institution ("向受理备案的人力资源社会保障部门报送"):
     its staff send back and accept; authorities above read only."""
-    return scope.supervises(actor, report) and getattr(actor, "authority_id", None) == report.filing.authority_id
+    if not scope.supervises(actor, report):
+        return False
+    return getattr(actor, "authority_id", None) == selectors.reviewing_authority(report).pk
 
 
 def _staff_over(actor: Any, report: AnnualReport) -> None:
@@ -320,7 +322,7 @@ def report_accept(*, report: AnnualReport, actor: Any, comment: str = "") -> Ann
 
 
 def _notify_staff(report: AnnualReport) -> None:
-    staff = get_user_model().objects.filter(authority_id=report.filing.authority_id, is_active=True)
+    staff = get_user_model().objects.filter(authority=selectors.reviewing_authority(report), is_active=True)
     n = report.versions.count()
     notify(
         [

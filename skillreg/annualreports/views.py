@@ -210,7 +210,7 @@ def _document(report: AnnualReport, version: AnnualReportVersion) -> ReportDocum
     return ReportDocument(
         institution=report.filing.name,
         filing_code=report.filing.code,
-        authority=report.filing.authority.name,
+        authority=selectors.reviewing_authority(report).name,
         year=report.year,
         version_number=version.number,
         submitted_on=timezone.localdate(version.submitted_at),

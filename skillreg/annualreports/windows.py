@@ -30,6 +30,7 @@ class Due:
     quote: str
     from_pack: bool
     pack_id: str = ""
+    submit_to: str = ""  # the authority the window names (淮南: 市人力资源社会保障局), or a generic description
 
     @property
     def template(self) -> str:
@@ -67,13 +68,14 @@ def report_due(region_code: str, year: int) -> Due | None:
                     w.source.quote,
                     True,
                     w.source.pack_id,
+                    w.submit_to,
                 )
     for w in windows_for(region_code, dt.date(year + 1, 1, 1)).values():
         if w.recurrence == "yearly":
             span = w.span(year + 1)
             if span is not None:
                 basis = f"{w.source.document}{w.source.article}"
-                return Due(year, span[0], span[1], w.label, basis, w.source.quote, True, w.source.pack_id)
+                return Due(year, span[0], span[1], w.label, basis, w.source.quote, True, w.source.pack_id, w.submit_to)
     fallback = default_window()
     if fallback is None:
         return None

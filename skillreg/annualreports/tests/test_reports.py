@@ -47,6 +47,7 @@ def test_due_days_come_from_the_packs_and_a_setting_elsewhere(settings):
     assert "淮南" in hn.basis or "通知" in hn.basis
     assert report_due("340403", 2024).due == D(2025, 5, 31)  # the 2023 and 2024 reports
     assert report_due("340403", 2023).due == D(2025, 5, 31)
+    assert report_due("340403", 2024).submit_to == hn.submit_to == "淮南市人力资源和社会保障局"
     assert report_due("340102", 2024).due == D(2025, 3, 10)  # elsewhere in Anhui no one-off window
     cq = report_due("500238", 2025)
     assert (cq.due, cq.from_pack) == (D(2026, 3, 31), False)  # no window in the Chongqing packs: the setting
@@ -143,6 +144,7 @@ def test_only_the_unit_and_the_supervising_staff_reach_a_report(
     huainan_institution,
     huainan_city_officer,
     huainan_county_officer,
+    anhui_officer,
     other_institution,
     guizhou_officer,
     wuxi_officer,
@@ -154,10 +156,11 @@ def test_only_the_unit_and_the_supervising_staff_reach_a_report(
         report = services.report_submit(report=report, data=complete(report), actor=huainan_institution)
         with pytest.raises(PermissionDeniedError):
             services.report_accept(report=report, actor=wuxi_officer)
-        with pytest.raises(PermissionDeniedError):  # the county sees the report; the filing authority reviews it
-            services.report_accept(report=report, actor=huainan_county_officer)
+        for reader in (huainan_county_officer, anhui_officer):  # they see the report; the city reviews it (HN-2)
+            with pytest.raises(PermissionDeniedError):
+                services.report_accept(report=report, actor=reader)
     assert list(selectors.reports_for(huainan_city_officer)) == [report]
-    assert list(selectors.reports_for(huainan_county_officer)) == [report]
+    assert list(selectors.reports_for(huainan_county_officer)) == list(selectors.reports_for(anhui_officer)) == [report]
     assert not selectors.reports_for(guizhou_officer).exists()
     assert not selectors.reports_for(other_institution).exists()
 
