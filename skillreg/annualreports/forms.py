@@ -68,7 +68,7 @@ class ReportForm(forms.Form):
             self.fields[name] = forms.CharField(
                 label=f"{line.name}（{line.code}）考评员",
                 required=False,
-                widget=forms.Textarea(attrs={"rows": 4, "placeholder": "每行一人：姓名 考评证书编码"}),
+                widget=forms.Textarea(attrs={"rows": 6, "placeholder": "每行一人：姓名 考评证书编码"}),
             )
             self.initial[name] = "\n".join(
                 f"{p.get('name', '')} {p.get('certificate_code', '')}".strip() for p in examiners.get(line.code, [])

@@ -180,10 +180,18 @@ def first_year(filing: Filing) -> int:
     return filing.filed_on.year
 
 
-def _judge(filing: Filing, year: int, report: AnnualReport | None, today: dt.date) -> Timeliness:
+def _judge(
+    filing: Filing, year: int, report: AnnualReport | None, today: dt.date, dues: dict[Any, Any] | None = None
+) -> Timeliness:
     if year < first_year(filing):
         return Timeliness(filing.pk, year, "not_owed", None)
-    due = report_due(filing.region.code, year)
+    key = (filing.region.code, year)
+    if dues is None or key not in dues:
+        due = report_due(*key)
+        if dues is not None:
+            dues[key] = due
+    else:
+        due = dues[key]
     submitted = timezone.localdate(report.first_submitted_at) if report and report.first_submitted_at else None
     rid = report.pk if report else None
     if due is None:
@@ -216,9 +224,10 @@ def timeliness_rows(
     filings = filings.select_related("region")
     reports = {(r.filing_id, r.year): r for r in AnnualReport.objects.filter(filing__in=filings)}
     out = []
+    dues: dict[Any, Any] = {}  # one pack composition per region and year, however many filings
     for f in filings.order_by("code"):
         for year in owed_years(f, today):
-            t = _judge(f, year, reports.get((f.pk, year)), today)
+            t = _judge(f, year, reports.get((f.pk, year)), today, dues)
             if states is None or t.state in states:
                 out.append((f, t))
     return sorted(out, key=lambda ft: (-ft[1].year, ft[0].code))

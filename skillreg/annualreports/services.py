@@ -402,11 +402,15 @@ def report_due_reminders(*, today: dt.date | None = None) -> list[Notice]:
         get_user_model().objects.filter(unit_id__isnull=False, is_active=True).values_list("pk", "unit_id")
     ):
         users.setdefault(unit_id, []).append(pk)
+    dues: dict[tuple[str, int], Any] = {}
     for f in filings:
         for year in sorted(years):
             if year < selectors.first_year(f) or (f.pk, year) in submitted:
                 continue
-            due = report_due(f.region.code, year)
+            where = (f.region.code, year)
+            if where not in dues:
+                dues[where] = report_due(*where)
+            due = dues[where]
             if due is None or not (today <= due.due):
                 continue
             marks = [d for d in offsets if (due.due - today).days <= d]
