@@ -22,6 +22,8 @@ SKILLREG_AUDIT_CHECKPOINT_FILE (signed audit-head checkpoints outside the databa
 SKILLREG_VALIDITY_YEARS (fallback only where no rule pack sets a validity), SKILLREG_RENEWAL_WINDOW_DAYS (90).
 Issue 14: SKILLREG_PLAN_REPORT_DAYS_BEFORE (15: later is flagged 逾期报备), SKILLREG_PLAN_MAX_DAYS (31),
 SKILLREG_RESULTS_PUBLICITY_DAYS (5: the results 公示).
+Annual reports (issue 15): SKILLREG_ANNUAL_REPORT_DEFAULT_WINDOW ("01-01,03-31" of the following year where no pack
+sets a window; empty = none owed there), SKILLREG_ANNUAL_REPORT_REMINDER_DAYS ("7,1" days before the due day).
 """
 
 from __future__ import annotations
@@ -90,6 +92,7 @@ INSTALLED_APPS = [
     "skillreg.deadlines",
     "skillreg.notifications",
     "skillreg.documents",
+    "skillreg.annualreports",
     "skillreg.portal",
 ]
 
@@ -410,6 +413,13 @@ SKILLREG_RENEWAL_WINDOW_DAYS = int(os.environ.get("SKILLREG_RENEWAL_WINDOW_DAYS"
 SKILLREG_PLAN_REPORT_DAYS_BEFORE = int(os.environ.get("SKILLREG_PLAN_REPORT_DAYS_BEFORE", 15))
 SKILLREG_PLAN_MAX_DAYS = int(os.environ.get("SKILLREG_PLAN_MAX_DAYS", 31))
 SKILLREG_RESULTS_PUBLICITY_DAYS = int(os.environ.get("SKILLREG_RESULTS_PUBLICITY_DAYS", 5))
+# Annual reports (docs/decisions.md, "Annual reports (issue 15)"): the due window where no rule pack sets one
+# (MM-DD start, MM-DD end of the year after the report year; empty: no report owed there), and the reminders.
+_report_window = os.environ.get("SKILLREG_ANNUAL_REPORT_DEFAULT_WINDOW", "01-01,03-31").strip()
+SKILLREG_ANNUAL_REPORT_DEFAULT_WINDOW = tuple(_report_window.split(",", 1)) if _report_window else None
+SKILLREG_ANNUAL_REPORT_REMINDER_DAYS = tuple(
+    int(x) for x in os.environ.get("SKILLREG_ANNUAL_REPORT_REMINDER_DAYS", "7,1").split(",") if x.strip()
+)
 
 # A filing decision is refused by the system while any automatic condition fails or lacks its
 # fact (docs/decisions.md, "Filing needs every automatic condition met").

@@ -22,6 +22,7 @@ urlpatterns = [
     path("certificates/", include("skillreg.certificates.urls")),
     path("evaluations/", include("skillreg.evaluations.urls")),
     path("documents/", include("skillreg.documents.urls")),
+    path("annual-reports/", include("skillreg.annualreports.urls")),
     path("audit/", include("skillreg.audit.urls")),
     path("sysadmin/", admin.site.urls),
 ]

@@ -77,6 +77,7 @@ STATUS_WRITERS = {
     "quality/services/assignments.py": "SupervisorAssignment.status — assignment_transition()",
     "supervision/services/ratings.py": "RatingFollowUp.status — followup_transition()",
     "appraisals/services.py": "Appraisal.status — appraisal_confirm() (draft → confirmed, appraisals/workflow.py)",
+    "annualreports/services.py": "AnnualReport.status — _transition() (submit / return / accept)",
 }
 # Modules whose ``.status`` is an in-memory value (a dataclass or a dict), not a model field.
 NOT_A_MODEL_STATUS = {

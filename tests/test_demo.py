@@ -8,6 +8,7 @@ import io
 import pytest
 from django.core.management import call_command
 
+from skillreg.annualreports.demo import ANNUAL_REPORT_LOGINS
 from skillreg.applications.demo_lifecycle import LIFECYCLE_LOGINS
 from skillreg.appraisals.demo import APPRAISAL_LOGINS
 from skillreg.audit.models import AuditRecord
@@ -19,9 +20,12 @@ from skillreg.supervision.demo import UNITS as SUPERVISION_UNITS
 
 pytestmark = pytest.mark.django_db(transaction=False)
 # The lifecycle (issue 10) and supervision (issue 13) demos bring their own institutions, outside DEMO-01.
-LIFECYCLE_UNITS = [desc.split("（")[0] for _u, _r, desc in LIFECYCLE_LOGINS + APPRAISAL_LOGINS] + [
-    name for _u, name in SUPERVISION_UNITS
-]
+# So do the annual-report demo's (issue 15).
+LIFECYCLE_UNITS = (
+    [desc.split("（")[0] for _u, _r, desc in LIFECYCLE_LOGINS + APPRAISAL_LOGINS]
+    + [name for _u, name in SUPERVISION_UNITS]
+    + [desc.split("（")[0] for _u, _r, desc in ANNUAL_REPORT_LOGINS]
+)
 
 
 def run_demo() -> str:

@@ -385,7 +385,13 @@ def load_demo() -> list[tuple[str, str, str]]:
     if not appraisal_demo_loaded():  # periodic evaluation, credit on renewal, GZ-11 materials (issues 15, 13, 10)
         with transaction.atomic():
             load_appraisal_demo()
-    return _logins() + LIFECYCLE_LOGINS + SUPERVISION_LOGINS + QUALITY_LOGINS + APPRAISAL_LOGINS
+
+    from skillreg.annualreports.demo import ANNUAL_REPORT_LOGINS, annual_report_demo_loaded, load_annual_report_demo
+
+    if not annual_report_demo_loaded():  # also for a demo loaded before annual reports existed (issue 15)
+        with transaction.atomic():
+            load_annual_report_demo()
+    return _logins() + LIFECYCLE_LOGINS + SUPERVISION_LOGINS + QUALITY_LOGINS + APPRAISAL_LOGINS + ANNUAL_REPORT_LOGINS
 
 
 def _industry(occupation_code: str) -> str:

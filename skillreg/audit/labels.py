@@ -130,6 +130,12 @@ ACTION_LABELS = {
     "appraisal.score": "定期评估评分",
     "appraisal.confirm": "确认定期评估结果",
     "appraisal.self_check": "提交通用条件年度自查",
+    "annualreport.create": "起草年度工作总结",
+    "annualreport.save": "保存年度工作总结草稿",
+    "annualreport.submit": "报送年度工作总结",
+    "annualreport.return": "退回年度工作总结",
+    "annualreport.accept": "接收年度工作总结",
+    "annualreport.miss": "记录年度工作总结逾期",
 }
 
 OBJECT_LABELS = {
@@ -163,6 +169,8 @@ OBJECT_LABELS = {
     "appraisals.appraisal": "定期评估",
     "appraisals.selfcheck": "通用条件自查",
     "workcalendar.holidayyear": "放假安排",
+    "annualreports.annualreport": "年度工作总结",
+    "annualreports.reportmiss": "年度工作总结逾期记录",
 }
 
 FIELD_LABELS = {
@@ -304,6 +312,7 @@ FIELD_LABELS = {
     "grade": "评价等级",
     "comment": "评价意见",
     "follow_up_due_on": "整改反馈期限",
+    "comment": "意见",
 }
 
 RESULT_LABELS = {"ok": "成功", "refused": "被拒绝", "failed": "失败", "error": "出错"}
@@ -350,6 +359,7 @@ def _state_label(value: str) -> str:
         _supervision_states,
         _plan_states,
         _appraisal_states,
+        _annual_report_states,
     ):
         labels = loader()
         if value in labels:
@@ -387,6 +397,10 @@ def _appraisal_states() -> dict[str, str]:
     from skillreg.appraisals.models import AppraisalStatus
 
     return dict(AppraisalStatus.choices)
+def _annual_report_states() -> dict[str, str]:
+    from skillreg.annualreports.models import ReportStatus
+
+    return {str(k): str(v) for k, v in ReportStatus.choices}
 
 
 def _import_states() -> dict[str, str]:

@@ -39,6 +39,8 @@ DEFAULT_RULES = Rules(
         "complaint_verified": -10,
         "rectification_closed": 5,
         "rectification_failed": -60,
+        "report_late": -5,  # 年度工作总结逾期报送 (AH-4.2, HN-2; docs/decisions.md, "Annual reports")
+        "report_missing": -10,
     },
     counts_for_days={
         "inspection_compliant": 365,
@@ -47,6 +49,8 @@ DEFAULT_RULES = Rules(
         "complaint_verified": 730,
         "rectification_closed": 365,
         "rectification_failed": 1825,
+        "report_late": 365,
+        "report_missing": 730,
     },
     grades=((100, "A"), (85, "B"), (70, "C"), (0, "D")),
 )

@@ -406,6 +406,8 @@ class CreditKind(models.TextChoices):
     COMPLAINT_VERIFIED = "complaint_verified", "投诉举报经查属实"
     RECTIFICATION_CLOSED = "rectification_closed", "整改复查合格"
     RECTIFICATION_FAILED = "rectification_failed", "整改不合格，注销备案"
+    REPORT_LATE = "report_late", "年度工作总结逾期报送"
+    REPORT_MISSING = "report_missing", "年度工作总结逾期未报送"
 
 
 class CreditEvent(models.Model):
