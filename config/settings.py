@@ -85,6 +85,7 @@ INSTALLED_APPS = [
     "skillreg.notifications",
     "skillreg.documents",
     "skillreg.portal",
+    "skillreg.dashboards",
 ]
 
 MIDDLEWARE = [
