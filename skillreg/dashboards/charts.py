@@ -18,6 +18,7 @@ UNKNOWN = "—"  # a figure nobody has reported yet (not zero)
 class Series:
     name: str
     values: list[float | int | None]
+    color: str = ""  # a colour that carries meaning (overdue red …); empty: the palette's next
 
 
 @dataclass
@@ -51,16 +52,35 @@ class Chart:
             "stacked": self.stacked,
             "percent": self.percent,
             "categories": self.categories,
-            "series": [{"name": s.name, "data": s.values} for s in self.series],
+            "series": [{"name": s.name, "data": s.values, "color": s.color or None} for s in self.series],
         }
+
+    @property
+    def table_cells(self) -> list[list[tuple[Any, bool]]]:
+        """The table's rows as (value, is a number) pairs — numbers are right-aligned."""
+        return [[(v, isinstance(v, int | float) or _figure(v)) for v in row] for row in self.table_rows]
+
+
+def _figure(value: Any) -> bool:
+    """A figure written as text: "—" (unknown) or a percentage."""
+    return isinstance(value, str) and (
+        value == UNKNOWN or (value.endswith("%") and value[:-1].replace(".", "").isdigit())
+    )
 
 
 def matrix(
-    categories: list[str], names: list[str], value: Any, *, first: str, total: bool = True
+    categories: list[str],
+    names: list[str],
+    value: Any,
+    *,
+    first: str,
+    total: bool = True,
+    colors: dict[str, str] | None = None,
 ) -> tuple[list[Series], list[str], list[list[Any]]]:
     """Series ``names`` over ``categories`` from ``value(category_index, name)`` and the table of the same numbers
     (a row per category, a column per series, and a total column)."""
-    series = [Series(n, [value(i, n) for i in range(len(categories))]) for n in names]
+    colors = colors or {}
+    series = [Series(n, [value(i, n) for i in range(len(categories))], colors.get(n, "")) for n in names]
     headers = [first, *names, *(["合计"] if total else [])]
     rows = []
     for i, c in enumerate(categories):

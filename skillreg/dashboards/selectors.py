@@ -56,6 +56,22 @@ CLOCK_LABELS = {
     "none": "无进行中的法定时限",
 }
 CLOCK_ORDER = ["overdue", "due_today", "at_risk", "running", "none"]
+CLOCK_COLORS = {
+    "overdue": "#c0392b",
+    "due_today": "#e67e22",
+    "at_risk": "#e6b422",
+    "running": "#2e8b57",
+    "none": "#9aa5b1",
+}
+STATUS_COLORS = {
+    FilingStatus.ACTIVE.label: "#1f5fa8",
+    FilingStatus.EXPIRING.label: "#5b9bd5",
+    FilingStatus.RENEWAL_PENDING.label: "#16a0a0",
+    FilingStatus.RECTIFYING.label: "#e67e22",
+    FilingStatus.WRAP_UP.label: "#9aa5b1",
+    FilingStatus.TERMINATED.label: "#5d6d7e",
+    FilingStatus.CANCELLED.label: "#2c3e50",
+}
 CLOCK_WORST = {k: i for i, k in enumerate(CLOCK_ORDER)}
 
 
@@ -183,7 +199,9 @@ def institution_charts(user: Any, f: Filters) -> list[Chart]:
         ("institutions-region", "备案机构数（按地区）", by_region, region_order),
     ):
         names = [n for n in order if any(t.get(n) for t in tallies)]
-        series, headers, rows = matrix(labels, names, lambda i, n, t=tallies: t[i].get(n, 0), first="月份")
+        series, headers, rows = matrix(
+            labels, names, lambda i, n, t=tallies: t[i].get(n, 0), first="月份", colors=STATUS_COLORS
+        )
         charts.append(
             Chart(key, title, note, "bar", labels, series, headers, rows, filename=title.replace("（", "_").strip("）"))
         )
@@ -223,7 +241,11 @@ def case_chart(user: Any, f: Filters, *, today: dt.date | None = None) -> Chart:
     names = [CLOCK_LABELS[c] for c in CLOCK_ORDER if any(k[1] == c for k in counts)]
     by_label = {v: k for k, v in CLOCK_LABELS.items()}
     series, headers, rows = matrix(
-        labels, names, lambda i, n: counts.get((stages[i].value, by_label[n]), 0), first="办理环节"
+        labels,
+        names,
+        lambda i, n: counts.get((stages[i].value, by_label[n]), 0),
+        first="办理环节",
+        colors={CLOCK_LABELS[k]: c for k, c in CLOCK_COLORS.items()},
     )
     note = (
         "所选期间内提交的申请，按其当前办理环节和法定期限状态统计；期限依各地管理办法的办理时限计算，"
@@ -357,7 +379,8 @@ def timeliness_chart(user: Any, f: Filters) -> Chart | None:
         "逾期报送": [r.late for r in rows],
         "未报送": [r.missing for r in rows],
     }
-    series, headers, table = matrix(labels, list(values), lambda i, n: values[n][i], first="报告年度")
+    colors = {"按时报送": "#2e8b57", "逾期报送": "#e67e22", "未报送": "#c0392b"}
+    series, headers, table = matrix(labels, list(values), lambda i, n: values[n][i], first="报告年度", colors=colors)
     return Chart(
         "reports-timeliness",
         "年度工作总结报送情况",
@@ -374,6 +397,16 @@ def timeliness_chart(user: Any, f: Filters) -> Chart | None:
 # ----------------------------------------------------------------------------------------------- the page
 
 
+# Each group of charts, by the prefix of its charts' keys (an export computes only its own group).
+GROUPS: dict[str, Callable[[Any, Filters], list[Chart]]] = {
+    "institutions": institution_charts,
+    "cases": lambda user, f: [case_chart(user, f)],
+    "certificates": certificate_charts,
+    "pass": certificate_charts,
+    "reports": lambda user, f: [c for c in [timeliness_chart(user, f)] if c is not None],
+}
+
+
 def dashboard(user: Any, f: Filters) -> list[Chart]:
     charts = [*institution_charts(user, f), case_chart(user, f), *certificate_charts(user, f)]
     timely = timeliness_chart(user, f)
@@ -383,7 +416,10 @@ def dashboard(user: Any, f: Filters) -> list[Chart]:
 
 
 def chart_by_key(user: Any, f: Filters, key: str) -> Chart | None:
-    return next((c for c in dashboard(user, f) if c.key == key), None)
+    group = GROUPS.get(key.split("-")[0])
+    if group is None:
+        return None
+    return next((c for c in group(user, f) if c.key == key), None)
 
 
 __all__ = [

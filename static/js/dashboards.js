@@ -23,6 +23,7 @@
         type: d.kind === "line" ? "line" : "bar",
         stack: d.stacked ? "total" : undefined,
         data: s.data,
+        itemStyle: s.color ? { color: s.color } : undefined,
         barMaxWidth: 36,
         label: d.percent ? { show: true, position: horizontal ? "right" : "top", formatter: "{c}%" } : undefined,
       };
