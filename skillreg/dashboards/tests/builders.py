@@ -22,11 +22,16 @@ _seq = itertools.count(1)
 
 
 def filing(
-    region: str, kind: str, history: list[tuple[dt.date, str]], kinds: list[tuple[dt.date, str]] | None = None
+    region: str,
+    kind: str,
+    history: list[tuple[dt.date, str]],
+    kinds: list[tuple[dt.date, str]] | None = None,
+    *,
+    versions: bool = True,
 ) -> Filing:
     """A filing of ``region`` whose status history is ``history`` [(effective_on, to_status)] (the first entry is
     the filing itself) and whose versions have the kinds ``kinds`` [(effective_from, kind)] (default: one version
-    of ``kind`` from the filing day)."""
+    of ``kind`` from the filing day; none at all with ``versions=False``, as for filings older than versions)."""
     filed_on = history[0][0]
     f = make_filing(
         name=f"测试评价机构{next(_seq)}", region_code=region, kind=kind, status=history[-1][1], filed_on=filed_on
@@ -42,7 +47,7 @@ def filing(
             at=timezone.now(),
         )
         prev = status
-    kinds = kinds or [(filed_on, kind)]
+    kinds = (kinds or [(filed_on, kind)]) if versions else []
     for n, (start, k) in enumerate(kinds):
         end = kinds[n + 1][0] - dt.timedelta(days=1) if n + 1 < len(kinds) else None
         FilingVersion.objects.create(

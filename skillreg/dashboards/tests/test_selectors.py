@@ -51,6 +51,8 @@ def anhui_filings(db):
         "hf": b.filing("340102", "social_org", [(D(2025, 2, 1), "active")]),
         # 田家庵区, filed in 2026
         "new": b.filing("340403", "employer", [(D(2026, 1, 15), "active")]),
+        # 合肥市 瑶海区, a filing without versions: its own kind column counts
+        "old": b.filing("340102", "school", [(D(2025, 4, 1), "active")], versions=False),
         # Chongqing: never on an Anhui dashboard
         "cq": b.filing("500238", "social_org", [(D(2025, 1, 6), "active")]),
     }
@@ -85,18 +87,18 @@ def test_institution_charts_by_status_kind_and_region(anhui_officer, anhui_filin
     at = {m: i for i, m in enumerate(months)}
     by = {s.name: s.values for s in status.series}
     assert by["有效"][at["2025年1月"]] == 1  # 淮南市 only (Hefei files on 2025-02-01)
-    assert by["有效"][at["2025年9月"]] == 3 and by["整改中"][at["2025年9月"]] == 1
-    assert by["已终止"][at["2025年12月"]] == 1 and by["有效"][at["2025年12月"]] == 3
-    assert by["有效"][at["2026年2月"]] == 4
+    assert by["有效"][at["2025年9月"]] == 4 and by["整改中"][at["2025年9月"]] == 1
+    assert by["已终止"][at["2025年12月"]] == 1 and by["有效"][at["2025年12月"]] == 4
+    assert by["有效"][at["2026年2月"]] == 5
     kinds = {s.name: s.values for s in kind.series}
-    assert kinds["用人单位"][at["2025年9月"]] == 1 and kinds["院校"][at["2025年9月"]] == 1
-    assert kinds["用人单位"][at["2025年10月"]] == 0 and kinds["院校"][at["2025年10月"]] == 2  # 大通区's new version
+    assert kinds["用人单位"][at["2025年9月"]] == 1 and kinds["院校"][at["2025年9月"]] == 2
+    assert kinds["用人单位"][at["2025年10月"]] == 0 and kinds["院校"][at["2025年10月"]] == 3  # 大通区's new version
     regions = {s.name: s.values for s in region.series}
     assert set(regions) == {"淮南市", "合肥市"}  # a province sees its cities, Chongqing nowhere
-    assert regions["淮南市"][at["2026年2月"]] == 4 and regions["合肥市"][at["2026年2月"]] == 1
+    assert regions["淮南市"][at["2026年2月"]] == 4 and regions["合肥市"][at["2026年2月"]] == 2
     # the table holds the chart's numbers, plus a total per month
     row = status.table_rows[at["2025年9月"]]
-    assert row[0] == "2025年9月" and row[-1] == 4
+    assert row[0] == "2025年9月" and row[-1] == 5
     assert status.table_headers[0] == "月份" and status.table_headers[-1] == "合计"
 
 
