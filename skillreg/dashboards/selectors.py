@@ -23,10 +23,11 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from django.conf import settings
+from django.core.cache import cache
 from django.db.models import Count, F, OuterRef, QuerySet, Subquery, Sum
 from django.db.models.functions import Coalesce
 
-from skillreg.accounts.scope import case_scope_q, is_staff_member, region_q
+from skillreg.accounts.scope import case_scope_q, is_staff_member, region_path, region_q
 from skillreg.applications.models import Application, State
 from skillreg.applications.selectors import staff_scope
 from skillreg.certificates.models import Certificate, CertificateStatus, EvaluationBatch
@@ -137,6 +138,20 @@ def _cases(user: Any, f: Filters) -> QuerySet[Application]:
 
 
 def institution_counts(user: Any, f: Filters, day: dt.date) -> dict[tuple[str, str, int], int]:
+    """``_institution_counts``, kept ``SKILLREG_DASHBOARD_CACHE_SECONDS`` per (scope, region, day): a dashboard
+    re-drawn with another range, and its exports, do not count the same month ends again."""
+    seconds = settings.SKILLREG_DASHBOARD_CACHE_SECONDS
+    if seconds <= 0 or not may_view(user):
+        return _institution_counts(user, f, day)
+    key = f"dashboards:institutions:{region_path(user)}:{f.region.pk}:{day.isoformat()}:{clock.today().isoformat()}"
+    found = cache.get(key)
+    if found is None:
+        found = _institution_counts(user, f, day)
+        cache.set(key, found, seconds)
+    return dict(found)
+
+
+def _institution_counts(user: Any, f: Filters, day: dt.date) -> dict[tuple[str, str, int], int]:
     """(status, kind, region id) → number of filed institutions on ``day`` (one GROUP BY query).
 
     Status: the last status change in force that day (``filing_on(...).status``); kind: the version in force that

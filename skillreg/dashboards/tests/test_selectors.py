@@ -124,6 +124,12 @@ def test_a_county_sees_nothing_of_another_even_if_it_asks(huainan_county_officer
         assert chart.empty
 
 
+def test_cached_month_ends_are_kept_per_scope(huainan_city_officer, huainan_county_officer, anhui_filings):
+    other, day = _filters("340402"), D(2026, 2, 28)
+    assert sum(selectors.institution_counts(huainan_city_officer, other, day).values()) == 1  # now cached
+    assert selectors.institution_counts(huainan_county_officer, other, day) == {}
+
+
 def test_no_dashboard_figures_for_institutions_admins_or_anonymous(wuxi_institution, sysadmin, anhui_filings):
     f = _filters("340000")
     for user in (wuxi_institution, sysadmin, None):
