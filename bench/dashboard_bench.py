@@ -154,30 +154,40 @@ def main() -> None:
     parser.add_argument("--institutions", type=int, default=10_000)
     parser.add_argument("--certificates", type=int, default=2_000_000)
     parser.add_argument("--repeat", type=int, default=5)
+    parser.add_argument("--reuse", action="store_true", help="time the database of an earlier run (no rebuild)")
     args = parser.parse_args()
 
     cert_common.configure("postgres")
     os.environ["SKILLREG_ALLOWED_HOSTS"] = "testserver,127.0.0.1"
     print(f"machine: {cert_common.machine()}")
     t0 = time.perf_counter()
-    cert_common.fresh_database("postgres")
+    if not args.reuse:
+        cert_common.fresh_database("postgres")
     import django
 
     django.setup()
+    from django.contrib.auth import get_user_model
     from django.test import Client
     from django_otp import DEVICE_ID_SESSION_KEY
 
+    from skillreg.certificates.models import Certificate
     from skillreg.core import testing
     from skillreg.dashboards.tests import builders
+    from skillreg.institutions.models import Filing
 
-    filings = cert_common.make_filings([("340403", "hrss-340403"), ("340402", "hrss-340402")])
-    batch = builders.batch(filings[0], "6-31-01-03", 4, ends_on=dt.date(2025, 3, 1), applicants=100, passes=80)
-    builders.certificates(batch, 1, issued=dt.date(2025, 3, 10))
-    ids = clone_filings(args.institutions - len(filings))
-    insert_certificates(args.certificates, ids)
-    print(f"data: {len(ids)} institutions, {args.certificates} certificates in {time.perf_counter() - t0:.0f} s")
-
-    officer = testing.make_staff("bench_province", "hrss-340000")
+    if not args.reuse:
+        filings = cert_common.make_filings([("340403", "hrss-340403"), ("340402", "hrss-340402")])
+        batch = builders.batch(filings[0], "6-31-01-03", 4, ends_on=dt.date(2025, 3, 1), applicants=100, passes=80)
+        builders.certificates(batch, 1, issued=dt.date(2025, 3, 10))
+        ids = clone_filings(args.institutions - len(filings))
+        insert_certificates(args.certificates, ids)
+    print(
+        f"data: {Filing.objects.count()} institutions, {Certificate.objects.count()} certificates "
+        f"({time.perf_counter() - t0:.0f} s)"
+    )
+    officer = get_user_model().objects.filter(username="bench_province").first() or testing.make_staff(
+        "bench_province", "hrss-340000"
+    )
     client = Client()
     client.force_login(officer)
     session = client.session
