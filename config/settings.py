@@ -7,7 +7,7 @@ REDIS_URL      unset → huey on a SQLite queue; set → huey on Redis, Django c
 Provincial installation (issue 16; docs/deployment.md lists every variable): DATABASE_REPLICA_URL,
 SKILLREG_REPLICA_MAX_LAG, SKILLREG_REPLICA_CHECK_SECONDS, SKILLREG_REPLICA_PIN_SECONDS, SKILLREG_S3_BUCKET,
 SKILLREG_S3_ENDPOINT_URL, SKILLREG_S3_ACCESS_KEY, SKILLREG_S3_SECRET_KEY, SKILLREG_S3_REGION, SKILLREG_S3_PREFIX,
-SKILLREG_STATIC_HASHED, SKILLREG_PUBLIC_MAX_AGE, SKILLREG_LOG_FORMAT (json|text).
+SKILLREG_STATIC_HASHED, SKILLREG_PUBLIC_MAX_AGE, SKILLREG_LOG_FORMAT (json|text), SKILLREG_DASHBOARD_CACHE_SECONDS.
 SKILLREG_SECRET_KEY, SKILLREG_DEBUG, SKILLREG_ALLOWED_HOSTS, SKILLREG_DATA_KEY (hex, 16 bytes for SM4)
 Security (issue 5; docs/security.md lists every variable): SKILLREG_DEBUG=0 turns on secure cookies, HSTS and
 the HTTPS redirect and refuses the development keys; SKILLREG_BEHIND_TLS_PROXY, SKILLREG_SSL_REDIRECT,
@@ -94,6 +94,7 @@ INSTALLED_APPS = [
     "skillreg.documents",
     "skillreg.annualreports",
     "skillreg.portal",
+    "skillreg.dashboards",
 ]
 
 MIDDLEWARE = [
@@ -346,6 +347,8 @@ if SKILLREG_S3_BUCKET:
         },
     }
 SKILLREG_PUBLIC_MAX_AGE = int(os.environ.get("SKILLREG_PUBLIC_MAX_AGE", 60))
+# Dashboards: seconds a month end's institution counts are kept per region scope (0: never cached).
+SKILLREG_DASHBOARD_CACHE_SECONDS = int(os.environ.get("SKILLREG_DASHBOARD_CACHE_SECONDS", 300))
 # Uploaded materials live outside the web root and are served only through scoped views.
 MEDIA_ROOT = Path(os.environ.get("SKILLREG_MEDIA_ROOT", VAR_DIR / "uploads"))
 MEDIA_URL = "/__no_public_media__/"

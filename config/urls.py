@@ -10,6 +10,7 @@ urlpatterns = [
     path("accounts/", include("skillreg.accounts.urls")),
     path("apply/", include("skillreg.applications.urls_applicant")),
     path("staff/deadlines/", include("skillreg.deadlines.urls")),
+    path("staff/dashboards/", include("skillreg.dashboards.urls")),
     path("inbox/", include("skillreg.notifications.urls")),
     path("staff/", include("skillreg.applications.urls_staff")),
     path("directory/", include("skillreg.portal.urls")),

@@ -113,6 +113,11 @@ DEADLINES = {
     "deadlines:dismiss": R(method="POST", kwargs={"pk": "confirmation"}, staff=(302, 404)),
 }
 
+DASHBOARDS = {
+    "dashboards:dashboard": R(staff=200),
+    "dashboards:export": R(kwargs={"key": "=cases-stage", "fmt": "=csv"}, staff=200),
+}
+
 NOTIFICATIONS = {
     "notifications:inbox": R(**SIGNED_IN),
     "notifications:read": R(method="POST", kwargs={"pk": "message"}, **dict.fromkeys(ROLES[1:], (302, 404))),
@@ -237,6 +242,7 @@ TABLES: dict[str, dict[str, Route]] = {
     "applicant": APPLICANT,
     "staff": STAFF,
     "deadlines": DEADLINES,
+    "dashboards": DASHBOARDS,
     "notifications": NOTIFICATIONS,
     "portal": PORTAL,
     "documents": DOCUMENTS,
