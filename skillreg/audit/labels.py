@@ -100,6 +100,7 @@ ACTION_LABELS = {
     "objection.answer": "答复异议",
     "plan.create": "制定抽查计划",
     "plan.draw": "随机抽取检查对象和检查人员",
+    "objectstore.rewind": "对象存储回退到指定时间",
 }
 
 OBJECT_LABELS = {
@@ -124,9 +125,11 @@ OBJECT_LABELS = {
     "supervision.inspectionplan": "抽查计划",
     "supervision.inspection": "检查",
     "workcalendar.holidayyear": "放假安排",
+    "objectstore.bucket": "对象存储桶",
 }
 
 FIELD_LABELS = {
+    "restored": "恢复",
     "state": "状态",
     "status": "状态",
     "reason": "理由",
