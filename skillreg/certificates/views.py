@@ -21,6 +21,7 @@ from skillreg.regions.selectors import region_by_code
 
 from . import selectors, services, statistics
 from .forms import BatchForm, BatchResultsForm, CertificateFilterForm, RevokeForm, StatisticsForm
+from .paging import CappedPaginator
 from .spreadsheets import EXPORT_HEADERS, export_rows
 from .verification import qr_url
 
@@ -66,7 +67,7 @@ def _filtered(request: HttpRequest) -> tuple[Any, Any, Any]:
 @login_required
 def certificate_list(request: HttpRequest) -> HttpResponse:
     form, filing, qs = _filtered(request)
-    page = Paginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
+    page = CappedPaginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))  # no COUNT over millions (issue 16)
     return render(
         request,
         "certificates/list.html",
