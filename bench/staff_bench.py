@@ -55,17 +55,21 @@ def build(rows: int, cases: int, filings: int) -> None:
         log(f"{cases:,} cases in {time.perf_counter() - started:.0f}s; database {cur.fetchone()[0]}")
 
 
-def _timed(client: Any, path: str) -> float:
-    started = time.perf_counter()
+def _timed(client: Any, path: str, cpu: list[float] | None = None) -> float:
+    started, cpu_started = time.perf_counter(), time.process_time()
     response = client.get(path)
     elapsed = time.perf_counter() - started
+    if cpu is not None:
+        cpu.append(time.process_time() - cpu_started)
     assert response.status_code == 200, (path, response.status_code)
     return elapsed
 
 
 def measure(requests: int, bound: int = 120) -> dict[str, Any]:
     from django.conf import settings
+    from django.db import connection
     from django.test import Client
+    from django.test.utils import CaptureQueriesContext
     from django_otp import DEVICE_ID_SESSION_KEY
 
     from skillreg.accounts.models import User
@@ -117,10 +121,12 @@ def measure(requests: int, bound: int = 120) -> dict[str, Any]:
         for _ in range(2):
             _timed(client, path)
             _timed(client, "/bench/ping")
-        own, ping = [], []
+        own, ping, cpu, db = [], [], [], []
         deadline = time.perf_counter() + bound  # bounded: at most this long a page
         for _ in range(requests):
-            own.append(_timed(client, path))
+            with CaptureQueriesContext(connection) as queries:
+                own.append(_timed(client, path, cpu))
+            db.append(sum(float(q["time"]) for q in queries.captured_queries))
             ping.append(_timed(client, "/bench/ping"))
             if time.perf_counter() > deadline:
                 break
@@ -133,10 +139,15 @@ def measure(requests: int, bound: int = 120) -> dict[str, Any]:
             "p50_ms": round(p50 * 1000, 1),
             "p95_ms": round(p95 * 1000, 1),
             "ping_p50_ms": round(statistics.median(ping) * 1000, 2),
+            # this process's CPU per request and the time spent in database queries (the server's work and the
+            # round trips): on a loaded machine, the wall-clock figures above also count waiting for a core
+            "cpu_p50_ms": round(statistics.median(cpu) * 1000, 1),
+            "db_p50_ms": round(statistics.median(db) * 1000, 1),
+            "queries": len(queries.captured_queries),
             "ratio": round(statistics.median(ping) / p50, 3),
         }
         log(
-            f"{name:28} p50 {out[name]['p50_ms']:7.1f} ms  p95 {out[name]['p95_ms']:7.1f} ms  "
+            f"{name:28} cpu {out[name]['cpu_p50_ms']:6.1f} ms db {out[name]['db_p50_ms']:7.1f} ms ({out[name]['queries']} q)  p50 {out[name]['p50_ms']:7.1f} ms  p95 {out[name]['p95_ms']:7.1f} ms  "
             f"ping p50 {out[name]['ping_p50_ms']} ms  ratio {out[name]['ratio']}  (load {os.getloadavg()[0]:.1f})"
         )
     return out

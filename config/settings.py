@@ -196,7 +196,8 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 REDIS_URL = os.environ.get("REDIS_URL", "")
 if REDIS_URL:
     CACHES: dict[str, dict[str, Any]] = {
-        "default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}
+        # Django's RedisCache, one redis-py client per pool instead of one per operation (skillreg.core.rediscache)
+        "default": {"BACKEND": "skillreg.core.rediscache.SharedClientRedisCache", "LOCATION": REDIS_URL}
     }
     HUEY = {
         "huey_class": "huey.RedisHuey",

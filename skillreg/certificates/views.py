@@ -15,13 +15,13 @@ from django.views.decorators.http import require_POST
 from skillreg.accounts.scope import is_institution, is_staff_member
 from skillreg.core import clock
 from skillreg.core.errors import DomainError
+from skillreg.core.paging import CappedPaginator
 from skillreg.documents.exports import csv_streaming_response
 from skillreg.institutions.models import Filing
 from skillreg.regions.selectors import region_by_code
 
 from . import selectors, services, statistics
 from .forms import BatchForm, BatchResultsForm, CertificateFilterForm, RevokeForm, StatisticsForm
-from .paging import CappedPaginator
 from .spreadsheets import EXPORT_HEADERS, export_rows
 from .verification import qr_url
 

@@ -9,7 +9,7 @@ from django.urls import reverse
 
 from skillreg.certificates.imports import certificates_report
 from skillreg.certificates.models import Certificate
-from skillreg.certificates.paging import CappedPaginator
+from skillreg.core.paging import CappedPaginator
 
 from .conftest import good_row
 

@@ -1,4 +1,4 @@
-"""Pages of the certificate list at provincial scale (issue 16: staff pages with 10 million certificates).
+"""Pages of long staff lists at provincial scale (issue 16: staff pages with 100,000 cases and 10 million certificates).
 
 ``Paginator`` counts every certificate in scope on every page (``COUNT(*)`` over millions of rows for a province)
 just to print "共 N 条". ``CappedPaginator`` counts at most ``CAP`` rows (``COUNT(*)`` over a ``LIMIT CAP + 1``
