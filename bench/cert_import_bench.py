@@ -121,6 +121,74 @@ def _insert_all(rows_iter: Any) -> int:
     return total
 
 
+class _Sampler:
+    """Where a PostgreSQL import's time goes (issue 16: the two-process import measured 0.80-1.00x): every 100 ms,
+    the wait events of this database's active backends (pg_stat_activity), each backend's CPU time (/proc, the
+    server runs on this machine) and the whole machine's busy CPU (/proc/stat); WAL written (LSN difference)."""
+
+    def __init__(self) -> None:
+        import threading
+
+        import psycopg
+
+        self.conn = psycopg.connect(os.environ["DATABASE_URL"].replace("postgres://", "postgresql://"), autocommit=True)
+        self.me = self.conn.info.backend_pid
+        self.waits: dict[str, int] = {}
+        self.samples = 0
+        self.cpu: dict[int, float] = {}
+        self.stop = threading.Event()
+        self.wal0 = self.conn.execute("SELECT pg_current_wal_lsn()").fetchone()[0]
+        self.stat0 = self._machine()
+        self.thread = threading.Thread(target=self._run, daemon=True)
+        self.thread.start()
+
+    @staticmethod
+    def _machine() -> tuple[float, float]:
+        fields = [float(x) for x in open("/proc/stat").readline().split()[1:]]
+        idle = fields[3] + fields[4]
+        return sum(fields) - idle, sum(fields)
+
+    @staticmethod
+    def _proc_cpu(pid: int) -> float | None:
+        try:
+            parts = open(f"/proc/{pid}/stat").read().rsplit(")", 1)[1].split()
+        except OSError:
+            return None
+        return (float(parts[11]) + float(parts[12])) / os.sysconf("SC_CLK_TCK")
+
+    def _run(self) -> None:
+        while not self.stop.wait(0.1):
+            rows = self.conn.execute(
+                "SELECT pid, state, coalesce(wait_event_type, 'CPU'), coalesce(wait_event, '') FROM pg_stat_activity "
+                "WHERE datname = current_database() AND pid <> %s",
+                [self.me],
+            ).fetchall()
+            self.samples += 1
+            for pid, state, wtype, wevent in rows:
+                cpu = self._proc_cpu(pid)
+                if cpu is not None:
+                    self.cpu[pid] = max(cpu, self.cpu.get(pid, 0.0))
+                if state == "active":
+                    key = f"{wtype}:{wevent}" if wevent else wtype
+                    self.waits[key] = self.waits.get(key, 0) + 1
+
+    def result(self, seconds: float) -> dict[str, Any]:
+        self.stop.set()
+        self.thread.join()
+        wal = self.conn.execute("SELECT pg_wal_lsn_diff(pg_current_wal_lsn(), %s)", [self.wal0]).fetchone()[0]
+        busy0, total0 = self.stat0
+        busy1, total1 = self._machine()
+        self.conn.close()
+        return {
+            "pg_backend_cpu_s": round(sum(self.cpu.values()), 2),
+            "pg_active_waits": {
+                k: round(v / self.samples, 2) for k, v in sorted(self.waits.items(), key=lambda kv: -kv[1])
+            },
+            "wal_mb": round(float(wal) / 2**20, 1),
+            "machine_busy": round((busy1 - busy0) / (total1 - total0), 2),  # share of all cores, everyone's work
+        }
+
+
 def _child(db: str, what: str, info: dict[str, Any]) -> dict[str, Any]:
     cert_common.configure(db)
     import django
@@ -136,6 +204,8 @@ def _child(db: str, what: str, info: dict[str, Any]) -> dict[str, Any]:
     filing = Filing.objects.get(code=info["filing"])
     _empty()
     rss_before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    sampler = _Sampler() if db == "postgres" and os.environ.get("CERTBENCH_ANALYSE") else None
+    load0 = os.getloadavg()[0]
     if what == "raw":
         facts = load_facts(filing)
         prepared = list(_plain_rows(facts, info["csv"], None))  # not timed: the final rows
@@ -158,8 +228,16 @@ def _child(db: str, what: str, info: dict[str, Any]) -> dict[str, Any]:
         if job.status != "done":
             raise SystemExit(f"import ended {job.status}: {job.message} {job.first_errors[:3]}")
         created = job.rows_created
+    analysis: dict[str, Any] = {}
+    if sampler:
+        self_use, child_use = resource.getrusage(resource.RUSAGE_SELF), resource.getrusage(resource.RUSAGE_CHILDREN)
+        analysis = sampler.result(seconds) | {
+            "reader_cpu_s": round(self_use.ru_utime + self_use.ru_stime, 2),  # this process (incl. setup)
+            "writer_cpu_s": round(child_use.ru_utime + child_use.ru_stime, 2),  # the writer process, if any
+            "load": [load0, round(os.getloadavg()[0], 1)],
+        }
     assert Certificate.objects.count() == created  # noqa: S101 - benchmark self-check
-    return {
+    return analysis | {
         "db": db,
         "what": what,
         "rows": created,

@@ -257,11 +257,56 @@ def wrk(port: int, path: str, bodies: str, *, seconds: int, connections: int, de
     return r
 
 
-def http(seconds: int, threads: int, rounds: int = 3) -> dict[str, Any]:
+def _start_server(kind: str, threads: int) -> tuple[int, list[subprocess.Popen[bytes]], Any]:
+    """(port to load, processes to stop, temp dir): waitress (bench/cert_wsgi.py), or gunicorn with the deployed
+    configuration (deploy/gunicorn.conf.py, ``gunicorn-WxT``), optionally behind nginx (``nginx+gunicorn-WxT``,
+    deploy/nginx/skillreg.conf with its cache off), rate limits in Redis (shared by the workers)."""
+    import serve_bench
+
     port = 18765
-    server = subprocess.Popen([sys.executable, str(Path(__file__).parent / "cert_wsgi.py"), str(port), str(threads)])
-    try:
+    if kind == "waitress":
+        server = subprocess.Popen(
+            [sys.executable, str(Path(__file__).parent / "cert_wsgi.py"), str(port), str(threads)]
+        )
         time.sleep(4)
+        return port, [server], None
+    serve_bench.PORT, serve_bench.NGINX_PORT = port, port + 1
+    env = {
+        **os.environ,
+        "REDIS_URL": os.environ.get("CERTBENCH_REDIS_URL", "redis://127.0.0.1:6379/7"),
+        "SKILLREG_DEBUG": "0",
+        "SKILLREG_SSL_REDIRECT": "0",
+        "SKILLREG_LOG_LEVEL": "ERROR",
+        "DJANGO_SETTINGS_MODULE": "serve_settings",
+        "PYTHONPATH": f"{Path(__file__).parent}:{cert_common.ROOT}",
+    }
+    procs = [
+        subprocess.Popen(
+            serve_bench.server_cmd(kind),
+            env=env,
+            cwd=cert_common.ROOT,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
+    ]
+    serve_bench.wait(port)
+    tmp = None
+    if kind.startswith("nginx+"):
+        subprocess.run(
+            [sys.executable, str(cert_common.ROOT / "manage.py"), "collectstatic", "--noinput", "-v0"],
+            check=True,
+            env=env,
+        )
+        tmp = Path(tempfile.mkdtemp(prefix="certverify-nginx-"))
+        procs.insert(0, serve_bench.start_nginx(tmp))
+        serve_bench.wait(port + 1)
+        port += 1
+    return port, procs, tmp
+
+
+def http(seconds: int, threads: int, rounds: int = 3, server_kind: str = "waitress") -> dict[str, Any]:
+    port, procs, tmp = _start_server(server_kind, threads)
+    try:
         ping_body = "/tmp/certverify-bodies-ping.jsonl"
         Path(ping_body).write_text(Path(_bodies("number")).read_text())
         cases = {
@@ -313,8 +358,81 @@ def http(seconds: int, threads: int, rounds: int = 3) -> dict[str, Any]:
             )
         return results
     finally:
-        server.terminate()
-        server.wait(timeout=10)
+        for proc in procs:
+            proc.terminate()
+            proc.wait(timeout=30)
+        if tmp:
+            import shutil
+
+            shutil.rmtree(tmp, ignore_errors=True)
+
+
+# -- where the time goes ------------------------------------------------------------------------------------------
+# Groups of a verification's functions for the breakdown: (label, substring of the profiled function's file).
+PROFILE_GROUPS = [
+    ("database driver (psycopg: send, wait, read, convert)", "psycopg"),
+    ("rate-limit windows (Redis, pipelined)", "redis"),
+    ("SM3/SM4 (HMAC blind index of the queried number)", "gmssl"),
+    ("django-ninja, pydantic (body, schema)", "ninja"),
+    ("", "pydantic"),
+    ("middleware and handler (Django, csp, axes, otp, whitenoise, ours)", "django/"),
+]
+
+
+def profile(requests: int = 400) -> dict[str, Any]:
+    """Per-request CPU time in process (Django's test client through the whole middleware stack, one request at a
+    time, Redis for the rate limits as on the production stack) of ping and of a verification by number, then a
+    cProfile of the verifications grouped by where the time is spent (own time of the functions of each group)."""
+    import cProfile
+    import pstats
+
+    from django.conf import settings
+    from django.test import Client
+
+    settings.ROOT_URLCONF = "cert_urls"
+    settings.ALLOWED_HOSTS = ["*"]
+    settings.SKILLREG_RATE_LIMITS = {name: "1000000000/60" for name in settings.SKILLREG_RATE_LIMITS}
+    bodies = Path(_bodies("number")).read_text().splitlines()
+    client = Client(HTTP_HOST="127.0.0.1")
+
+    def run(path: str, n: int) -> float:
+        started = time.process_time()
+        for i in range(n):
+            r = client.post(path, bodies[i % len(bodies)], content_type="application/json")
+            assert r.status_code == 200  # noqa: S101
+        return (time.process_time() - started) / n * 1000
+
+    run("/bench/ping", 50)
+    run("/api/v1/certificates/verify", 50)
+    ping = min(run("/bench/ping", requests) for _ in range(3))
+    verify = min(run("/api/v1/certificates/verify", requests) for _ in range(3))
+    prof = cProfile.Profile(time.process_time)  # CPU time: on a loaded machine wall time counts waiting for a core
+    prof.enable()
+    run("/api/v1/certificates/verify", requests)
+    prof.disable()
+    st = pstats.Stats(prof)
+    total = sum(v[2] for v in st.stats.values())  # type: ignore[attr-defined]
+    groups: dict[str, float] = {}
+    for (filename, _line, _fn), (_cc, _nc, tottime, _ct, _callers) in st.stats.items():  # type: ignore[attr-defined]
+        label = next(
+            (lb or "django-ninja, pydantic (body, schema)" for lb, part in PROFILE_GROUPS if part in filename), None
+        )
+        if label is None:
+            label = (
+                "our code (skillreg: lookup, name check, answer)"
+                if "skillreg" in filename
+                else "other (stdlib, json, C)"
+            )
+        groups[label] = groups.get(label, 0.0) + tottime
+    out = {
+        "cpu_ms_ping": round(ping, 3),
+        "cpu_ms_verify": round(verify, 3),
+        "ratio": round(ping / verify, 2),
+        "profile_share": {k: round(v / total, 3) for k, v in sorted(groups.items(), key=lambda kv: -kv[1])},
+    }
+    log("profile:", json.dumps(out, ensure_ascii=False, indent=1))
+    st.sort_stats("tottime").print_stats(25)
+    return out
 
 
 # -- 4: statistics --------------------------------------------------------------------------------------------------
@@ -430,20 +548,31 @@ def main() -> None:
     parser.add_argument("--seconds", type=int, default=20)
     parser.add_argument("--threads", type=int, default=4, help="waitress threads")
     parser.add_argument("--rounds", type=int, default=3, help="interleaved rounds at maximum throughput")
+    parser.add_argument("--server", default="waitress", help="waitress, gunicorn-2x4, nginx+gunicorn-4x2, …")
+    parser.add_argument("--profile", action="store_true", help="where a verification's time goes, in process")
     args = parser.parse_args()
     log("machine:", cert_common.machine())
+    if args.profile:  # as served: no debug (no query log), rate limits in Redis
+        os.environ.update(SKILLREG_DEBUG="0", SKILLREG_SSL_REDIRECT="0", SKILLREG_LOG_LEVEL="ERROR")
+        os.environ["REDIS_URL"] = os.environ.get("CERTBENCH_REDIS_URL", "redis://127.0.0.1:6379/7")
     if not args.reuse:
         build(args.rows, args.filings)
     else:
         cert_common.configure("postgres")
+        if args.profile:
+            os.environ["DJANGO_SETTINGS_MODULE"] = "serve_settings"  # rate limits raised (still counted), /bench/ping
         import django
 
         django.setup()
     out: dict[str, Any] = {}
+    if args.profile:
+        out["profile"] = profile()
+        print(json.dumps(out, indent=1, ensure_ascii=False))
+        return
     if "stats" in args.only:
         out["stats"] = stats_bench()
     if "http" in args.only:
-        out["http"] = http(args.seconds, args.threads, args.rounds)
+        out["http"] = http(args.seconds, args.threads, args.rounds, args.server)
         ping = out["http"]["ping"]["max"]["rps"]
         for name in ("verify-number", "verify-id"):
             r = out["http"][name]

@@ -28,7 +28,7 @@ import serve_bench  # noqa: E402
 serve_bench.DB = "skillreg_dirbench"
 serve_bench.PORT = 18790
 serve_bench.NGINX_PORT = 18791
-REDIS = "redis://127.0.0.1:6379/9"
+REDIS = os.environ.get("BENCH_REDIS_URL", "redis://127.0.0.1:6379/9")  # a Redis database of its own
 _base_env = serve_bench.env
 PATHS: list[tuple[str, str, str | None]] = [
     ("ping", "/bench/ping", None),

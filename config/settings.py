@@ -7,7 +7,8 @@ REDIS_URL      unset → huey on a SQLite queue; set → huey on Redis, Django c
 Provincial installation (issue 16; docs/deployment.md lists every variable): DATABASE_REPLICA_URL,
 SKILLREG_REPLICA_MAX_LAG, SKILLREG_REPLICA_CHECK_SECONDS, SKILLREG_REPLICA_PIN_SECONDS, SKILLREG_S3_BUCKET,
 SKILLREG_S3_ENDPOINT_URL, SKILLREG_S3_ACCESS_KEY, SKILLREG_S3_SECRET_KEY, SKILLREG_S3_REGION, SKILLREG_S3_PREFIX,
-SKILLREG_STATIC_HASHED, SKILLREG_PUBLIC_MAX_AGE, SKILLREG_LOG_FORMAT (json|text), SKILLREG_DASHBOARD_CACHE_SECONDS.
+SKILLREG_STATIC_HASHED, SKILLREG_PUBLIC_MAX_AGE, SKILLREG_DIRECTORY_VERSION_SECONDS, SKILLREG_LOG_FORMAT (json|text),
+SKILLREG_DASHBOARD_CACHE_SECONDS.
 SKILLREG_SECRET_KEY, SKILLREG_DEBUG, SKILLREG_ALLOWED_HOSTS, SKILLREG_DATA_KEY (hex, 16 bytes for SM4)
 Security (issue 5; docs/security.md lists every variable): SKILLREG_DEBUG=0 turns on secure cookies, HSTS and
 the HTTPS redirect and refuses the development keys; SKILLREG_BEHIND_TLS_PROXY, SKILLREG_SSL_REDIRECT,
@@ -206,7 +207,8 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 REDIS_URL = os.environ.get("REDIS_URL", "")
 if REDIS_URL:
     CACHES: dict[str, dict[str, Any]] = {
-        "default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}
+        # Django's RedisCache, one redis-py client per pool instead of one per operation (skillreg.core.rediscache)
+        "default": {"BACKEND": "skillreg.core.rediscache.SharedClientRedisCache", "LOCATION": REDIS_URL}
     }
     HUEY = {
         "huey_class": "huey.RedisHuey",
@@ -349,6 +351,9 @@ if SKILLREG_S3_BUCKET:
 SKILLREG_PUBLIC_MAX_AGE = int(os.environ.get("SKILLREG_PUBLIC_MAX_AGE", 60))
 # Dashboards: seconds a month end's institution counts are kept per region scope (0: never cached).
 SKILLREG_DASHBOARD_CACHE_SECONDS = int(os.environ.get("SKILLREG_DASHBOARD_CACHE_SECONDS", 300))
+# Seconds a process trusts its last read of the directory's data version (portal.paging): writes by other nodes
+# show on the directory within this time, writes in the same process at once. 0 reads it on every request.
+SKILLREG_DIRECTORY_VERSION_SECONDS = float(os.environ.get("SKILLREG_DIRECTORY_VERSION_SECONDS", 1))
 # Uploaded materials live outside the web root and are served only through scoped views.
 MEDIA_ROOT = Path(os.environ.get("SKILLREG_MEDIA_ROOT", VAR_DIR / "uploads"))
 MEDIA_URL = "/__no_public_media__/"

@@ -136,6 +136,7 @@ ACTION_LABELS = {
     "annualreport.return": "退回年度工作总结",
     "annualreport.accept": "接收年度工作总结",
     "annualreport.miss": "记录年度工作总结逾期",
+    "objectstore.rewind": "对象存储回退到指定时间",
 }
 
 OBJECT_LABELS = {
@@ -196,6 +197,9 @@ FIELD_LABELS = {
     "video": "视频监控录像设备",
     "staff": "评价工作人员",
     "examiners": "持证考评人员",
+    "objectstore.bucket": "对象存储桶",
+
+    "restored": "恢复",
     "state": "状态",
     "status": "状态",
     "reason": "理由",

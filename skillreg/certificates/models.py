@@ -95,6 +95,10 @@ class Certificate(models.Model):
             models.Index(fields=["holder_id_index"], name="cert_holder_idx"),
             # Per-institution lists and the validity-period statistics (range on issue_date).
             models.Index(fields=["filing", "issue_date"], name="cert_filing_issue"),
+            # The staff list across institutions in its order (a region's first page walks it, no sort of millions)
+            # and the exact search by holder name (issue 16: staff pages at 10 million certificates).
+            models.Index(fields=["-issue_date", "number"], name="cert_list_order"),
+            models.Index(fields=["holder_name"], name="cert_holder_name"),
         ]
 
     def __str__(self) -> str:

@@ -14,9 +14,11 @@ list in the shared cache (``results_key``): a repeated page costs no count, page
 from __future__ import annotations
 
 import hashlib
+import time
 from typing import Any, cast
 from urllib.parse import urlencode
 
+from django.conf import settings
 from django.core.paginator import Page, Paginator
 from django.db import connection
 from django.db.models import QuerySet
@@ -27,6 +29,7 @@ from skillreg.audit.models import AuditRecord
 from skillreg.core import clock
 from skillreg.institutions.models import Filing, FilingScope, FilingStatusChange, FilingVersion
 from skillreg.institutions.selectors import directory_occupations
+from skillreg.regions.models import Region
 
 
 class DirectoryPaginator(Paginator):
@@ -45,6 +48,7 @@ class DirectoryPaginator(Paginator):
 
 
 _occupations: tuple[str, list[Any]] | None = None
+_checked_at = 0.0  # time.monotonic() of the last version read that _occupations agrees with
 _generation = 0  # bumped by every save/delete in this process (tests roll back and reuse ids on SQLite)
 VERSIONED = (Filing, FilingScope, FilingVersion, FilingStatusChange, AuditRecord)
 
@@ -60,19 +64,28 @@ def _version_sql() -> str:
 
 
 def directory_state() -> tuple[str | None, list[Any]]:
-    """(data version, the filter's occupation suggestions) in one query; the version is ``None`` when unknown."""
-    global _occupations
+    """(data version, the filter's occupation suggestions) in one query; the version is ``None`` when unknown.
+
+    The version read is trusted for ``SKILLREG_DIRECTORY_VERSION_SECONDS`` (default 1 s) in this process: a write in
+    this process drops it at once (signals); one by another node shows within that second (the anonymous page
+    itself is public for 60 s to every shared cache anyway; docs/decisions.md, issue 16 perf)."""
+    global _occupations, _checked_at
     sql = _version_sql()
     if _occupations is not None:
+        now = time.monotonic()
+        if now - _checked_at < settings.SKILLREG_DIRECTORY_VERSION_SECONDS:
+            return _occupations
         with connection.cursor() as cursor:
             cursor.execute("SELECT " + sql)
             version = f"{_generation}:{cursor.fetchone()[0]}"
         if version == _occupations[0]:
+            _checked_at = now
             return version, _occupations[1]
     rows = list(directory_occupations().annotate(directory_version=RawSQL(sql, ())))  # noqa: S611 - constant SQL
     if not rows:  # an empty list is not kept: the next request asks again (and costs the same one query)
         return None, rows
     _occupations = (f"{_generation}:{rows[0].directory_version}", rows)
+    _checked_at = time.monotonic()
     return _occupations[0], rows
 
 
@@ -84,12 +97,17 @@ def results_key(version: str, query: Any) -> str:
     return f"portal:directory:{digest}"
 
 
+def page_key(version: str, query: Any) -> str:
+    """Cache key of the whole anonymous page (``portal.views``): the result list's key, another slot."""
+    return results_key(version, query) + ":page"
+
+
 def _forget(**_: Any) -> None:
     global _occupations, _generation
     _occupations = None
     _generation += 1
 
 
-for _model in VERSIONED:
+for _model in (*VERSIONED, Region):  # regions: the filter's choices are on the kept page (portal.views)
     post_save.connect(_forget, sender=_model, dispatch_uid=f"portal-directory-{_model.__name__}-save")
     post_delete.connect(_forget, sender=_model, dispatch_uid=f"portal-directory-{_model.__name__}-delete")

@@ -19,6 +19,7 @@ from django.views.decorators.http import require_GET
 
 from skillreg.core import clock
 from skillreg.core.errors import ValidationFailed
+from skillreg.core.publiccache import cached_public_page, keep_public_page
 from skillreg.documents.exports import csv_streaming_response, xlsx_response
 from skillreg.documents.filing_text import level_headers, scope_rows
 from skillreg.institutions.models import Filing
@@ -33,7 +34,7 @@ from skillreg.supervision.selectors import public_notices_for_filing
 
 from . import exports
 from .forms import DirectoryFilterForm
-from .paging import DirectoryPaginator, directory_state, results_key
+from .paging import DirectoryPaginator, directory_state, page_key, results_key
 
 PAGE_SIZE = 20
 EXPORT_FORMATS = ("csv", "xlsx")
@@ -57,9 +58,13 @@ def _filter_errors(form: DirectoryFilterForm) -> list[str]:
 
 
 def _render_directory(
-    request: HttpRequest, form: DirectoryFilterForm, filings: QuerySet[Filing] | None
+    request: HttpRequest,
+    form: DirectoryFilterForm,
+    filings: QuerySet[Filing] | None,
+    state: tuple[str | None, list[Any]] | None = None,
 ) -> HttpResponse:
-    version, occupations = directory_state()
+    version, occupations = state or directory_state()
+    whole = page_key(version, request.GET) if version and filings is not None else None
     context: dict[str, Any] = {
         "form": form,
         "page": None,
@@ -82,13 +87,21 @@ def _render_directory(
         if key:
             cache.set(key, results, RESULTS_TTL)
     context["results"] = mark_safe(results)  # noqa: S308 - our own rendered template
-    return render(request, "portal/directory.html", context)
+    response = render(request, "portal/directory.html", context)
+    if whole:
+        keep_public_page(request, response, whole, RESULTS_TTL)
+    return response
 
 
 @require_GET
 def directory(request: HttpRequest) -> HttpResponse:
+    state = directory_state()
+    if state[0] and (hit := cached_public_page(request, page_key(state[0], request.GET))) is not None:
+        # The whole anonymous page as rendered before for the same data version, day and query (issue 16: the
+        # directory at 10,000 institutions); only valid queries' pages are kept (_render_directory).
+        return hit
     form, filings = _filtered(request)
-    return _render_directory(request, form, filings)
+    return _render_directory(request, form, filings, state)
 
 
 @require_GET

@@ -130,3 +130,86 @@ def test_region_choices_follow_a_new_region(client, db):
     parent = Region.objects.get(code="500000")
     Region.objects.create(code="500999", name="测试新区", level="county", parent=parent, path=f"{parent.path}/500999")
     assert "测试新区" in client.get(URL).content.decode()
+
+
+# -- the whole anonymous page kept by data version (issue 16: the directory at 10,000 institutions) ----------------
+def test_a_repeated_anonymous_page_costs_one_query_and_is_the_same_page(client, settings):
+    settings.SKILLREG_DIRECTORY_VERSION_SECONDS = 0  # read the data version on every request
+    factories.make_filing(name="整页缓存机构甲")
+    first = client.get(URL, {"page": "1"})
+    with CaptureQueriesContext(connection) as ctx:
+        again = client.get(URL, {"page": "1"})
+    assert again.status_code == 200
+    assert again.content == first.content
+    assert len(ctx.captured_queries) == 1  # the data version; no count or page query …
+    assert first.templates and again.templates == []  # … and no template rendered: the kept page itself
+    assert again["Cache-Control"] == first["Cache-Control"] == "public, max-age=60"
+    assert not again.cookies and "Cookie" not in again.get("Vary", "")
+
+
+def test_the_kept_page_is_sent_gzipped_to_a_client_that_accepts_it(client):
+    import gzip
+
+    factories.make_filing(name="整页缓存机构乙")
+    plain = client.get(URL).content
+    zipped = client.get(URL, HTTP_ACCEPT_ENCODING="gzip, deflate")
+    assert zipped["Content-Encoding"] == "gzip"
+    assert "Accept-Encoding" in zipped["Vary"]
+    assert gzip.decompress(zipped.content) == plain
+    assert client.get(URL).content == plain  # and plain again to one that does not
+
+
+def test_a_page_rendered_for_a_browser_with_a_csrf_cookie_is_not_shared(client):
+    from django.middleware.csrf import _unmask_cipher_token
+    from django.test import Client
+
+    def secret(html: str) -> str:
+        meta = re.search(r'name="csrf-token" content="([^"]+)"', html)
+        assert meta is not None
+        return _unmask_cipher_token(meta.group(1))
+
+    factories.make_filing(name="整页缓存机构丙")
+    held = "A" * 32
+    client.cookies["csrftoken"] = held
+    assert secret(client.get(URL).content.decode()) == held  # this browser's page carries its own secret …
+    first = Client().get(URL)
+    assert first.templates  # … was not kept: the next browser's page is rendered for it,
+    assert secret(first.content.decode()) != held
+    again = Client().get(URL)
+    assert again.templates == [] and again.content == first.content  # and that one (no cookie) is kept
+
+
+def test_the_kept_page_follows_a_new_filing_and_is_never_shown_when_signed_in(client, wuxi_officer):
+    factories.make_filing(name="整页缓存机构丁")
+    client.get(URL)
+    factories.make_filing(name="整页缓存机构戊")
+    assert "整页缓存机构戊" in client.get(URL).content.decode()
+    client.force_login(wuxi_officer)
+    html = client.get(URL).content.decode()
+    assert "退出" in html  # the signed-in header, not the anonymous page kept above
+
+
+def test_an_invalid_query_is_not_kept(client):
+    factories.make_filing(name="整页缓存机构己")
+    assert client.get(URL, {"kind": "nonsense"}).status_code == 400
+    assert client.get(URL, {"kind": "nonsense"}).status_code == 400
+
+
+def test_within_a_second_the_version_is_not_read_again_and_other_writers_show_after_it(client, settings):
+    settings.SKILLREG_DIRECTORY_VERSION_SECONDS = 60
+    tpl = factories.make_filing(name="版本缓存机构甲")
+    client.get(URL)
+    with CaptureQueriesContext(connection) as ctx:
+        assert "版本缓存机构甲" in client.get(URL).content.decode()
+    assert ctx.captured_queries == []
+    # Another node's write (an update plus a new row, without this process's signals).
+    from skillreg.institutions.models import FilingScope
+    from skillreg.occupations.models import Occupation
+
+    Filing.objects.filter(pk=tpl.pk).update(name="版本缓存机构乙")
+    scope = FilingScope.objects.filter(filing=tpl).first()
+    scope.pk, scope.occupation = None, Occupation.objects.exclude(pk=scope.occupation_id).first()
+    FilingScope.objects.bulk_create([scope])
+    assert "版本缓存机构乙" not in client.get(URL).content.decode()  # not seen within the second …
+    settings.SKILLREG_DIRECTORY_VERSION_SECONDS = 0  # … the second has passed
+    assert "版本缓存机构乙" in client.get(URL).content.decode()
