@@ -18,7 +18,8 @@ from django.http import Http404
 from django.utils import timezone
 
 from skillreg.accounts import scope
-from skillreg.certificates.models import Certificate, CertificateStatus, EvaluationBatch
+from skillreg.certificates.models import Certificate, CertificateStatus
+from skillreg.evaluations.models import EvaluationPlan
 from skillreg.certificates.rows import LEVEL_NAMES
 from skillreg.core import clock
 from skillreg.institutions.lifecycle import LIVE
@@ -121,7 +122,7 @@ def evaluation_figures(filing: Filing, year: int) -> EvaluationFigures:
     )
     by_passes = sorted((OccupationFigure(c, n, k) for c, n, k in occ), key=lambda o: (-o.passes, o.code))
     batches = (
-        EvaluationBatch.objects.filter(filing=filing, ends_on__year=year)
+        EvaluationPlan.objects.filter(filing=filing, ends_on__year=year)
         .values_list("occupation__code", "occupation__name")
         .annotate(n=Sum("applicants"))
         .order_by()

@@ -30,7 +30,8 @@ from django.db.models.functions import Coalesce
 from skillreg.accounts.scope import case_scope_q, is_staff_member, region_path, region_q
 from skillreg.applications.models import Application, State
 from skillreg.applications.selectors import staff_scope
-from skillreg.certificates.models import Certificate, CertificateStatus, EvaluationBatch
+from skillreg.certificates.models import Certificate, CertificateStatus
+from skillreg.evaluations.models import RESULTS_IN, EvaluationPlan
 from skillreg.core import clock
 from skillreg.deadlines.clocks import DueCache, classify
 from skillreg.deadlines.limits import LimitResolver
@@ -287,8 +288,13 @@ def _batch_applicants(user: Any, f: Filters) -> dict[tuple[int, int], int]:
     if limit is None:
         return {}
     rows = (
-        EvaluationBatch.objects.filter(limit)
-        .filter(region_q(f.region, "filing__region"), ends_on__gte=f.start, ends_on__lte=f.end)
+        EvaluationPlan.objects.filter(limit)
+        .filter(
+            region_q(f.region, "filing__region"),
+            ends_on__gte=f.start,
+            ends_on__lte=f.end,
+            status__in=RESULTS_IN,
+        )
         .values_list("occupation_id", "level")
         .annotate(n=Sum("applicants"))
         .order_by()

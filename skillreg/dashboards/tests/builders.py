@@ -11,7 +11,8 @@ from zoneinfo import ZoneInfo
 from django.utils import timezone
 
 from skillreg.applications.models import Application
-from skillreg.certificates.models import Certificate, EvaluationBatch
+from skillreg.certificates.models import Certificate
+from skillreg.evaluations.models import EvaluationPlan, PlanStatus
 from skillreg.core import testing
 from skillreg.institutions.models import Filing, FilingStatusChange, FilingVersion
 from skillreg.occupations.models import Occupation
@@ -84,8 +85,8 @@ def case(region: str, state: str, *, submitted: dt.date, accepted: dt.date | Non
     return app
 
 
-def batch(f: Filing, occupation: str, level: int, *, ends_on: dt.date, applicants: int, passes: int) -> EvaluationBatch:
-    return EvaluationBatch.objects.create(
+def batch(f: Filing, occupation: str, level: int, *, ends_on: dt.date, applicants: int, passes: int) -> EvaluationPlan:
+    return EvaluationPlan.objects.create(
         filing=f,
         number=f"PJ-{next(_seq)}",
         occupation=Occupation.objects.get(code=occupation),
@@ -95,11 +96,13 @@ def batch(f: Filing, occupation: str, level: int, *, ends_on: dt.date, applicant
         ends_on=ends_on,
         applicants=applicants,
         passes=passes,
+        status=PlanStatus.RESULTS_ACCEPTED,
+        roster_required=False,
         created_at=timezone.now(),
     )
 
 
-def certificates(b: EvaluationBatch, n: int, *, issued: dt.date, revoked: int = 0) -> list[Certificate]:
+def certificates(b: EvaluationPlan, n: int, *, issued: dt.date, revoked: int = 0) -> list[Certificate]:
     """``n`` valid certificates of batch ``b`` issued on ``issued`` (``revoked`` more, revoked)."""
     out = []
     for i in range(n + revoked):

@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('supervision', '0003_notice_application'),
+        ('supervision', '0005_service_ratings'),
     ]
 
     operations = [

@@ -8,7 +8,7 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ('accounts', '0006_seal_totp_keys'),
-        ('applications', '0004_application_for_filing'),
+        ('applications', '0005_material_kinds_per_pack'),
         ('institutions', '0004_filing_directory_order'),
         ('regions', '0002_seed_regions'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),

@@ -11,7 +11,7 @@ class Migration(migrations.Migration):
         ('accounts', '0006_seal_totp_keys'),
         ('applications', '0004_application_for_filing'),
         ('regions', '0002_seed_regions'),
-        ('supervision', '0003_notice_application'),
+        ('supervision', '0004_notice_topic_evaluation_result'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 

@@ -7,7 +7,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('certificates', '0002_staged_rows_and_worker'),
+        ('certificates', '0004_batch_is_evaluation_plan'),
         ('institutions', '0004_filing_directory_order'),
         ('occupations', '0003_reseed_occupations'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
