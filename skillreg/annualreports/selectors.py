@@ -19,9 +19,9 @@ from django.utils import timezone
 
 from skillreg.accounts import scope
 from skillreg.certificates.models import Certificate, CertificateStatus
-from skillreg.evaluations.models import EvaluationPlan
 from skillreg.certificates.rows import LEVEL_NAMES
 from skillreg.core import clock
+from skillreg.evaluations.models import EvaluationPlan
 from skillreg.institutions.lifecycle import LIVE
 from skillreg.institutions.models import EvaluationType, Filing
 from skillreg.institutions.selectors import filing_on

@@ -179,7 +179,7 @@ FIELD_LABELS = {
     "year": "年度",
     "scheme_version": "评估方案版本",
     "total": "总分",
-    "grade": "等次",
+    "grade": "等级",
     "met": "是否符合",
     "annual_report": "年度工作总结报送",
     "self_check": "对照通用条件自查自纠",
@@ -196,9 +196,8 @@ FIELD_LABELS = {
     "skill_venue": "操作技能考核场地",
     "video": "视频监控录像设备",
     "staff": "评价工作人员",
-    "examiners": "持证考评人员",
+    "examiners": "考评人员",
     "objectstore.bucket": "对象存储桶",
-
     "restored": "恢复",
     "state": "状态",
     "status": "状态",
@@ -305,7 +304,6 @@ FIELD_LABELS = {
     "verdict": "督导结论",
     "problems": "问题条数",
     "venue": "评价场地",
-    "examiners": "考评人员数",
     "late": "逾期报备",
     "roster": "合格名册人数",
     "notice": "公示编号",
@@ -313,8 +311,6 @@ FIELD_LABELS = {
     "video_link": "视频监控链接",
     "data_link": "考务数据系统链接",
     "evidence": "接入证明",
-    "grade": "评价等级",
-    "comment": "评价意见",
     "follow_up_due_on": "整改反馈期限",
     "comment": "意见",
 }
@@ -397,10 +393,14 @@ def _plan_states() -> dict[str, str]:
     from skillreg.evaluations.models import PlanStatus
 
     return dict(PlanStatus.choices)
+
+
 def _appraisal_states() -> dict[str, str]:
     from skillreg.appraisals.models import AppraisalStatus
 
     return dict(AppraisalStatus.choices)
+
+
 def _annual_report_states() -> dict[str, str]:
     from skillreg.annualreports.models import ReportStatus
 

@@ -31,11 +31,11 @@ from skillreg.accounts.scope import case_scope_q, is_staff_member, region_path, 
 from skillreg.applications.models import Application, State
 from skillreg.applications.selectors import staff_scope
 from skillreg.certificates.models import Certificate, CertificateStatus
-from skillreg.evaluations.models import RESULTS_IN, EvaluationPlan
 from skillreg.core import clock
 from skillreg.deadlines.clocks import DueCache, classify
 from skillreg.deadlines.limits import LimitResolver
 from skillreg.deadlines.scan import running_clocks
+from skillreg.evaluations.models import RESULTS_IN, EvaluationPlan
 from skillreg.institutions.models import Filing, FilingStatus, FilingStatusChange, FilingVersion, InstitutionKind
 from skillreg.institutions.selectors import in_force_q
 from skillreg.occupations.models import LEVEL_NAMES, Occupation

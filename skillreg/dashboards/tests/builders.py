@@ -12,8 +12,8 @@ from django.utils import timezone
 
 from skillreg.applications.models import Application
 from skillreg.certificates.models import Certificate
-from skillreg.evaluations.models import EvaluationPlan, PlanStatus
 from skillreg.core import testing
+from skillreg.evaluations.models import EvaluationPlan, PlanStatus
 from skillreg.institutions.models import Filing, FilingStatusChange, FilingVersion
 from skillreg.occupations.models import Occupation
 from skillreg.portal.tests.factories import make_application, make_filing, make_unit
