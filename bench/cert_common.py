@@ -118,7 +118,7 @@ def batch_number(occ: str, level: int, year: int) -> str:
 
 
 def make_batches(filing: Any, user: Any, passes: int, years: tuple[int, ...] = (2024, 2025)) -> None:
-    from skillreg.evaluations.testing import plan_results_in
+    from skillreg.evaluations.tests.builders import plan_results_in
 
     with at(dt.date(2026, 6, 1)):
         for year in years:

@@ -19,6 +19,8 @@ SKILLREG_LOCAL_DEMO  set by scripts/run for a loopback address only: DEBUG off (
 Issue 12: SKILLREG_ENV (production: DEBUG off and refused), SKILLREG_TRUSTED_PROXY (the TLS gateway's address),
 SKILLREG_AUDIT_CHECKPOINT_FILE (signed audit-head checkpoints outside the database).
 SKILLREG_VALIDITY_YEARS (fallback only where no rule pack sets a validity), SKILLREG_RENEWAL_WINDOW_DAYS (90).
+Issue 14: SKILLREG_PLAN_REPORT_DAYS_BEFORE (15: later is flagged 逾期报备), SKILLREG_PLAN_MAX_DAYS (31),
+SKILLREG_RESULTS_PUBLICITY_DAYS (5: the results 公示).
 """
 
 from __future__ import annotations
@@ -399,6 +401,10 @@ SKILLREG_VALIDITY_YEARS = int(os.environ.get("SKILLREG_VALIDITY_YEARS", 3))
 # The renewal window ("expiring") opens this many days before the pack's latest renewal day (CQ-14 sets only
 # the latest day; the opening is an operational choice, docs/decisions.md "Lifecycle (issue 10)").
 SKILLREG_RENEWAL_WINDOW_DAYS = int(os.environ.get("SKILLREG_RENEWAL_WINDOW_DAYS", 90))
+# Evaluation plans (issue 14; docs/decisions.md "Evaluation plans, results and rosters")
+SKILLREG_PLAN_REPORT_DAYS_BEFORE = int(os.environ.get("SKILLREG_PLAN_REPORT_DAYS_BEFORE", 15))
+SKILLREG_PLAN_MAX_DAYS = int(os.environ.get("SKILLREG_PLAN_MAX_DAYS", 31))
+SKILLREG_RESULTS_PUBLICITY_DAYS = int(os.environ.get("SKILLREG_RESULTS_PUBLICITY_DAYS", 5))
 
 # A filing decision is refused by the system while any automatic condition fails or lacks its
 # fact (docs/decisions.md, "Filing needs every automatic condition met").

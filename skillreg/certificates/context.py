@@ -4,7 +4,6 @@ validity and exits, its scope, its rectifications, its evaluation batches and th
 from __future__ import annotations
 
 import datetime as dt
-import functools
 
 from django.apps import apps
 from django.conf import settings
@@ -21,6 +20,22 @@ from .rows import LEVEL_NAMES, Batch, InstitutionFacts, Occ, Period
 
 # Statuses that end evaluation activity without a recorded date: treated as "from today on".
 _BLOCKING: dict[str, str] = {FilingStatus.TERMINATED: "已终止", FilingStatus.CANCELLED: "已注销"}
+
+
+class RosterLookup:
+    """Plan id → its roster keys (``evaluations.selectors.roster_keys``), loaded once per import on first use.
+    Picklable (a parallel import sends the facts to its writer process): the cache does not travel."""
+
+    def __init__(self) -> None:
+        self._cache: dict[int, dict[str, tuple[str, str]]] = {}
+
+    def __call__(self, plan_id: int) -> dict[str, tuple[str, str]]:
+        if plan_id not in self._cache:
+            self._cache[plan_id] = roster_keys(plan_id)
+        return self._cache[plan_id]
+
+    def __getstate__(self) -> dict[str, object]:
+        return {"_cache": {}}
 
 
 def filing_terminates_on(filing_id: int) -> dt.date | None:
@@ -101,5 +116,5 @@ def load_facts(filing: Filing, *, today: dt.date | None = None) -> InstitutionFa
         min_age=int(getattr(settings, "SKILLREG_CERT_MIN_HOLDER_AGE", 16)),
         scope_text=scope_text,
         periods=periods,
-        roster_of=functools.lru_cache(maxsize=64)(roster_keys),
+        roster_of=RosterLookup(),
     )

@@ -19,6 +19,7 @@ from django.db.models.functions import Coalesce
 
 from skillreg.accounts.scope import region_q
 from skillreg.core import clock
+from skillreg.evaluations.models import RESULTS_IN
 from skillreg.institutions.models import EvaluationType, Filing, FilingVersion
 from skillreg.institutions.selectors import in_force_q
 from skillreg.occupations.models import Occupation
@@ -136,7 +137,7 @@ def evaluation_summary(
     user: Any, *, year: int, filing: Filing | None = None, region: Region | None = None
 ) -> EvaluationSummary:
     """AH-att3 三(一): per evaluation type and level, and occupations ranked (ties by code)."""
-    qs = batches_for(user, filing=filing, year=year)
+    qs = batches_for(user, filing=filing, year=year).filter(status__in=RESULTS_IN)  # plans with results only
     if region is not None:
         qs = qs.filter(region_q(region, "filing__region"))
     levels = [

@@ -40,11 +40,6 @@ def current_filing(request: HttpRequest, code: str = "") -> Filing | None:
     return selectors.default_filing_for(request.user)
 
 
-def _form_errors(exc: DomainError) -> list[str]:
-    items = exc.details.get("errors") or []
-    return [i.get("message", "") for i in items] or [exc.message]
-
-
 def _filtered(request: HttpRequest) -> tuple[Any, Any, Any]:
     """The filter form, the chosen filing and the scoped certificates — shared by the list and its export."""
     _member(request)

@@ -175,9 +175,10 @@ def plan_faults(
     seen: set[str] = set()
     out: list[ValidationFailed] = []
 
-    def add(fault: ValidationFailed) -> None:
-        if fault.code not in seen:
-            seen.add(fault.code)
+    def add(fault: ValidationFailed, who: str = "") -> None:
+        key = f"{fault.code}|{who}"  # once per fault (per person for the people checks), not once per day
+        if key not in seen:
+            seen.add(key)
             out.append(fault)
 
     max_days = int(getattr(settings, "SKILLREG_PLAN_MAX_DAYS", 31))
@@ -207,7 +208,8 @@ def plan_faults(
                         f"{LEVEL_NAMES.get(level, level)}的考评人员",
                         code="PLAN_EXAMINER_NOT_REGISTERED",
                         field="examiners",
-                    )
+                    ),
+                    examiner_key(e),
                 )
         threshold = examiner_threshold(filing.region.code, day)
         registered = len({examiner_key(e) for e in registered_examiners(on.version, occupation)})
@@ -228,6 +230,7 @@ def plan_faults(
                         f"“{name}”不是本机构备案的内部质量督导员",
                         code="PLAN_SUPERVISOR_NOT_REGISTERED",
                         field="supervisors",
-                    )
+                    ),
+                    name,
                 )
     return out

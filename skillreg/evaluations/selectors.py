@@ -75,7 +75,13 @@ def occupation_names(codes: set[str]) -> dict[str, str]:
 
 
 def plan_history(plan: EvaluationPlan) -> list[PlanStatusChange]:
-    return list(PlanStatusChange.objects.filter(plan=plan).select_related("actor").order_by("at", "id"))
+    """The plan's status history, each row with ``action_label`` (the step's Chinese name) for the page."""
+    from .workflow import ACTION_LABELS
+
+    rows = list(PlanStatusChange.objects.filter(plan=plan).select_related("actor").order_by("at", "id"))
+    for row in rows:
+        row.action_label = ACTION_LABELS.get(row.action, "其他操作")  # type: ignore[attr-defined]
+    return rows
 
 
 def roster_of(plan: EvaluationPlan) -> QuerySet[RosterEntry]:

@@ -135,7 +135,7 @@ def test_supplement_answered(journey, demo):
 def test_receipt_and_certificate_report_with_good_and_bad_rows(journey, demo):
     from skillreg.certificates.columns import COLUMNS
     from skillreg.core import clock
-    from skillreg.evaluations.testing import plan_results_in
+    from skillreg.evaluations.tests.builders import plan_results_in
     from skillreg.institutions.models import Filing
 
     page = journey.page

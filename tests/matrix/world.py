@@ -100,7 +100,7 @@ def build_world() -> World:
         from skillreg.certificates import numbers
         from skillreg.certificates.imports import import_job_create
         from skillreg.certificates.models import Certificate
-        from skillreg.evaluations.testing import plan_results_in
+        from skillreg.evaluations.tests.builders import plan_results_in
         from skillreg.occupations.models import Occupation
 
         batch = plan_results_in(

@@ -30,7 +30,7 @@ from skillreg.accounts.models import Authority  # noqa: E402
 from skillreg.certificates.imports import import_job_create, import_job_run  # noqa: E402
 from skillreg.certificates.models import Certificate, ImportJob  # noqa: E402
 from skillreg.core import testing  # noqa: E402
-from skillreg.evaluations.testing import plan_results_in  # noqa: E402
+from skillreg.evaluations.tests.builders import plan_results_in  # noqa: E402
 from skillreg.institutions.services import filing_create  # noqa: E402
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")

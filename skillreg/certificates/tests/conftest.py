@@ -22,7 +22,7 @@ from skillreg.accounts.models import Authority
 from skillreg.certificates import numbers
 from skillreg.certificates.rows import COLUMNS
 from skillreg.core import testing
-from skillreg.evaluations.testing import plan_results_in
+from skillreg.evaluations.tests.builders import plan_results_in
 from skillreg.institutions.services import filing_create
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")

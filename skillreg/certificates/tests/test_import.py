@@ -221,7 +221,7 @@ def test_parallel_import_writes_in_a_second_process(wuxi_institution, wuxi_offic
     from skillreg.certificates import parallel
     from skillreg.certificates.context import load_facts
     from skillreg.certificates.readers import json_records
-    from skillreg.evaluations.testing import plan_results_in
+    from skillreg.evaluations.tests.builders import plan_results_in
 
     from .conftest import file_institution
 

@@ -10,7 +10,7 @@ from skillreg.certificates import statistics
 from skillreg.certificates.imports import certificates_report
 from skillreg.certificates.models import Certificate
 from skillreg.certificates.services import certificate_revoke
-from skillreg.evaluations.testing import plan_results_in
+from skillreg.evaluations.tests.builders import plan_results_in
 from skillreg.institutions.models import FilingVersion
 from skillreg.institutions.versions import content_of, filing_version_create
 from skillreg.regions.models import Region

@@ -8,7 +8,7 @@ import datetime as dt
 import pytest
 
 from skillreg.certificates.imports import certificates_report
-from skillreg.evaluations.testing import plan_results_in
+from skillreg.evaluations.tests.builders import plan_results_in
 from skillreg.supervision.services import rectification_close, rectification_order
 
 from .conftest import at, cert_number, good_row

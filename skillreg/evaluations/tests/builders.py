@@ -11,10 +11,9 @@ import datetime as dt
 from typing import Any
 
 from skillreg.core import clock, crypto
+from skillreg.evaluations.models import EvaluationPlan, PlanStatus, RosterEntry
+from skillreg.evaluations.roster import HOLDER_ID_PURPOSE
 from skillreg.occupations.models import Occupation
-
-from .models import EvaluationPlan, PlanStatus, RosterEntry
-from .roster import HOLDER_ID_PURPOSE
 
 
 def plan_results_in(
