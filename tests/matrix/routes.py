@@ -213,6 +213,12 @@ SUPERVISION = {  # issue 13: staff of the region; the institution its own rectif
     "supervision:rectification": R(kwargs={"pk": "rectification"}, institution=(200, 404), staff=(200, 404)),
 }
 
+APPRAISALS = {  # issue 15 part 3: staff of the region score; the institution fills its own self-check
+    "appraisals:home": R(institution=200, staff=200),
+    "appraisals:appraisal": R(kwargs={**CODE, "year": "=2026"}, staff=(200, 404)),
+    "appraisals:self_check": R(kwargs={**CODE, "year": "=2026"}, institution=(200, 404), staff=(200, 404)),
+}
+
 TABLES: dict[str, dict[str, Route]] = {
     "core": CORE,
     "accounts": ACCOUNTS,
@@ -228,6 +234,7 @@ TABLES: dict[str, dict[str, Route]] = {
     "filings": FILINGS,
     "notices": NOTICES,
     "supervision": SUPERVISION,
+    "appraisals": APPRAISALS,
 }
 
 # Django's admin site (/sysadmin/) is for the system administrator only: its many generated URLs are not
