@@ -236,6 +236,12 @@ QUALITY = {  # issue 14 part 2: staff of the region; a quality supervisor only i
     "quality:photo": R(kwargs={"pk": "q_photo"}, staff=(200, 404), qsupervisor=(200, 404)),
 }
 
+APPRAISALS = {  # issue 15 part 3: staff of the region score; the institution fills its own self-check
+    "appraisals:home": R(institution=200, staff=200),
+    "appraisals:appraisal": R(kwargs={**CODE, "year": "=2026"}, staff=(200, 404)),
+    "appraisals:self_check": R(kwargs={**CODE, "year": "=2026"}, institution=(200, 404), staff=(200, 404)),
+}
+
 TABLES: dict[str, dict[str, Route]] = {
     "core": CORE,
     "accounts": ACCOUNTS,
@@ -253,6 +259,7 @@ TABLES: dict[str, dict[str, Route]] = {
     "filings": FILINGS,
     "notices": NOTICES,
     "supervision": SUPERVISION,
+    "appraisals": APPRAISALS,
 }
 
 # Django's admin site (/sysadmin/) is for the system administrator only: its many generated URLs are not
