@@ -117,7 +117,10 @@ def measure(requests: int, bound: int = 120) -> dict[str, Any]:
     pages.append(("statistics (Chongqing)", p, "/certificates/statistics/"))
     pages.append(("certificates (Chongqing)", p, "/certificates/"))
     out: dict[str, Any] = {}
+    wanted = [w for w in os.environ.get("STAFFBENCH_PAGES", "").split(",") if w]
     for name, client, path in pages:
+        if wanted and not any(w in name for w in wanted):
+            continue
         for _ in range(2):
             _timed(client, path)
             _timed(client, "/bench/ping")
