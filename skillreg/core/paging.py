@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from functools import cached_property
 from math import ceil
+from typing import Any
 
 from django.core.paginator import Paginator
 
@@ -23,7 +24,8 @@ class CappedPaginator(Paginator):
     @cached_property
     def count(self) -> int:  # type: ignore[override]
         """The number of rows, counted up to ``cap + 1`` (``capped`` tells whether there are more)."""
-        return int(self.object_list[: self.cap + 1].count())
+        rows: Any = self.object_list  # a QuerySet here
+        return int(rows[: self.cap + 1].count())
 
     @property
     def capped(self) -> bool:

@@ -23,13 +23,14 @@ class _SharedClientRedisCacheClient(RedisCacheClient):
         self._clients_lock = threading.Lock()
 
     def get_client(self, key: Any = None, *, write: bool = False) -> Any:
-        index = self._get_connection_pool_index(write)
+        django: Any = self  # Django's private attributes (not in django-stubs)
+        index = django._get_connection_pool_index(write)
         client = self._clients.get(index)
         if client is None:
             with self._clients_lock:
-                if index not in self._pools:  # as Django's _get_connection_pool builds it
-                    self._pools[index] = self._pool_class.from_url(self._servers[index], **self._pool_options)
-                client = self._clients.setdefault(index, self._client(connection_pool=self._pools[index]))
+                if index not in django._pools:  # as Django's _get_connection_pool builds it
+                    django._pools[index] = django._pool_class.from_url(django._servers[index], **django._pool_options)
+                client = self._clients.setdefault(index, django._client(connection_pool=django._pools[index]))
         return client
 
 
