@@ -213,6 +213,18 @@ SUPERVISION = {  # issue 13: staff of the region; the institution its own rectif
     "supervision:rectification": R(kwargs={"pk": "rectification"}, institution=(200, 404), staff=(200, 404)),
 }
 
+REPORT = {"pk": "report"}
+ANNUAL_REPORTS = {  # issue 15: the unit its own reports; staff of the region and above; others 404
+    "annualreports:list": R(institution=200, staff=200),
+    "annualreports:start": R(method="POST", institution=422),
+    "annualreports:summary_xlsx": R(staff=200),
+    "annualreports:detail": R(kwargs=REPORT, institution=(200, 404), staff=(200, 404)),
+    "annualreports:version": R(kwargs={**REPORT, "number": "=1"}, institution=(200, 404), staff=(200, 404)),
+    "annualreports:file": R(kwargs={**REPORT, "number": "=1", "fmt": "=pdf"}, institution=(200, 404), staff=(200, 404)),
+    "documents:notices": R(kwargs={"pid": "app"}, institution=(200, 404), staff=(200, 404)),
+    "documents:notice_file": R(kwargs={"pid": "app", "key": "=none-0", "fmt": "=pdf"}),
+}
+
 TABLES: dict[str, dict[str, Route]] = {
     "core": CORE,
     "accounts": ACCOUNTS,
@@ -228,6 +240,7 @@ TABLES: dict[str, dict[str, Route]] = {
     "filings": FILINGS,
     "notices": NOTICES,
     "supervision": SUPERVISION,
+    "annual_reports": ANNUAL_REPORTS,
 }
 
 # Django's admin site (/sysadmin/) is for the system administrator only: its many generated URLs are not
