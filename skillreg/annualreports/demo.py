@@ -89,7 +89,9 @@ def _certificates(filing: Any, user: Any, day: dt.date, batch: str, n: int) -> N
                 "number": "",
                 "holder_name": names[i % len(names)],
                 "id_type": "居民身份证",
-                "id_number": testing.make_id_number(filing.region.code, f"19{75 + i}0612", 500 + i + 20 * len(batch)),
+                "id_number": testing.make_id_number(
+                    filing.region.code, f"19{75 + i}0612", 100 + (filing.pk % 40) * 20 + (day.year - 2024) * 10 + i
+                ),
                 "occupation_code": scope.occupation.code,
                 "occupation_name": scope.occupation.name,
                 "work_type": "",
@@ -99,7 +101,9 @@ def _certificates(filing: Any, user: Any, day: dt.date, batch: str, n: int) -> N
             }
             for i in range(n)
         ]
-        certificates_report(filing=filing, actor=user, items=items, mode="all_or_nothing")
+        job, _rows = certificates_report(filing=filing, actor=user, items=items, mode="all_or_nothing")
+        if job.rows_created != n:  # a demo that silently lost its certificates would show no pre-fill
+            raise RuntimeError(f"demo certificates of {filing.code} not registered: {job.message}")
 
 
 def load_annual_report_demo() -> None:

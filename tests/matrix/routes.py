@@ -242,6 +242,18 @@ APPRAISALS = {  # issue 15 part 3: staff of the region score; the institution fi
     "appraisals:self_check": R(kwargs={**CODE, "year": "=2026"}, institution=(200, 404), staff=(200, 404)),
 }
 
+REPORT = {"pk": "report"}
+ANNUAL_REPORTS = {  # issue 15: the unit its own reports; staff of the region and above; others 404
+    "annualreports:list": R(institution=200, staff=200),
+    "annualreports:start": R(method="POST", institution=422),
+    "annualreports:summary_xlsx": R(staff=200),
+    "annualreports:detail": R(kwargs=REPORT, institution=(200, 404), staff=(200, 404)),
+    "annualreports:version": R(kwargs={**REPORT, "number": "=1"}, institution=(200, 404), staff=(200, 404)),
+    "annualreports:file": R(kwargs={**REPORT, "number": "=1", "fmt": "=pdf"}, institution=(200, 404), staff=(200, 404)),
+    "documents:notices": R(kwargs={"pid": "app"}, institution=(200, 404), staff=(200, 404)),
+    "documents:notice_file": R(kwargs={"pid": "app", "key": "=none-0", "fmt": "=pdf"}),
+}
+
 TABLES: dict[str, dict[str, Route]] = {
     "core": CORE,
     "accounts": ACCOUNTS,
@@ -260,6 +272,7 @@ TABLES: dict[str, dict[str, Route]] = {
     "notices": NOTICES,
     "supervision": SUPERVISION,
     "appraisals": APPRAISALS,
+    "annual_reports": ANNUAL_REPORTS,
 }
 
 # Django's admin site (/sysadmin/) is for the system administrator only: its many generated URLs are not

@@ -237,6 +237,14 @@ def build_world() -> World:
     qs = quality_of(staff, filing, users["qsupervisor"], 1)
     qs_b = quality_of(staff_b, filing_b, testing.make_admin("m_qsupervisor_b", "qsupervisor"), 2)
     messages = {role: message(user) for role, user in users.items()}
+
+    def annual_report_of(filing: Any, user: Any) -> int:  # issue 15: a submitted report of this year
+        from skillreg.annualreports.services import report_start, report_submit
+        from skillreg.annualreports.tests.test_reports import complete
+
+        report = report_start(filing=filing, year=filing.filed_on.year, actor=user)
+        return report_submit(report=report, data=complete(report), actor=user).pk
+
     common = {
         "app": app.public_id,
         "draft": draft.public_id,
@@ -246,6 +254,7 @@ def build_world() -> World:
         "confirmation": confirmation(app),
         "code": filing.code,
         "message": messages["institution"],
+        "report": annual_report_of(filing, inst),
         **certs,
         **sv,
         **qs,
@@ -263,6 +272,7 @@ def build_world() -> World:
         "confirmation": confirmation(app_b),
         "code": filing_b.code,
         "message": message(inst_b),
+        "report": annual_report_of(filing_b, inst_b),
         **certs_b,
         **sv_b,
         **qs_b,
