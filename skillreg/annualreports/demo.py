@@ -62,7 +62,8 @@ def _data(report: AnnualReport, *, changed: bool = False) -> dict[str, Any]:
     for i, line in enumerate(report.content["levels"]):
         key = level_key(line["evaluation_type"], line["level"])
         passes = line["registry_passes"] + (1 if changed and i == 0 else 0)
-        data[f"{key}_applicants"] = str(passes + 2)
+        filed = line.get("registry_applicants")
+        data[f"{key}_applicants"] = str(passes + 2 if filed is None else filed)
         data[f"{key}_passes"] = str(passes)
         if changed and i == 0:
             data[f"{key}_reason"] = "1名考生证书于次年1月补登记"
@@ -73,17 +74,13 @@ def _data(report: AnnualReport, *, changed: bool = False) -> dict[str, Any]:
 
 def _certificates(filing: Any, user: Any, day: dt.date, batch: str, n: int) -> None:
     from skillreg.certificates.imports import certificates_report
-    from skillreg.certificates.services import batch_create
     from skillreg.core import testing
+    from skillreg.evaluations.demo import held_plan
 
     scope = filing.scope.select_related("occupation").first()
     level = max(scope.levels)
     names = "王建国 李秀英 张伟 刘洋 陈静 杨帆 赵磊 黄丽 周杰 吴敏".split()
     with _on(day):
-        batch_create(
-            filing=filing, actor=user, number=batch, occupation_code=scope.occupation.code, level=level,
-            starts_on=day, ends_on=day, applicants=n + 3, passes=n,
-        )  # fmt: skip
         items = [
             {
                 "number": "",
@@ -101,6 +98,18 @@ def _certificates(filing: Any, user: Any, day: dt.date, batch: str, n: int) -> N
             }
             for i in range(n)
         ]
+        # The plan is reported, acknowledged and its results (roster = these holders) filed first (issue 14).
+        held_plan(
+            filing,
+            user,
+            number=batch,
+            occupation=scope.occupation,
+            level=level,
+            starts_on=day,
+            ends_on=day,
+            holders=[(it["holder_name"], it["id_number"]) for it in items],
+            applicants=n + 3,
+        )
         job, _rows = certificates_report(filing=filing, actor=user, items=items, mode="all_or_nothing")
         if job.rows_created != n:  # a demo that silently lost its certificates would show no pre-fill
             raise RuntimeError(f"demo certificates of {filing.code} not registered: {job.message}")

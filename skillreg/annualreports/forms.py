@@ -56,6 +56,7 @@ class ReportForm(forms.Form):
                     "type": t,
                     "level": lv,
                     "registry": line.get("registry_passes"),
+                    "filed_applicants": line.get("registry_applicants"),
                     "applicants": self[f"{key}_applicants"],
                     "passes": self[f"{key}_passes"],
                     "reason": self[f"{key}_reason"],

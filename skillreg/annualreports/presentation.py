@@ -81,7 +81,8 @@ def outline(
         t, lv = level_label(line["evaluation_type"], line["level"])
         a, p = line.get("applicants"), line.get("passes") or 0
         reg = line.get("registry_passes")
-        if reg is not None and p != reg:
+        filed = line.get("registry_applicants")
+        if (reg is not None and p != reg) or (filed is not None and a != filed):
             changed.append(i)
         rows.append(
             [

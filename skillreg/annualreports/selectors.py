@@ -21,7 +21,7 @@ from skillreg.accounts import scope
 from skillreg.certificates.models import Certificate, CertificateStatus
 from skillreg.certificates.rows import LEVEL_NAMES
 from skillreg.core import clock
-from skillreg.evaluations.models import EvaluationPlan
+from skillreg.evaluations.selectors import results_by_level
 from skillreg.institutions.lifecycle import LIVE
 from skillreg.institutions.models import EvaluationType, Filing
 from skillreg.institutions.selectors import filing_on
@@ -37,6 +37,7 @@ class LevelFigure:
     evaluation_type: str
     level: int
     passes: int  # valid certificates issued in the year (the registry)
+    applicants: int | None = None  # applicants of the year's plans whose results were filed (issue 14); None: none
 
     @property
     def label(self) -> str:
@@ -79,7 +80,13 @@ class EvaluationFigures:
             "evaluation_types": self.evaluation_types,
             "filed_scope": [{"code": s.code, "name": s.name, "levels": s.levels} for s in self.filed_scope],
             "levels": [
-                {"evaluation_type": x.evaluation_type, "level": x.level, "passes": x.passes} for x in self.levels
+                {
+                    "evaluation_type": x.evaluation_type,
+                    "level": x.level,
+                    "passes": x.passes,
+                    "applicants": x.applicants,
+                }
+                for x in self.levels
             ],
             "by_passes": [{"code": o.code, "name": o.name, "passes": o.passes} for o in self.by_passes],
             "by_applicants": [{"code": o.code, "name": o.name, "applicants": o.passes} for o in self.by_applicants],
@@ -93,8 +100,8 @@ def _reference_day(filing: Filing, year: int) -> dt.date:
 
 
 def evaluation_figures(filing: Filing, year: int) -> EvaluationFigures:
-    """The pre-fill of 三、（一） for ``filing``'s report of ``year`` (applicants are typed by the institution
-    until the evaluation plans and results selector provides them)."""
+    """The pre-fill of 三、（一） for ``filing``'s report of ``year``: passes from the certificate registry, applicants
+    from the evaluation results filed for the year's plans (``evaluations.selectors.results_by_level``)."""
     on = filing_on(filing, _reference_day(filing, year))
     version = on.version
     types = list(version.evaluation_types if version is not None else filing.evaluation_types)
@@ -121,13 +128,18 @@ def evaluation_figures(filing: Filing, year: int) -> EvaluationFigures:
         .order_by()
     )
     by_passes = sorted((OccupationFigure(c, n, k) for c, n, k in occ), key=lambda o: (-o.passes, o.code))
-    batches = (
-        EvaluationPlan.objects.filter(filing=filing, ends_on__year=year)
-        .values_list("occupation__code", "occupation__name")
-        .annotate(n=Sum("applicants"))
-        .order_by()
-    )
-    by_applicants = sorted((OccupationFigure(c, n, k or 0) for c, n, k in batches), key=lambda o: (-o.passes, o.code))
+    # Applicants come from the results the institution filed for each evaluation plan (评价结果报备, issue 14).
+    results = results_by_level(filing, year)
+    applicants = {
+        (etype, line["level"]): line["applicants"]
+        for etype, block in results["by_type"].items()
+        for line in block["levels"]
+    }
+    levels = [
+        LevelFigure(x.evaluation_type, x.level, x.passes, applicants.get((x.evaluation_type, x.level)))
+        for x in levels
+    ]
+    by_applicants = [OccupationFigure(o["code"], o["name"], o["applicants"]) for o in results["by_occupation"]]
     examiners: dict[str, list[dict[str, str]]] = {s.code: [] for s in filed}
     for person in (version.people or {}).get("examiners", []) if version is not None else []:
         code = person.get("occupation") or person.get("occupation_code") or ""
@@ -241,6 +253,23 @@ def staff_timeliness(
     if not scope.is_staff_member(user) or not getattr(user, "authority_id", None):
         return []
     return timeliness_rows(Filing.objects.filter(scope.region_q(user), status__in=LIVE), states=states)
+
+
+def timeliness_by_year(user: Any, filters: Any) -> list[Any]:
+    """The dashboards' annual-report timeliness (``dashboards.sources`` slot ``report_timeliness``): per report
+    year in the filter's date range, how many live filings of the filter's region (inside the user's scope) sent
+    that year's report on time, late, or not at all by today. Years not yet due are left out."""
+    from skillreg.dashboards.sources import TimelinessRow
+
+    if not scope.is_staff_member(user) or not getattr(user, "authority_id", None):
+        return []
+    filings = Filing.objects.filter(scope.region_q(user), scope.region_q(filters.region), status__in=LIVE)
+    counts: dict[int, dict[str, int]] = {}
+    for _f, t in timeliness_rows(filings, states=("on_time", "late", "missing")):
+        if filters.start.year <= t.year <= filters.end.year:
+            c = counts.setdefault(t.year, {"on_time": 0, "late": 0, "missing": 0})
+            c[t.state] += 1
+    return [TimelinessRow(y, c["on_time"], c["late"], c["missing"]) for y, c in sorted(counts.items())]
 
 
 # ----------------------------------------------------------------------------------------------- reports

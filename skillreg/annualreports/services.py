@@ -56,9 +56,10 @@ def _initial_content(figures: selectors.EvaluationFigures) -> dict[str, Any]:
             {
                 "evaluation_type": x.evaluation_type,
                 "level": x.level,
-                "applicants": None,
+                "applicants": x.applicants,
                 "passes": x.passes,
                 "registry_passes": x.passes,
+                "registry_applicants": x.applicants,
                 "reason": "",
             }
             for x in figures.levels
@@ -145,14 +146,22 @@ def clean_content(report: AnnualReport, data: dict[str, Any], *, for_submission:
         passes = _int_or_none(data.get(f"{key}_passes"))
         reason = str(data.get(f"{key}_reason") or "").strip()[:500]
         registry = line["registry_passes"]
+        filed_applicants = line.get("registry_applicants")
         if passes is None:
             passes = registry
+        if applicants is None and filed_applicants is not None and f"{key}_applicants" not in data:
+            applicants = filed_applicants
         if passes < 0:
             err(f"{key}_passes", "合格人数应为不小于 0 的整数")
         elif passes != registry and not reason:
             err(
                 f"{key}_reason",
                 f"合格人数与证书登记数据（{registry}人）不一致，请说明修改原因（审核人员可见）",
+            )
+        elif filed_applicants is not None and applicants != filed_applicants and not reason:
+            err(
+                f"{key}_reason",
+                f"报考人数与评价结果报备数据（{filed_applicants}人）不一致，请说明修改原因（审核人员可见）",
             )
         if applicants is not None and applicants < 0:
             err(f"{key}_applicants", "报考人数应为不小于 0 的整数")
@@ -167,7 +176,10 @@ def clean_content(report: AnnualReport, data: dict[str, Any], *, for_submission:
                 "applicants": applicants,
                 "passes": passes,
                 "registry_passes": registry,
-                "reason": reason if passes != registry else "",
+                "registry_applicants": filed_applicants,
+                "reason": reason
+                if passes != registry or (filed_applicants is not None and applicants != filed_applicants)
+                else "",
             }
         )
     content["levels"] = levels

@@ -2,9 +2,9 @@
 
 ``PROVIDERS`` maps the ``prefill`` name of a scheme item to a function ``(filing, year, max_score) → Prefill | None``.
 ``None`` means the system holds no data for that item: staff score it by hand with a note. No provider invents a
-number: each states what it counted. The annual-report timeliness and pass-rate-anomaly providers belong to the
-annual-report and evaluation-oversight streams; they register here with ``register(name, fn)`` (docs/decisions.md,
-"Periodic evaluation (issue 15 part 3)").
+number: each states what it counted. Annual-report timeliness reads ``annualreports.selectors.report_timeliness``,
+pass-rate anomalies ``evaluations.selectors.full_pass_counts`` (docs/decisions.md, "Periodic evaluation (issue 15
+part 3)").
 """
 
 from __future__ import annotations
@@ -120,6 +120,31 @@ def self_check(filing: Any, year: int, max_score: int) -> Prefill | None:
     return Prefill(_share(max_score, met / len(ITEMS)), f"自查{len(ITEMS)}项，符合{met}项", "机构自查")
 
 
+def annual_report_timeliness(filing: Any, year: int, max_score: int) -> Prefill | None:
+    """The annual report handed in during the year under evaluation — the previous year's (AH-4.2 "每年3月1日至10日
+    …报送本机构上一年度工作总结", HN-2 "根据上一年度工作总结对评价机构进行定期评估"): on time full marks, late half,
+    missing none. No report owed for that year (filed later, or not due yet): no data."""
+    from skillreg.annualreports.selectors import report_timeliness
+
+    t = report_timeliness(filing, year - 1)
+    fraction = {"on_time": 1.0, "late": 0.5, "missing": 0.0}.get(t.state)
+    if fraction is None:
+        return None
+    return Prefill(_share(max_score, fraction), f"{year - 1}年度工作总结：{t.label}", "年度工作总结报送记录")
+
+
+def pass_rate_anomalies(filing: Any, year: int, max_score: int) -> Prefill | None:
+    """Plans that ended in ``year`` with results filed: each plan in which every applicant passed (the anomaly the
+    evaluation-oversight list flags) costs a third of the item. No results filed that year: no data."""
+    from skillreg.evaluations.selectors import full_pass_counts
+
+    with_results, full_pass = full_pass_counts(filing, year)
+    if not with_results:
+        return None
+    note = f"本年度报备评价结果{with_results}次，其中全部合格{full_pass}次"
+    return Prefill(_share(max_score, 1 - full_pass / 3), note, "评价计划与结果报备")
+
+
 for _name, _fn in {
     "inspections": inspections,
     "complaints": complaints,
@@ -127,6 +152,8 @@ for _name, _fn in {
     "credit": credit,
     "certificates": certificates,
     "self_check": self_check,
+    "annual_report_timeliness": annual_report_timeliness,
+    "pass_rate_anomalies": pass_rate_anomalies,
 }.items():
     register(_name, _fn)
 

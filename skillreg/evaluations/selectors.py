@@ -18,7 +18,7 @@ from skillreg.institutions.models import EvaluationType, Filing
 from skillreg.institutions.selectors import filing_timeline
 
 from .checks import examiner_key, filed_venues, registered_examiners, registered_supervisors
-from .models import ACTIVE, EvaluationPlan, PlanStatus, PlanStatusChange, RosterEntry
+from .models import ACTIVE, RESULTS_IN, EvaluationPlan, PlanStatus, PlanStatusChange, RosterEntry
 
 
 def plans_for(
@@ -219,6 +219,16 @@ def anomalies(
 
 
 # ----------------------------------------------------------------------------- annual report figures
+
+
+def full_pass_counts(filing: Filing, year: int) -> tuple[int, int]:
+    """(plans that ended in ``year`` with results filed or accepted, those of them in which every applicant passed —
+    the ``full_pass`` anomaly) for one filing: the periodic evaluation's pass-rate item (AH-4.2, HN-2)."""
+    rows = EvaluationPlan.objects.filter(filing=filing, ends_on__year=year, status__in=RESULTS_IN).values_list(
+        "applicants", "passes"
+    )
+    plans = list(rows)
+    return len(plans), sum(1 for a, p in plans if a and p == a)
 
 
 def results_by_level(filing: Filing, year: int) -> dict[str, Any]:

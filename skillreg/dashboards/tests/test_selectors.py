@@ -225,7 +225,8 @@ def test_cases_by_stage_and_clock_status(cq_centre_officer, wuxi_officer, chongq
 
 def test_report_timeliness_is_hidden_until_a_source_provides_it(anhui_officer, anhui_filings):
     f = _filters("340000")
-    assert "reports-timeliness" not in [c.key for c in selectors.dashboard(anhui_officer, f)]
+    with sources.registered("report_timeliness", None):
+        assert "reports-timeliness" not in [c.key for c in selectors.dashboard(anhui_officer, f)]
     rows = [sources.TimelinessRow(2025, 3, 1, 1), sources.TimelinessRow(2024, 2, 0, 2)]
     with sources.registered("report_timeliness", lambda user, filters: rows):
         chart = selectors.timeliness_chart(anhui_officer, f)
@@ -234,6 +235,18 @@ def test_report_timeliness_is_hidden_until_a_source_provides_it(anhui_officer, a
     assert chart.table_rows == [["2024年度", 2, 0, 2, 4], ["2025年度", 3, 1, 1, 5]]
     with sources.registered("report_timeliness", lambda user, filters: []):
         assert selectors.timeliness_chart(anhui_officer, f) is None
+
+
+@pytest.mark.req("AH-4.2")
+def test_the_annual_report_app_feeds_the_timeliness_chart(anhui_officer, anhui_filings):
+    """Wired in annualreports' AppConfig: no report was sent, so every live filing filed in 2025 owes its 2025
+    report (due 1–10 March 2026) and shows as missing; the 2026 filing owes none; the terminated one is left out."""
+    with time_machine.travel(dt.datetime(2026, 4, 1, 10, tzinfo=dt.timezone.utc), tick=False):
+        chart = selectors.timeliness_chart(anhui_officer, _filters("340000", D(2025, 1, 1), D(2026, 3, 31)))
+        assert chart is not None
+        assert chart.table_rows == [["2025年度", 0, 0, 4, 4]]
+        county = selectors.timeliness_chart(anhui_officer, _filters("340403", D(2025, 1, 1), D(2026, 3, 31)))
+        assert county is not None and county.table_rows == [["2025年度", 0, 0, 1, 1]]
 
 
 def test_unknown_source_names_are_refused():
