@@ -152,6 +152,6 @@ def test_plan_reported_acknowledged_results_filed_and_certificates_gated(journey
 
     # --- the public reads the results notice -----------------------------------------------------------------------
     page.goto("/notices/")
-    page.click("main a:has-text(\"评价结果公示\")")
+    page.click('main a:has-text("评价结果公示")')
     expect(page.locator("main")).to_contain_text("冉光明")
     journey.step("public-notice")
