@@ -167,6 +167,7 @@ def plan_withdraw(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def plan_links(request: HttpRequest, pk: int) -> HttpResponse:
     _member(request)
+    selectors.plan_for(request.user, pk)  # out of scope: 404 before anything else
     form = LinksForm(request.POST, request.FILES)
     if not form.is_valid():
         messages.error(request, "接入信息有误：" + "；".join(str(m) for errs in form.errors.values() for m in errs))
@@ -195,6 +196,7 @@ def results_publish(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def results_file(request: HttpRequest, pk: int) -> HttpResponse:
     _member(request)
+    selectors.plan_for(request.user, pk)  # out of scope: 404 before anything else
     form = ResultsForm(request.POST, request.FILES)
     if not form.is_valid():
         messages.error(request, "请填写报考人数、合格人数并上传合格名册")

@@ -254,6 +254,28 @@ ANNUAL_REPORTS = {  # issue 15: the unit its own reports; staff of the region an
     "documents:notice_file": R(kwargs={"pid": "app", "key": "=none-0", "fmt": "=pdf"}),
 }
 
+EVALUATIONS = {  # issue 14: the institution its own plans, staff of the region; nobody else (404)
+    "evaluations:plans": R(institution=200, staff=200),
+    "evaluations:report": R(institution=200),
+    "evaluations:report_again": R(kwargs=BATCH, institution=(200, 404)),
+    "evaluations:calendar": R(staff=200),
+    "evaluations:queue": R(staff=200),
+    "evaluations:anomalies": R(staff=200),
+    "evaluations:plan": R(kwargs=BATCH, institution=(200, 404), staff=(200, 404)),
+    # a POST in scope answers with a redirect to the plan (and a message when refused); out of scope 404
+    "evaluations:acknowledge": R(method="POST", kwargs=BATCH, staff=(302, 404)),
+    "evaluations:return": R(method="POST", kwargs=BATCH, staff=(302, 404)),
+    "evaluations:accept_results": R(method="POST", kwargs=BATCH, staff=(302, 404)),
+    "evaluations:return_results": R(method="POST", kwargs=BATCH, staff=(302, 404)),
+    "evaluations:withdraw": R(method="POST", kwargs=BATCH, institution=(302, 404), staff=(302, 404)),
+    "evaluations:links": R(method="POST", kwargs=BATCH, institution=(302, 404), staff=(302, 404)),
+    "evaluations:publish": R(method="POST", kwargs=BATCH, institution=(302, 404), staff=(302, 404)),
+    "evaluations:results": R(method="POST", kwargs=BATCH, institution=(302, 404), staff=(302, 404)),
+    # no error workbook and no evidence file on the world's plan: 404 for everyone
+    "evaluations:roster_errors": R(kwargs=BATCH),
+    "evaluations:evidence": R(kwargs=BATCH),
+}
+
 TABLES: dict[str, dict[str, Route]] = {
     "core": CORE,
     "accounts": ACCOUNTS,
@@ -273,6 +295,7 @@ TABLES: dict[str, dict[str, Route]] = {
     "supervision": SUPERVISION,
     "appraisals": APPRAISALS,
     "annual_reports": ANNUAL_REPORTS,
+    "evaluations": EVALUATIONS,
 }
 
 # Django's admin site (/sysadmin/) is for the system administrator only: its many generated URLs are not
