@@ -13,7 +13,7 @@ import datetime as dt
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.db.models import Count, QuerySet, Sum
+from django.db.models import Count, QuerySet
 from django.http import Http404
 from django.utils import timezone
 
@@ -136,8 +136,7 @@ def evaluation_figures(filing: Filing, year: int) -> EvaluationFigures:
         for line in block["levels"]
     }
     levels = [
-        LevelFigure(x.evaluation_type, x.level, x.passes, applicants.get((x.evaluation_type, x.level)))
-        for x in levels
+        LevelFigure(x.evaluation_type, x.level, x.passes, applicants.get((x.evaluation_type, x.level))) for x in levels
     ]
     by_applicants = [OccupationFigure(o["code"], o["name"], o["applicants"]) for o in results["by_occupation"]]
     examiners: dict[str, list[dict[str, str]]] = {s.code: [] for s in filed}

@@ -283,7 +283,7 @@ def case_chart(user: Any, f: Filters, *, today: dt.date | None = None) -> Chart:
 # ----------------------------------------------------------------------------------------------- certificates
 
 
-def _batch_applicants(user: Any, f: Filters) -> dict[tuple[int, int], int]:
+def _plan_applicants(user: Any, f: Filters) -> dict[tuple[int, int], int]:
     limit = case_scope_q(user, "filing__") if may_view(user) else None
     if limit is None:
         return {}
@@ -305,9 +305,9 @@ def _batch_applicants(user: Any, f: Filters) -> dict[tuple[int, int], int]:
 def applicants_by_occupation_level(user: Any, f: Filters) -> dict[tuple[int, int], int]:
     """THE denominator of every pass rate on the dashboards: applicants per (occupation id, level) in scope and
     range. A key missing from the answer is unknown ("—"). Wired to the ``applicants`` source when one is
-    registered (evaluation results), else the registry's evaluation batches (ended in the range)."""
+    registered, else the results filed for the evaluation plans that ended in the range."""
     fn = sources.provider("applicants")
-    return dict(fn(user, f)) if fn is not None else _batch_applicants(user, f)
+    return dict(fn(user, f)) if fn is not None else _plan_applicants(user, f)
 
 
 def certificate_counts(user: Any, f: Filters) -> dict[tuple[int, int], int]:

@@ -1,13 +1,12 @@
 """Figures the dashboards read from apps that arrive on other branches (issue 15): one slot per figure.
 
-* ``applicants`` — applicants (报考人数) per occupation and level, the denominator of the pass rate. Until the
-  evaluation results of ``skillreg.evaluations`` are wired here, the registry's evaluation batches answer
-  (``EvaluationBatch.applicants``, reported by the institution with each batch). A provider is
-  ``f(user, filters) -> dict[(occupation_id, level), int]``; a key it does not return is *unknown* and the page
-  shows "—".
+* ``applicants`` — applicants (报考人数) per occupation and level, the denominator of the pass rate. Without a
+  provider the evaluation plans answer: the applicants of the results filed for each plan (``skillreg.evaluations``,
+  issue 14). A provider is ``f(user, filters) -> dict[(occupation_id, level), int]``; a key it does not return is
+  *unknown* and the page shows "—".
 * ``report_timeliness`` — annual reports (年度工作总结) on time, late and missing per report year, from
-  ``skillreg.annualreports``. A provider is ``f(user, filters) -> list[TimelinessRow]``. No provider: the chart is
-  not shown at all (no invented series).
+  ``skillreg.annualreports`` (registered in its ``AppConfig.ready``). A provider is
+  ``f(user, filters) -> list[TimelinessRow]``. No provider: the chart is not shown at all (no invented series).
 
 An app wires its figure with ``register(name, provider)`` in its ``AppConfig.ready()``; the last registration
 wins (so a test can put its own in place with ``registered(...)``).

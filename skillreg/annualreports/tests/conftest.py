@@ -66,7 +66,7 @@ def register(filing, user, day: dt.date, *, occupation: str, level: int, n: int,
             level=level,
             starts_on=day,
             ends_on=day,
-            holders=[(it["holder_name"], it["id_number"]) for it in items],
+            holders=[(str(it["holder_name"]), str(it["id_number"])) for it in items],
             applicants=applicants or n + 2,
         )
         result = certificates_report(filing=filing, actor=user, items=items, mode="all_or_nothing")

@@ -241,7 +241,7 @@ def test_report_timeliness_is_hidden_until_a_source_provides_it(anhui_officer, a
 def test_the_annual_report_app_feeds_the_timeliness_chart(anhui_officer, anhui_filings):
     """Wired in annualreports' AppConfig: no report was sent, so every live filing filed in 2025 owes its 2025
     report (due 1–10 March 2026) and shows as missing; the 2026 filing owes none; the terminated one is left out."""
-    with time_machine.travel(dt.datetime(2026, 4, 1, 10, tzinfo=dt.timezone.utc), tick=False):
+    with time_machine.travel(dt.datetime(2026, 4, 1, 10, tzinfo=dt.UTC), tick=False):
         chart = selectors.timeliness_chart(anhui_officer, _filters("340000", D(2025, 1, 1), D(2026, 3, 31)))
         assert chart is not None
         assert chart.table_rows == [["2025年度", 0, 0, 4, 4]]
