@@ -43,7 +43,8 @@ def test_staff_score_a_huainan_periodic_evaluation_and_see_it_on_the_renewal(jou
     page.click("#start-appraisal")
     expect(page.locator("#appraisal-items")).to_contain_text("经查属实1件")
     expect(page.locator("#appraisal-items")).to_contain_text("自查8项，符合7项")
-    expect(page.locator("#appraisal-items")).to_contain_text("B级（基本守信）")
+    expect(page.locator("#appraisal-items")).to_contain_text("C级（失信风险）")  # verified complaint + 2025 report missing
+    expect(page.locator("#appraisal-items")).to_contain_text("2025年度工作总结：逾期未报送")
     expect(page.locator("#self-check-view")).to_contain_text("二号技能考场监控未覆盖操作台")
     journey.step("appraisal-prefilled")
 
@@ -74,7 +75,7 @@ def test_staff_score_a_huainan_periodic_evaluation_and_see_it_on_the_renewal(jou
     expect(refs).to_contain_text(total)
     expect(refs).to_contain_text(grade)
     expect(refs).to_contain_text("2025年")
-    expect(page.locator("#credit-grade")).to_contain_text("B级（基本守信）")
+    expect(page.locator("#credit-grade")).to_contain_text("C级（失信风险）")
     expect(page.locator("#credit-grade")).to_contain_text("投诉举报经查属实")
     expect(page.locator("#appraisal-basis")).to_contain_text("延续备案、退出的重要依据")
     journey.step("renewal-case-references")
