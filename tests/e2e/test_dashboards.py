@@ -50,7 +50,7 @@ def test_staff_dashboard_draws_every_chart(journey, demo, username):
     page.fill("#id_start", "2024-01-01")
     page.click("main form button[type=submit]")
     painted = _charts_drawn(page)
-    assert len(painted) == 6  # institutions ×3, cases, certificates, pass rates (no annual-report source yet)
+    assert len(painted) == 7  # institutions ×3, cases, certificates, pass rates, annual-report timeliness
     expect(page.locator("#institutions-status-title")).to_be_visible()
     expect(page.locator("section.dash-chart table").first).to_contain_text("2024年1月")
     journey.step("dashboard")
