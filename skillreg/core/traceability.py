@@ -134,7 +134,16 @@ def read_packs(trace: Trace, root: Path = REPO_ROOT) -> None:
     for path in pack_files(root):
         data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
         pack_id = (data.get("metadata") or {}).get("id", path.stem)
-        for section in ("parameters", "conditions", "time_limits", "validity", "windows", "routing", "exit"):
+        for section in (
+            "parameters",
+            "conditions",
+            "time_limits",
+            "validity",
+            "windows",
+            "routing",
+            "exit",
+            "legal_bases",
+        ):
             if section in data:
                 for req, where in _walk_requirements(data[section], section):
                     trace._add(trace.packs, req, f"{pack_id} {where}")

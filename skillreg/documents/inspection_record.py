@@ -43,7 +43,8 @@ class InspectionRecord:
 
 
 def inspection_record_data(inspection: Any) -> InspectionRecord:
-    from skillreg.supervision.checklist import CQ26_BASIS, CQ26_ITEMS
+    from skillreg.supervision import basis
+    from skillreg.supervision.checklist import CQ26_ITEMS
 
     rect = inspection.rectification
     items = tuple(
@@ -60,7 +61,7 @@ def inspection_record_data(inspection: Any) -> InspectionRecord:
         source=inspection.get_source_display()
         + (f"（{inspection.plan.title}）" if inspection.plan_id else f"（{inspection.proposed_by}）"),
         inspector_number=inspection.inspector.number,
-        basis=CQ26_BASIS,
+        basis=basis.legal_basis("inspection", filing=inspection.filing),
         items=items,
         findings=inspection.findings,
         evidence=tuple(e.original_name for e in inspection.evidence.all()),

@@ -20,7 +20,7 @@ from pydantic import ValidationError
 
 from .errors import DateError, PackError, RegionError
 from .profile import fact_catalog
-from .schema import Condition, Leaf, Pack, Parameter, Route, TimeLimit, Window, iter_leaves
+from .schema import Condition, Leaf, LegalBasis, Pack, Parameter, Route, TimeLimit, Window, iter_leaves
 
 _YAML_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 REPO_ROOT = Path(__file__).resolve().parents[2]
@@ -326,6 +326,24 @@ class PackSet:
         conditions = [(c, lp) for lp in active for c in lp.pack.conditions if c.id not in superseded]
         routing = [(r, lp) for lp in active for r in lp.pack.routing]
         return Composition(region, path, on, active, inactive, parameters, conditions, superseded, keyed, routing)
+
+
+def legal_bases_of(comp: Composition, purpose: str) -> list[tuple[LegalBasis, LoadedPack]]:
+    """What a supervision notice or record of ``purpose`` is issued under in ``comp``'s region, general → specific.
+
+    A county adds rules to its city's: the most specific pack in force that states the purpose wins (its
+    ``none`` included: that region's documents have no such article), else the parent's; an entry marked
+    ``with_parent`` is cited together with the parent's. [] when no pack of the region path states it.
+    """
+    out: list[tuple[LegalBasis, LoadedPack]] = []
+    for lp in reversed(comp.packs):  # specific → general
+        entry = next((b for b in lp.pack.legal_bases if b.purpose == purpose), None)
+        if entry is None:
+            continue
+        out.append((entry, lp))
+        if not entry.with_parent:
+            break
+    return list(reversed(out))
 
 
 # ----------------------------------------------------------------------------- defaults

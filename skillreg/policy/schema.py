@@ -230,6 +230,41 @@ class AppraisalScheme(_Strict):
         return self
 
 
+BasisPurpose = Literal[
+    "inspection_draw",  # 双随机一公开：抽查计划与抽取结果
+    "inspection",  # 监督检查
+    "rectification",  # 责令改正（整改）
+    "cancellation",  # 整改期满仍不符合要求的注销备案
+    "ordered_exit",  # 责令终止评价活动
+    "voluntary_exit",  # 自愿终止
+    "credit",  # 信用评估
+    "complaints",  # 投诉举报
+    "selection_publicity",  # 遴选结果公示
+]
+
+
+class LegalBasis(_Strict):
+    """The article a supervision notice or record of one purpose is issued under (CQ-25..31, AH-4.3, HN-3,
+    GZ-13..15). ``none`` says that this document has no article for the purpose (nothing is borrowed from
+    another province); ``with_parent`` cites the parent region's article together with this one."""
+
+    purpose: BasisPurpose
+    requirement: str | None = Field(default=None, pattern=REQUIREMENT_PATTERN)
+    cite: Citation | None = None
+    none: str = Field(default="", description="本文件无相应条款时的说明（中文）")
+    with_parent: bool = Field(default=False, description="与上级地区规则包的条款一并引用")
+
+    @model_validator(mode="after")
+    def _cite_or_none(self) -> LegalBasis:
+        if (self.cite is None) == (not self.none):
+            raise ValueError(f"依据 {self.purpose}：须且只能有 cite 或 none 之一")
+        if self.cite is not None and self.requirement is None:
+            raise ValueError(f"依据 {self.purpose}：引用条款须注明 requirement")
+        if self.cite is None and self.with_parent:
+            raise ValueError(f"依据 {self.purpose}：with_parent 只能与 cite 一起使用")
+        return self
+
+
 class Metadata(_Strict):
     id: str = Field(pattern=ID_PATTERN)
     prefix: Literal["CQ", "WX", "AH", "HN", "GZ"]
@@ -270,6 +305,7 @@ class Pack(_Strict):
     materials: list[MaterialList] = Field(default_factory=list)
     appraisal: AppraisalScheme | None = None
     notes: list[str] = Field(default_factory=list)
+    legal_bases: list[LegalBasis] = Field(default_factory=list)
 
     @model_validator(mode="after")
     def _unique_ids(self) -> Pack:
@@ -278,6 +314,10 @@ class Pack(_Strict):
             dup = {i for i in ids if ids.count(i) > 1}
             if dup:
                 raise ValueError(f"{section} 中 id 重复：{', '.join(sorted(dup))}")
+        purposes = [b.purpose for b in self.legal_bases]
+        dup = {p for p in purposes if purposes.count(p) > 1}
+        if dup:
+            raise ValueError(f"legal_bases 中 purpose 重复：{', '.join(sorted(dup))}")
         return self
 
 
@@ -303,4 +343,7 @@ def iter_citations(pack: Pack) -> list[tuple[str, Citation]]:
             out.append((f"{section}[{item.id}]", item.cite))
     if pack.appraisal is not None:
         out.append((f"appraisal[{pack.appraisal.id}]", pack.appraisal.cite))
+    for b in pack.legal_bases:
+        if b.cite is not None:
+            out.append((f"legal_bases[{b.purpose}]", b.cite))
     return out

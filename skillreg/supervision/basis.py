@@ -1,19 +1,73 @@
-"""Legal bases shown on notices and records: the documents' own 文号 and articles (never a requirement ID)."""
+"""Legal bases shown on supervision notices and records, read from the rule packs' ``legal_bases`` section.
 
-CQ_DOC = "《重庆市职业技能等级评价机构管理办法》（渝人社发〔2020〕128号）"
+``legal_basis(purpose, region=...)`` is the one place a notice or record gets its 依据: the article of the most
+specific pack in force on the region's path that states the purpose (a county inherits its city's or province's,
+never another province's), displayed as 《title》（文号）article — documents without 文号 show just the title. Where
+the region's documents have no article for the purpose, only the national basis that applies is cited
+(国办发〔2015〕58号 for 双随机一公开), otherwise :data:`NO_ARTICLE` (docs/decisions.md, "Legal bases of supervision
+records per region"). Pages never show a requirement ID.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any, Literal
+
+from skillreg.core import clock
+from skillreg.policy.errors import PolicyError
+
+Purpose = Literal[
+    "inspection_draw",
+    "inspection",
+    "rectification",
+    "cancellation",
+    "ordered_exit",
+    "voluntary_exit",
+    "credit",
+    "complaints",
+    "selection_publicity",
+]
+
 STATE_COUNCIL_58 = "《国务院办公厅关于推广随机抽查规范事中事后监管的通知》（国办发〔2015〕58号）"
-
-DRAW = f"{CQ_DOC}第二十五条；{STATE_COUNCIL_58}"
-SELECTION = f"{CQ_DOC}第十一条"
-CANCELLATION = f"{CQ_DOC}第三十条"
-RECTIFICATION = f"{CQ_DOC}第三十条"
-CREDIT = f"{CQ_DOC}第二十九条"
-GZ_DOC = "《贵州省职业技能等级认定机构遴选及退出实施细则》"
-ORDERED_EXIT_GZ = f"{GZ_DOC}第十五条"
-ORDERED_EXIT_CQ = f"{CQ_DOC}第三十条"
+# National bases that apply in every region, cited after the region's own article (or alone where it has none).
+NATIONAL: dict[str, str] = {"inspection_draw": STATE_COUNCIL_58}
+NO_ARTICLE = "监管部门依职责作出的决定（本地区评价机构管理文件未规定相应条款）"
 
 
-def ordered_exit(region_code: str) -> str:
-    """The article an ordered exit (责令终止) is announced under: the filing province's own document where it has
-    one (Chongqing 第三十条), otherwise the Guizhou rules' 第十五条 that the lifecycle applies (docs/decisions.md)."""
-    return ORDERED_EXIT_CQ if region_code.startswith("50") else ORDERED_EXIT_GZ
+def document(metadata: Any) -> str:
+    """《title》（文号）, or 《title》 for a document without a 文号."""
+    doc = f"《{metadata.title}》"
+    return f"{doc}（{metadata.doc_number}）" if metadata.doc_number else doc
+
+
+def _region_code(filing: Any = None, region: Any = None) -> str:
+    target = region if region is not None else getattr(filing, "region", None)
+    code = getattr(target, "code", target)
+    return str(code or "")
+
+
+def cited(purpose: Purpose, *, filing: Any = None, region: Any = None, on: dt.date | None = None) -> list[str]:
+    """The articles (displayed) of the region's packs for ``purpose``, general → specific; [] when none."""
+    from skillreg.policy.loader import default_packset, legal_bases_of
+
+    code = _region_code(filing, region)
+    if not code:
+        return []
+    try:
+        comp = default_packset().compose(code, on or clock.today())
+    except PolicyError:
+        return []
+    return [f"{document(lp.pack.metadata)}{b.cite.article}" for b, lp in legal_bases_of(comp, purpose) if b.cite]
+
+
+def legal_basis(purpose: Purpose, *, filing: Any = None, region: Any = None, on: dt.date | None = None) -> str:
+    """The 依据 text of a notice or record of ``purpose`` for ``filing`` (or ``region``: a Region or its code)."""
+    parts = cited(purpose, filing=filing, region=region, on=on)
+    if purpose in NATIONAL:
+        parts.append(NATIONAL[purpose])
+    return "；".join(parts) or NO_ARTICLE
+
+
+def according(text: str) -> str:
+    """The clause a notice body opens its decision with: “依据…，” or, without an article, “经研究决定，”."""
+    return "经研究决定，" if text == NO_ARTICLE else f"依据{text}，"

@@ -83,7 +83,7 @@ def load_supervision_demo(password: str) -> None:
         topic=NoticeTopic.SELECTION,
         title="巫溪县社会培训评价组织遴选结果公示（演示）",
         body="经择优遴选，拟同意巫溪县恒信职业培训学校开展职业技能等级认定，现予公示。",
-        legal_basis=basis.SELECTION,
+        legal_basis=basis.legal_basis("selection_publicity", region=getattr(officer.authority, "region", None)),
         actor=officer,
         ends_on=today + dt.timedelta(days=6),
     )

@@ -18,8 +18,8 @@ from skillreg.accounts import scope
 from skillreg.core import clock
 from skillreg.core.errors import DomainError
 
-from . import selectors
-from .checklist import CQ26_BASIS, CQ26_ITEMS
+from . import basis, selectors
+from .checklist import CQ26_ITEMS
 from .forms import AnswerForm, ConflictForm, InspectorForm, NoticeForm, PlanForm, RectificationOrderForm
 from .models import ComplaintOutcome, ComplaintStatus, Conclusion, FollowUpStatus, ObjectionStatus
 from .services import rectification_answer, rectification_close, rectification_fail, rectification_order
@@ -297,7 +297,10 @@ def rectification_detail(request: HttpRequest, pk: int) -> HttpResponse:
         except DomainError as exc:
             messages.error(request, exc.message)
         return redirect("supervision:rectification", pk=pk)
-    return render(request, "supervision/rectification.html", {"rect": rect, "today": clock.today()})
+    legal = basis.legal_basis("rectification", filing=rect.filing, on=rect.ordered_on)
+    return render(
+        request, "supervision/rectification.html", {"rect": rect, "today": clock.today(), "legal_basis": legal}
+    )
 
 
 @login_required
@@ -349,7 +352,7 @@ def inspection_detail(request: HttpRequest, pk: int) -> HttpResponse:
         {
             "inspection": inspection,
             "items": items,
-            "basis": CQ26_BASIS,
+            "basis": basis.legal_basis("inspection", filing=inspection.filing),
             "error": error,
             "conclusions": Conclusion.choices,
             "may_conclude": inspection.inspector.user_id == request.user.pk and inspection.status == "open",

@@ -101,6 +101,9 @@ def test_draw_inspect_rectify_and_objection(page, screenshot, tmp_path):
     page.goto("/supervision/")
     page.click("#rectification-list a")
     expect(page.locator("#rect-requirements")).to_contain_text("立即停止超范围评价")
+    expect(page.locator("#rect-basis")).to_have_text(
+        "《重庆市职业技能等级评价机构管理办法》（渝人社发〔2020〕128号）第三十条"
+    )  # the Wuxi filing inherits Chongqing's article (legal_bases, CQ-30)
     page.fill("#id_answer", "已停止超范围评价，考务档案已整理完毕")
     page.set_input_files("#id_files", str(evidence))
     page.click("#submit-answer")

@@ -20,6 +20,7 @@ from skillreg.core import clock
 from skillreg.core.errors import PermissionDeniedError, TransitionNotAllowed, ValidationFailed
 from skillreg.institutions.models import Filing
 
+from .. import basis
 from ..models import Complaint, ComplaintAttachment, ComplaintCategory, ComplaintOutcome, ComplaintStatus
 from ._files import attach_stored, stored_uploads
 from .credit import credit_record
@@ -187,7 +188,7 @@ def complaint_answer(
                 filing=locked.filing,
                 kind="complaint_verified",
                 on=clock.today(),
-                basis="《重庆市职业技能等级评价机构管理办法》（渝人社发〔2020〕128号）第二十七条",
+                basis=basis.legal_basis("complaints", filing=locked.filing),
                 source=locked,
                 note=answer[:300],
             )

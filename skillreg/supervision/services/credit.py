@@ -73,7 +73,7 @@ def credit_publish(*, actor: Any, as_of: dt.date | None = None) -> list[CreditGr
             topic=NoticeTopic.CREDIT,
             title=f"{actor.authority.name}评价机构信用评估结果（{as_of:%Y年%m月%d日}）",
             body="\n".join(lines) or "本期无参评机构。",
-            legal_basis=bases.CREDIT,
+            legal_basis=bases.legal_basis("credit", region=actor.authority.region, on=as_of),
             actor=actor,
         )
         grades = [

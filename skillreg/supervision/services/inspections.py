@@ -15,7 +15,8 @@ from skillreg.audit.services import audit_record
 from skillreg.core import clock
 from skillreg.core.errors import PermissionDeniedError, TransitionNotAllowed, ValidationFailed
 
-from ..checklist import CQ26_BASIS, CQ26_ITEMS
+from .. import basis
+from ..checklist import CQ26_ITEMS
 from ..models import Conclusion, Inspection, InspectionEvidence, InspectionSource, InspectionStatus, InspectorEntry
 from ._files import attach_stored, stored_uploads
 from .credit import credit_record
@@ -124,7 +125,7 @@ def inspection_conclude(
                 conclusion, "inspection_serious"
             ),
             on=clock.today(),
-            basis=CQ26_BASIS,
+            basis=basis.legal_basis("inspection", filing=locked.filing),
             source=locked,
             note=findings[:300],
         )

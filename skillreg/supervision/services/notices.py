@@ -208,7 +208,7 @@ def selection_publicity_publish(
         topic=NoticeTopic.SELECTION,
         title=f"关于{application.institution_name}遴选结果的公示",
         body=text,
-        legal_basis=basis.SELECTION,
+        legal_basis=basis.legal_basis("selection_publicity", region=application.region),
         actor=actor,
         starts_on=starts_on,
         ends_on=ends_on,
@@ -229,9 +229,10 @@ def selection_objections_outcome(application: Any) -> tuple[str, int]:
 def exit_notice_publish(*, filing: Any, reason: str, ordered_on: dt.date, actor: Any, announcement: str = "") -> Notice:
     """The public 公告 of an ordered exit (责令终止评价活动, GZ-15; removed from the catalogue and announced),
     linked to the filing; called by ``institutions.exits.filing_exit_order`` in its transaction."""
-    legal = basis.ordered_exit(filing.region.code)
+    legal = basis.legal_basis("ordered_exit", filing=filing, on=ordered_on)
     body = (
-        f"{filing.name}（备案编码 {filing.code}）存在严重违规行为，依据{legal}，自 {ordered_on:%Y年%m月%d日} 起"
+        f"{filing.name}（备案编码 {filing.code}）存在严重违规行为，{basis.according(legal)}"
+        f"自 {ordered_on:%Y年%m月%d日} 起"
         f"责令终止职业技能等级评价活动，移出评价机构目录，并须在规定时限内完成收尾工作。\n事实和理由：{reason.strip()}"
     )
     if (announcement or "").strip():

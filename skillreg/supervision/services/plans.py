@@ -114,7 +114,7 @@ def plan_create(
                 f"{per_target} 名，实行回避。\n随机种子 SHA-256 承诺值：{commitment}\n"
                 "抽取完成后公布随机种子、所用名录和抽取结果，任何人可据此复核。"
             ),
-            legal_basis=basis.DRAW,
+            legal_basis=basis.legal_basis("inspection_draw", region=actor.authority.region),
             actor=actor,
             ends_on=clock.today() + dt.timedelta(days=max(publicity_days, 1) - 1),
         )
@@ -190,7 +190,7 @@ def plan_draw(*, plan: InspectionPlan, actor: Any) -> InspectionPlan:
                 f"随机种子：{locked.seed}\n种子 SHA-256：{locked.seed_hash}（与计划公布的承诺值一致）\n"
                 f"名录摘要 SHA-256：{result.register_digest}\n抽取结果：\n" + "\n".join(lines)
             ),
-            legal_basis=basis.DRAW,
+            legal_basis=basis.legal_basis("inspection_draw", region=locked.authority.region),
             actor=actor,
         )
         locked.status = PlanStatus.DRAWN

@@ -162,7 +162,7 @@ def rectification_close(
             filing=filing,
             kind="rectification_closed",
             on=ends_on,
-            basis=basis.RECTIFICATION,
+            basis=basis.legal_basis("rectification", filing=filing, on=ends_on),
             source=locked,
             note=note.strip(),
         )
@@ -211,16 +211,17 @@ def rectification_fail(
         )
         from .notices import notice_publish
 
+        legal = basis.legal_basis("cancellation", filing=locked.filing, on=today)
         notice_publish(
             kind=NoticeKind.ANNOUNCEMENT,
             topic=NoticeTopic.CANCELLATION,
             title=f"关于注销{locked.filing.name}备案信息的公告",
             body=(
                 f"{locked.filing.name}（备案编码 {locked.filing.code}）整改期满后仍不符合要求或情节严重，"
-                f"依据{basis.CANCELLATION}，注销其备案信息。\n事实和理由：{reason}"
+                f"{basis.according(legal)}注销其备案信息。\n事实和理由：{reason}"
                 + (f"\n{announcement.strip()}" if announcement.strip() else "")
             ),
-            legal_basis=basis.CANCELLATION,
+            legal_basis=legal,
             actor=actor,
             filing=locked.filing,
             starts_on=today,
@@ -232,7 +233,7 @@ def rectification_fail(
             filing=locked.filing,
             kind="rectification_failed",
             on=today,
-            basis=basis.CANCELLATION,
+            basis=legal,
             source=locked,
             note=reason,
         )
