@@ -43,7 +43,8 @@ def test_staff_score_a_huainan_periodic_evaluation_and_see_it_on_the_renewal(jou
     page.click("#start-appraisal")
     expect(page.locator("#appraisal-items")).to_contain_text("经查属实1件")
     expect(page.locator("#appraisal-items")).to_contain_text("自查8项，符合7项")
-    expect(page.locator("#appraisal-items")).to_contain_text("C级（失信风险）")  # verified complaint + 2025 report missing
+    # a verified complaint and the missing 2025 annual report (HN-2) in the credit ledger
+    expect(page.locator("#appraisal-items")).to_contain_text("C级（失信风险）")
     expect(page.locator("#appraisal-items")).to_contain_text("2025年度工作总结：逾期未报送")
     expect(page.locator("#self-check-view")).to_contain_text("二号技能考场监控未覆盖操作台")
     journey.step("appraisal-prefilled")
