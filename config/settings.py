@@ -111,7 +111,8 @@ MIDDLEWARE = [
     # NUL bytes in a path, a query or a JSON body: 400 before any view (issue 12, item 13).
     "skillreg.core.middleware_input.RefuseNulMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
-    "csp.middleware.CSPMiddleware",
+    # django-csp's, the policy of a response without nonce or per-view change built once (issue 16).
+    "skillreg.core.csp.CSPMiddleware",
     # Before sessions and CSRF: drops the CSRF cookie and Vary: Cookie from anonymous pages without a form.
     "skillreg.core.publiccache.PublicCacheMiddleware",
     # Public reads to the read replica when one is configured (skillreg.core.dbrouter).

@@ -41,7 +41,15 @@ def staff_worklist(
     if kind:
         qs = qs.filter(institution_kind=kind)
     if q:
-        match = Q(institution_name__icontains=q) | Q(number__icontains=q) | Q(unit__uscc=q.upper())
+        # Name and number: substring, answered by trigram indexes on PostgreSQL (migration 0007). Every arm of the
+        # OR is a condition on this table's own indexed columns, so PostgreSQL combines index scans (a BitmapOr)
+        # instead of reading every case in scope: the unit's USCC (18 characters, exact) is resolved to unit ids
+        # first rather than joined inside the OR (issue 16).
+        match = Q(institution_name__icontains=q) | Q(number__icontains=q)
+        if len(q) == 18:
+            from skillreg.institutions.models import ApplicantUnit
+
+            match |= Q(unit_id__in=list(ApplicantUnit.objects.filter(uscc=q.upper()).values_list("pk", flat=True)))
         # An ID number or phone finds its case by exact match on the HMAC-SM3 blind index.
         from skillreg.core.crypto import blind_index
 

@@ -15,7 +15,7 @@ from skillreg.accounts.scope import is_expert, is_staff_member
 from skillreg.core import clock
 from skillreg.core.errors import DomainError
 from skillreg.core.paging import CappedPaginator
-from skillreg.deadlines.selectors import case_clocks
+from skillreg.deadlines.selectors import case_clocks, clocks_for_cases
 from skillreg.institutions.models import InstitutionKind
 
 from . import selectors, services
@@ -61,9 +61,11 @@ def worklist(request: HttpRequest) -> HttpResponse:
     qs = selectors.staff_worklist(request.user, state=state, mine=mine, kind=kind, q=q)
     page = CappedPaginator(qs, 20).get_page(request.GET.get("page"))  # no COUNT of every case (issue 16)
     a: Any  # each listed case also carries ``next_clock`` for the template
-    for a in page:
+    listed = list(page)
+    clocks = clocks_for_cases(listed)  # the page's clocks in a constant number of queries (issue 16)
+    for a in listed:
         # the nearest open statutory clock of each listed case (issue 4)
-        a.next_clock = next((c for c in sorted(case_clocks(a), key=_due_key) if c.is_open), None)
+        a.next_clock = next((c for c in sorted(clocks[a.pk], key=_due_key) if c.is_open), None)
     params = request.GET.copy()
     params.pop("page", None)
     return render(
@@ -283,9 +285,10 @@ def my_assessments(request: HttpRequest) -> HttpResponse:
     import datetime as dt
 
     tasks: list[Any] = list(selectors.assessments_for_expert(request.user))
+    clocks = clocks_for_cases([t.application for t in tasks])
     for t in tasks:
         # the nearest open statutory clock of the case: by when the authority must decide (issue 11)
-        t.due_clock = next((c for c in sorted(case_clocks(t.application), key=_due_key) if c.is_open), None)
+        t.due_clock = next((c for c in sorted(clocks[t.application_id], key=_due_key) if c.is_open), None)
     # pending tasks first, the most urgent on top; submitted ones after, newest first
     pending = sorted(
         (t for t in tasks if t.submitted_at is None),

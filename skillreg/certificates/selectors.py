@@ -69,10 +69,13 @@ def certificates_for(
 ) -> QuerySet[Certificate]:
     """Certificates in scope, filtered. ``q`` is a certificate number, an ID number (exact, through the
     blind index) or a holder name (exact)."""
-    limit = filing_scope(user, "filing__")
+    limit = filing_scope(user)
     if limit is None:
         return Certificate.objects.none()
-    qs = Certificate.objects.filter(limit, status__in=VISIBLE_STATUSES)  # not an import's staged rows
+    # The scope as the filings' ids (a subquery on the small filing table), not a join through filing and region
+    # for every certificate row: the list's order index is then filtered on the certificate row alone (issue 16).
+    in_scope = Filing.objects.filter(limit).values("pk")
+    qs = Certificate.objects.filter(filing_id__in=in_scope, status__in=VISIBLE_STATUSES)  # not staged rows
     if filing is not None:
         qs = qs.filter(filing=filing)
     if batch is not None:

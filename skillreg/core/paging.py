@@ -25,7 +25,9 @@ class CappedPaginator(Paginator):
     def count(self) -> int:  # type: ignore[override]
         """The number of rows, counted up to ``cap + 1`` (``capped`` tells whether there are more)."""
         rows: Any = self.object_list  # a QuerySet here
-        return int(rows[: self.cap + 1].count())
+        # Without the list's order: counting up to the cap does not depend on it, and the database may then
+        # choose the cheapest way to find cap + 1 rows instead of walking them in order (issue 16).
+        return int(rows.order_by()[: self.cap + 1].count())
 
     @property
     def capped(self) -> bool:

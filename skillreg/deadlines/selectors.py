@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import defaultdict
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -11,6 +12,7 @@ from django.db.models import QuerySet
 from django.http import Http404
 
 from skillreg.applications.models import Application
+from skillreg.applications.models import Event as ApplicationEvent
 from skillreg.applications.selectors import staff_scope
 from skillreg.core import clock
 from skillreg.institutions.models import Filing
@@ -31,31 +33,78 @@ def _tools() -> tuple[LimitResolver, DueCache]:
 def case_clocks(application: Application, *, today: dt.date | None = None) -> list[Clock]:
     """Every statutory clock of one case — start, restarts, due, outcome, provisional flag — replayed
     from its events, plus its filing's validity, renewal and exit clocks once filed."""
+    return clocks_for_cases([application], today=today)[application.pk]
+
+
+def clocks_for_cases(applications: Sequence[Application], *, today: dt.date | None = None) -> dict[int, list[Clock]]:
+    """``case_clocks`` of several cases (a list page's) in a constant number of queries, whatever their number:
+    their events, open confirmations, filings, filing exits and renewals are each read once (issue 16).
+    The applications must carry ``region`` (the scoped selectors select it)."""
     today = today or clock.today()
     resolver, cache = _tools()
-    events = [EventRow(e.action, local_date(e.at), e.data or {}) for e in application.events.order_by("at", "id")]
-    held = set(
-        Confirmation.objects.filter(application=application, status=Confirmation.Status.OPEN).values_list(
-            "clock", "started_on"
+    ids = [a.pk for a in applications]
+    if not ids:
+        return {}
+    events: dict[int, list[EventRow]] = defaultdict(list)
+    for app_id, action, at, data in (
+        ApplicationEvent.objects.filter(application_id__in=ids)
+        .order_by("application_id", "at", "id")
+        .values_list("application_id", "action", "at", "data")
+    ):
+        events[app_id].append(EventRow(action, local_date(at), data or {}))
+    held: dict[int, set[tuple[str, dt.date]]] = defaultdict(set)
+    for app_id, clock_id, started_on in Confirmation.objects.filter(
+        application_id__in=ids, status=Confirmation.Status.OPEN
+    ).values_list("application_id", "clock", "started_on"):
+        held[app_id].add((clock_id, started_on))
+    filings = {f.application_id: f for f in Filing.objects.filter(application_id__in=ids).select_related("region")}
+    exits: dict[int, dict[str, FilingExit]] = defaultdict(dict)
+    renewals: dict[int, list[Any]] = {}
+    if filings:
+        for e in FilingExit.objects.filter(filing__in=list(filings.values())):  # default order: the last one wins
+            exits[e.filing_id][e.kind] = e
+        renewals = renewals_by_unit({f.unit_id for f in filings.values()})
+    out: dict[int, list[Clock]] = {}
+    for application in applications:
+        own_held = held.get(application.pk, set())
+        clocks = application_clocks(
+            events=events.get(application.pk, []),
+            region_code=application.region.code,
+            resolver=resolver,
+            cache=cache,
+            today=today,
+            held=lambda clock_id, start, own_held=own_held: (clock_id, start) in own_held,  # type: ignore[misc]
         )
-    )
-    clocks = application_clocks(
-        events=events,
-        region_code=application.region.code,
-        resolver=resolver,
-        cache=cache,
-        today=today,
-        held=lambda clock_id, start: (clock_id, start) in held,
-    )
-    filing = Filing.objects.filter(application=application).select_related("region").first()
-    if filing is not None:
-        clocks += filing_clocks(filing, today=today, resolver=resolver, cache=cache)
-    return clocks
+        filing = filings.get(application.pk)
+        if filing is not None:
+            clocks += filing_clocks(
+                filing,
+                today=today,
+                resolver=resolver,
+                cache=cache,
+                exits=exits.get(filing.pk, {}),
+                renewals=renewals.get(filing.unit_id, []),
+            )
+        out[application.pk] = clocks
+    return out
 
 
-def filing_clocks(filing: Filing, *, today: dt.date, resolver: LimitResolver, cache: DueCache) -> list[Clock]:
+def filing_clocks(
+    filing: Filing,
+    *,
+    today: dt.date,
+    resolver: LimitResolver,
+    cache: DueCache,
+    exits: dict[str, FilingExit] | None = None,
+    renewals: list[Any] | None = None,
+) -> list[Clock]:
+    """The validity, renewal and exit clocks of one filing (``exits`` by kind and the unit's ``renewals``, when
+    the caller has read them for several filings at once; otherwise read here)."""
     limits = resolver.limits(filing.region.code, filing.valid_to)
-    exits = {e.kind: e for e in FilingExit.objects.filter(filing=filing)}
+    if exits is None:
+        exits = {e.kind: e for e in FilingExit.objects.filter(filing=filing)}
+    if renewals is None:
+        renewals = renewals_by_unit([filing.unit_id])[filing.unit_id]
     automatic = exits.get(FilingExit.Kind.AUTOMATIC)
     validity = filing_clock(
         validity_limit(limits),
@@ -68,7 +117,7 @@ def filing_clocks(filing: Filing, *, today: dt.date, resolver: LimitResolver, ca
     )
     if automatic:
         validity.status = "outcome"
-    state, on = renewal_outcome(filing.filed_on, filing.valid_to, renewals_by_unit([filing.unit_id])[filing.unit_id])
+    state, on = renewal_outcome(filing.filed_on, filing.valid_to, renewals)
     limit, due = renewal_due(filing.valid_to, limits, cache)
     renewal = filing_clock(
         limit,

@@ -96,3 +96,27 @@ def test_a_window_is_an_ordinary_cache_entry_that_expires(key, frozen):
         assert 0 < client.ttl(cache.make_and_validate_key(cache_key)) <= 61
     cache.clear()
     assert ratelimit.hit("t", key, "1/60")[0] is True
+
+
+def test_on_redis_every_window_is_counted_by_one_command_that_survives_a_restart(key, frozen, monkeypatch):
+    """Issue 16: one script call (EVALSHA) for all windows, not INCR + EXPIRE per window; after a Redis restart
+    (scripts flushed) redis-py loads the script again and the count goes on."""
+    if not _on_redis():
+        pytest.skip("Redis only (LocMem counts with incr/add)")
+    client = cache._cache.get_client(write=True)
+    sent: list[str] = []
+    real = client.execute_command
+    monkeypatch.setattr(client, "execute_command", lambda *a, **kw: (sent.append(a[0]), real(*a, **kw))[1])
+    windows = [("m", key, "3/60"), ("h", key, "5/3600"), ("d", key, "9/86400")]
+    assert ratelimit.hit_many(windows)[0] is True
+    assert sent[-1] == "EVALSHA" and "INCR" not in sent and "EXPIRE" not in sent
+    # A script Redis has not seen (as after a restart, without flushing the shared server's scripts)
+    monkeypatch.setattr(ratelimit, "_LUA", ratelimit._LUA + f"-- {key}\n")
+    monkeypatch.setattr(ratelimit, "_scripts", [])
+    sent.clear()
+    assert ratelimit.hit_many(windows)[0] is True
+    assert sent.count("EVALSHA") == 2 and "SCRIPT LOAD" in sent
+    for scope, _, rate in windows:
+        seconds = int(rate.split("/")[1])
+        raw = cache.make_and_validate_key(f"rl:{scope}:{key}:{int(frozen['t'] // seconds)}")
+        assert int(real("GET", raw)) == 2 and 0 < int(real("TTL", raw)) <= seconds + 1
