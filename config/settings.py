@@ -364,6 +364,16 @@ SKILLREG_COMPLAINT_HANDLING_DAYS = int(os.environ.get("SKILLREG_COMPLAINT_HANDLI
 # Follow-up of a poor 好差评 rating (回访核实、整改、反馈), working days from the rating: 国办发〔2019〕51号 fixes no
 # number; 15 follows the provincial schemes that do (docs/decisions.md, "好差评").
 SKILLREG_RATING_FOLLOWUP_WORKING_DAYS = int(os.environ.get("SKILLREG_RATING_FOLLOWUP_WORKING_DAYS", "15"))
+# GZ-7 (二) from the credit ledger (docs/decisions.md, "Periodic evaluation, credit on renewal and GZ-7"): the credit
+# grades and the unrepaired ledger record kinds that count as a record of violations on the application day.
+SKILLREG_GZ7_DISHONEST_GRADES = tuple(
+    g.strip() for g in os.environ.get("SKILLREG_GZ7_DISHONEST_GRADES", "D").split(",") if g.strip()
+)
+SKILLREG_GZ7_VIOLATION_KINDS = tuple(
+    k.strip()
+    for k in os.environ.get("SKILLREG_GZ7_VIOLATION_KINDS", "inspection_serious,rectification_failed").split(",")
+    if k.strip()
+)
 # A request body larger than this is refused (413) from its Content-Length, before any of it is read; a
 # chunked body without a length is cut off by the upload handler at SKILLREG_UPLOAD_MAX_BYTES.
 SKILLREG_REQUEST_MAX_BYTES = SKILLREG_UPLOAD_MAX_BYTES + 1024 * 1024

@@ -23,11 +23,11 @@ class CreditRecord:
 
 
 def dishonest_grades() -> set[str]:
-    return set(getattr(settings, "SKILLREG_GZ7_DISHONEST_GRADES", ("D",)))
+    return set(settings.SKILLREG_GZ7_DISHONEST_GRADES)
 
 
 def violation_kinds() -> set[str]:
-    return set(getattr(settings, "SKILLREG_GZ7_VIOLATION_KINDS", ("inspection_serious", "rectification_failed")))
+    return set(settings.SKILLREG_GZ7_VIOLATION_KINDS)
 
 
 def unit_credit_record(unit_id: int, on: dt.date) -> CreditRecord:
