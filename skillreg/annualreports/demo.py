@@ -73,9 +73,8 @@ def _data(report: AnnualReport, *, changed: bool = False) -> dict[str, Any]:
 
 
 def _certificates(filing: Any, user: Any, day: dt.date, batch: str, n: int) -> None:
-    from skillreg.certificates.imports import certificates_report
     from skillreg.core import testing
-    from skillreg.evaluations.demo import held_plan
+    from skillreg.evaluations.demo import certified_plan
 
     scope = filing.scope.select_related("occupation").first()
     level = max(scope.levels)
@@ -99,18 +98,9 @@ def _certificates(filing: Any, user: Any, day: dt.date, batch: str, n: int) -> N
             for i in range(n)
         ]
         # The plan is reported, acknowledged and its results (roster = these holders) filed first (issue 14).
-        held_plan(
-            filing,
-            user,
-            number=batch,
-            occupation=scope.occupation,
-            level=level,
-            starts_on=day,
-            ends_on=day,
-            holders=[(it["holder_name"], it["id_number"]) for it in items],
-            applicants=n + 3,
+        job = certified_plan(
+            filing, user, items=items, number=batch, occupation=scope.occupation, level=level, day=day, applicants=n + 3
         )
-        job, _rows = certificates_report(filing=filing, actor=user, items=items, mode="all_or_nothing")
         if job.rows_created != n:  # a demo that silently lost its certificates would show no pre-fill
             raise RuntimeError(f"demo certificates of {filing.code} not registered: {job.message}")
 

@@ -1,5 +1,5 @@
 """Demo certificates (``manage.py demo``): every filed demo institution holds one evaluation plan and
-reports its certificates through the real services (``evaluations.demo.held_plan``, ``certificates_report``: the
+reports its certificates through the real services (``evaluations.demo.certified_plan``: the plan held, its results filed, then ``certificates_report``: the
 same checks, numbering, encryption and audit as an upload); one certificate is revoked. The demo filings are made
 on the day the demo is loaded, so the plan is held and the certificates are issued on that day too (CQ-14: only
 inside the validity period; decisions.md, “Certificate registry”, 3 and 10).
@@ -15,7 +15,6 @@ from skillreg.core import clock, testing
 from skillreg.institutions.models import FilingStatus
 
 from . import selectors
-from .imports import certificates_report
 from .models import Certificate, CertificateStatus
 from .services import certificate_revoke
 
@@ -62,20 +61,18 @@ def load_demo_certificates(institution_usernames: list[str]) -> None:
             }
             for i in range(PER_BATCH)
         ]
-        from skillreg.evaluations.demo import held_plan, load_demo_plans
+        from skillreg.evaluations.demo import certified_plan, load_demo_plans
 
-        held_plan(
+        certified_plan(
             filing,
             user,
+            items=items,
             number=BATCH_NUMBER,
             occupation=scope.occupation,
             level=level,
-            starts_on=today,
-            ends_on=today,
-            holders=[(i["holder_name"], i["id_number"]) for i in items],
+            day=today,
             applicants=PER_BATCH + 2,
         )
-        certificates_report(filing=filing, actor=user, items=items, mode="all_or_nothing")
         if n == 0:
             load_demo_plans(filing, user, scope.occupation, level)
         if n == 0:

@@ -103,6 +103,29 @@ def held_plan(
     return plan
 
 
+def certified_plan(
+    filing: Any, user: Any, *, items: list[dict[str, Any]], number: str, occupation: Any, level: int,
+    day: dt.date, applicants: int,
+) -> Any:  # fmt: skip
+    """A plan held on ``day`` whose roster is exactly the holders of ``items`` (``held_plan``), then those
+    certificates reported to the registry all or nothing; returns the import job."""
+    from skillreg.certificates.imports import certificates_report
+
+    held_plan(
+        filing,
+        user,
+        number=number,
+        occupation=occupation,
+        level=level,
+        starts_on=day,
+        ends_on=day,
+        holders=[(str(it["holder_name"]), str(it["id_number"])) for it in items],
+        applicants=applicants,
+    )
+    job, _rows = certificates_report(filing=filing, actor=user, items=items, mode="all_or_nothing")
+    return job
+
+
 def load_demo_plans(filing: Any, user: Any, occupation: Any, level: int) -> None:
     """Plans in several states for the first demo institution (from the day after tomorrow on)."""
     today = clock.today()

@@ -10,7 +10,6 @@ import time_machine
 from django.db import transaction
 
 from skillreg.accounts.models import Authority
-from skillreg.certificates.imports import certificates_report
 from skillreg.certificates.models import Certificate
 from skillreg.core import testing
 from skillreg.institutions.services import filing_create
@@ -37,7 +36,7 @@ def file_on(user, officer, day: dt.date, occupations=None):  # type: ignore[no-u
 
 def register(filing, user, day: dt.date, *, occupation: str, level: int, n: int, batch: str, applicants: int = 0):  # type: ignore[no-untyped-def]
     """``n`` certificates of ``occupation``/``level`` issued on ``day`` through the registry's services."""
-    from skillreg.evaluations.demo import held_plan
+    from skillreg.evaluations.demo import certified_plan
     from skillreg.occupations.models import Occupation
 
     occ = Occupation.objects.get(code=occupation)
@@ -58,18 +57,16 @@ def register(filing, user, day: dt.date, *, occupation: str, level: int, n: int,
             for i in range(n)
         ]
         # The plan is reported, acknowledged and its results (roster = these holders) filed first (issue 14).
-        held_plan(
+        result = certified_plan(
             filing,
             user,
+            items=items,
             number=batch,
             occupation=occ,
             level=level,
-            starts_on=day,
-            ends_on=day,
-            holders=[(str(it["holder_name"]), str(it["id_number"])) for it in items],
+            day=day,
             applicants=applicants or n + 2,
         )
-        result = certificates_report(filing=filing, actor=user, items=items, mode="all_or_nothing")
         assert Certificate.objects.filter(batch__number=batch).count() == n, result
 
 
