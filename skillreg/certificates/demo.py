@@ -1,11 +1,9 @@
 """Demo certificates (``manage.py demo``): every filed demo institution holds one evaluation plan and
-reports its certificates through the real services (``evaluations.demo.certified_plan``: the plan held, its results filed, then ``certificates_report``: the
-same checks, numbering, encryption and audit as an upload); one certificate is revoked. The demo filings are made
-on the day the demo is loaded, so the plan is held and the certificates are issued on that day too (CQ-14: only
-inside the validity period; decisions.md, “Certificate registry”, 3 and 10).
-
-The command prints a few number + name pairs to try at /verify/.
-"""
+reports its certificates through the real services (``evaluations.demo.certified_plan``: the plan held and its
+results filed, then ``certificates_report``: the same checks, numbering, encryption and audit as an upload); one
+certificate is revoked. The demo filings are made on the day the demo is loaded, so the plan is held and the
+certificates are issued on that day too (CQ-14: only inside the validity period; decisions.md, “Certificate
+registry”, 3 and 10)."""
 
 from __future__ import annotations
 
