@@ -21,7 +21,7 @@ PostgreSQL only (database ``skillreg_certverify``). Steps:
    figures by hand-written SQL (median of 7 warm runs each).
 """
 
-# ruff: noqa: S108, S311, S603 - benchmark only: fixed /tmp paths, reproducible data, our own commands
+# ruff: noqa: S108, S311, S603, S608 - benchmark only: fixed /tmp paths, reproducible data, our own commands and table names
 
 from __future__ import annotations
 
@@ -143,6 +143,7 @@ def generate(rows: int) -> None:
     from django.db import connection
 
     from skillreg.core import crypto
+    from skillreg.evaluations.models import EvaluationPlan
 
     placeholder = crypto.encrypt("000000000000000000", aad="bench-placeholder", version="v2")
     with connection.cursor() as cur:
@@ -158,7 +159,7 @@ def generate(rows: int) -> None:
             "CREATE TEMP TABLE bench_batches AS SELECT b.filing_id, b.id, b.level, b.occupation_id, "
             "o.code AS occ_code, "
             "o.name AS occ_name, extract(year FROM b.ends_on)::int AS yr "
-            "FROM certificates_evaluationbatch b JOIN occupations_occupation o ON o.id = b.occupation_id"
+            f"FROM {EvaluationPlan._meta.db_table} b JOIN occupations_occupation o ON o.id = b.occupation_id"
         )
         cons, idx = _constraints(cur)
         for name, _ in cons:
