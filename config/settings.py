@@ -536,6 +536,9 @@ LOGGING = {
         "django.security": {"handlers": ["console"], "level": "WARNING", "propagate": False},
         "skillreg.security": {"handlers": ["console"], "level": "WARNING", "propagate": False},
         "axes": {"handlers": ["console"], "level": "WARNING", "propagate": False},
+        # The task consumer's own lines (started, executing, executed) go through the same handler: with a
+        # handler here, run_huey adds no plain-text handler of its own (no line printed twice, in two formats).
+        "huey": {"handlers": ["console"], "level": "INFO", "propagate": False},
     },
 }
 

@@ -124,6 +124,15 @@ def test_json_log_lines_carry_the_request_id():
     assert line["level"] == "WARNING"
 
 
+def test_the_task_consumer_logs_once_through_the_configured_handler():
+    """run_huey adds a plain-text handler of its own to the "huey" logger when that logger has none: every consumer
+    line then came out twice, once as text (local time) and once as JSON (UTC) through the root handler."""
+    logger = logging.getLogger("huey")
+    assert logger.handlers, "run_huey would add its own handler"
+    assert logger.propagate is False
+    assert {type(h.formatter) for h in logger.handlers} == {type(h.formatter) for h in logging.getLogger().handlers}
+
+
 # --- readiness ---------------------------------------------------------------------------------
 
 
