@@ -1,6 +1,8 @@
 from typing import Any
 
 from django import template
+from django.urls import reverse
+from django.utils.html import format_html
 
 from skillreg.core.crypto import mask_id_number, mask_phone
 from skillreg.occupations.models import LEVEL_NAMES
@@ -44,3 +46,22 @@ def evaluation_type_label(value: str) -> str:
         return str(EvaluationType(value).label)
     except ValueError:
         return value
+
+
+@register.simple_tag(takes_context=True)
+def navlink(context: Any, name: str, label: str, match: str = "section") -> str:
+    """A navigation link, marked ``aria-current="page"`` when the page belongs to it, so that a person sees where
+    they are. ``section``: the page is in the link's URL namespace (``/staff/deadlines/`` is 法定期限, not 待办工作,
+    though both paths start with ``/staff/``); ``path``: the page's path starts with the link's URL."""
+    url = reverse(name)
+    request = context.get("request")
+    current = False
+    if request is not None:
+        if match == "path":
+            current = request.path.startswith(url)
+        else:
+            resolved = getattr(request, "resolver_match", None)
+            current = resolved is not None and resolved.namespace == name.rpartition(":")[0]
+    if current:
+        return format_html('<a href="{}" aria-current="page">{}</a>', url, label)
+    return format_html('<a href="{}">{}</a>', url, label)
