@@ -148,6 +148,7 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "skillreg.core.context_processors.site",
                 "skillreg.accounts.context_processors.roles",
+                "skillreg.appraisals.context_processors.nav",
             ],
         },
     },

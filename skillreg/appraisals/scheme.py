@@ -30,6 +30,12 @@ class Scheme:
     def citation(self) -> str:
         return f"{self.document} {self.article}"
 
+    @property
+    def asks_self_check(self) -> bool:
+        """Whether the scheme scores the institution's own yearly self-check (Huainan: HN-2, 附件1): only there do
+        institutions fill one in."""
+        return any(i.prefill == "self_check" for i in self.definition.items)
+
     def snapshot(self) -> dict[str, Any]:
         """What a stored result keeps of the scheme it was scored with (so a later version changes nothing)."""
         d = self.definition

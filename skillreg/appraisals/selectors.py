@@ -51,6 +51,17 @@ def has_scheme(filing: Any, on: dt.date) -> bool:
     return scheme_for(filing.region.code, on) is not None
 
 
+def asks_self_check(filing: Any, on: dt.date) -> bool:
+    """Whether the rules governing ``filing`` on ``on`` ask its institution for a yearly self-check (HN-2)."""
+    scheme = scheme_for(filing.region.code, on)
+    return scheme is not None and scheme.asks_self_check
+
+
+def self_check_filings(user: Any, on: dt.date) -> list[Any]:
+    """The user's filings whose rules ask for a yearly self-check (an institution: its own)."""
+    return [f for f in filings_for_user(user) if asks_self_check(f, on)]
+
+
 @dataclass
 class References:
     appraisals: list[Appraisal] = field(default_factory=list)

@@ -202,6 +202,9 @@ def self_check_submit(
     if not scope.is_institution(actor) or getattr(actor, "unit_id", None) != filing.unit_id:
         raise PermissionDeniedError("仅本机构用户可以填报自查", code="SELF_CHECK_NOT_ALLOWED")
     _check_year(filing, year)
+    scheme = scheme_for(filing.region.code, min(dt.date(year, 12, 31), clock.today()))
+    if scheme is None or not scheme.asks_self_check:  # only where the rules ask for one (HN-2)
+        raise ValidationFailed("该机构适用的管理办法未要求年度自查", code="SELF_CHECK_NOT_REQUIRED", field="year")
     errors = []
     stored: dict[str, Any] = {}
     for item in ITEMS:

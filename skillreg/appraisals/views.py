@@ -3,6 +3,7 @@ self-check against HN 附件1. Thin: parse, call a selector or a service, render
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any
 
 from django.contrib import messages
@@ -28,6 +29,11 @@ def _year(value: Any, default: int) -> int:
     return year if 2000 <= year <= 2100 else default
 
 
+def _day_of(year: int) -> dt.date:
+    """The day whose rules govern a year's self-check: its last day, or today for the current year."""
+    return min(dt.date(year, 12, 31), clock.today())
+
+
 def _errors(exc: DomainError) -> dict[str, str]:
     return {e["field"]: e["message"] for e in exc.details.get("errors", []) if isinstance(e, dict)}
 
@@ -37,11 +43,11 @@ def _errors(exc: DomainError) -> dict[str, str]:
 def home(request: HttpRequest) -> HttpResponse:
     today = clock.today()
     if scope.is_institution(request.user):
-        filings = selectors.filings_with_appraisals(request.user, today.year)
+        filings = selectors.self_check_filings(request.user, today)  # only where the rules ask for one (HN-2)
         return render(
             request,
             "appraisals/institution_home.html",
-            {"rows": [(f, selectors.self_checks(f)) for f, _a in filings], "year": today.year, "document": DOCUMENT},
+            {"rows": [(f, selectors.self_checks(f)) for f in filings], "year": today.year, "document": DOCUMENT},
         )
     if not scope.is_staff_member(request.user):
         raise Http404("页面不存在")
@@ -118,6 +124,7 @@ def appraisal_page(request: HttpRequest, code: str, year: int) -> HttpResponse:
 def self_check_page(request: HttpRequest, code: str, year: int) -> HttpResponse:
     filing = selectors.filing_for(request.user, code)  # an institution its own filings; staff their region
     check = selectors.self_check_of(filing, year)
+    not_required = check is None and not selectors.asks_self_check(filing, _day_of(year))
     errors: dict[str, str] = {}
     rows = selectors.self_check_rows(check)
     remedy = check.remedy if check else ""
@@ -149,7 +156,8 @@ def self_check_page(request: HttpRequest, code: str, year: int) -> HttpResponse:
             "remedy": remedy,
             "errors": errors,
             "document": DOCUMENT,
-            "editable": scope.is_institution(request.user),
+            "editable": scope.is_institution(request.user) and not not_required,
+            "not_required": not_required,
         },
         status=422 if errors else 200,
     )

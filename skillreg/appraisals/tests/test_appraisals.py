@@ -198,3 +198,31 @@ def test_pages_reject_bad_scores_next_to_the_field(client, hn_filing, huainan_ci
         assert r.status_code == 422 and "请说明差距" in r.content.decode()
         assert client.post(sc, {f"met_{i.code}": "1" for i in ITEMS}).status_code == 302
         assert "已于" in client.get(sc).content.decode()
+
+
+@pytest.mark.django_db
+@pytest.mark.req("HN-2")
+def test_only_institutions_whose_rules_ask_for_it_are_offered_the_yearly_self_check(
+    client, hn_filing, huainan_institution, wuxi_institution, wuxi_officer
+):
+    """The self-check is Huainan's (HN-2, 附件1): a Chongqing institution is not told to follow a Huainan notice."""
+    cq_filing = file_on(wuxi_institution, wuxi_officer, D(2026, 3, 2), region_code="500238", kind="employer")
+    with at(DAY):
+        client.force_login(wuxi_institution)
+        home = client.get(reverse("appraisals:home")).content.decode()
+        assert "未要求评价机构填报年度自查" in home and "淮南" not in home
+        assert "年度自查</a>" not in client.get("/filings/").content.decode()  # not in the navigation either
+        url = reverse("appraisals:self_check", args=[cq_filing.code, 2026])
+        page = client.get(url).content.decode()
+        assert 'id="self-check-not-required"' in page and "self-check-form" not in page and "淮南" not in page
+        posted = client.post(url, {"remedy": ""})
+        assert posted.status_code == 422 and "未要求评价机构填报年度自查" in posted.content.decode()
+        with pytest.raises(ValidationFailed) as exc:
+            self_check_submit(filing=cq_filing, year=2026, answers={}, remedy="", actor=wuxi_institution)
+        assert exc.value.code == "SELF_CHECK_NOT_REQUIRED"
+
+        client.force_login(huainan_institution)
+        home = client.get(reverse("appraisals:home")).content.decode()
+        assert f"self-check-{hn_filing.code}" in home and "淮南" in home
+        assert "年度自查</a>" in client.get("/filings/").content.decode()
+    assert not AuditRecord.objects.filter(action="appraisal.self_check").exists()
