@@ -37,6 +37,28 @@ def results_publicity_days() -> int:
     return int(getattr(settings, "SKILLREG_RESULTS_PUBLICITY_DAYS", 5))
 
 
+def evaluation_over_at(plan: EvaluationPlan) -> dt.datetime:
+    """When the plan's evaluation is over: its end time, or — on plans registered without times — the end of
+    its last evaluation day (midnight after ``ends_on``, Asia/Shanghai)."""
+    if plan.ends_at is not None:
+        return plan.ends_at
+    return timezone.make_aware(dt.datetime.combine(plan.ends_on + dt.timedelta(days=1), dt.time(0)))
+
+
+def evaluation_over(plan: EvaluationPlan) -> bool:
+    return clock.now() >= evaluation_over_at(plan)
+
+
+def _ensure_over(plan: EvaluationPlan) -> None:
+    """Results (the pass list and the roster) exist only once the evaluation is over (docs/decisions.md)."""
+    if not evaluation_over(plan):
+        over = timezone.localtime(evaluation_over_at(plan))
+        raise TransitionNotAllowed(
+            f"评价尚未结束（评价结束时间 {over:%Y-%m-%d %H:%M}），评价结束后方可公示和报备评价结果",
+            code="PLAN_NOT_ENDED",
+        )
+
+
 def _own_institution(actor: Any, filing: Filing) -> None:
     if isinstance(actor, str):
         return
@@ -353,6 +375,7 @@ def results_publish(*, plan: EvaluationPlan, actor: Any, body: str = "") -> Any:
             raise TransitionNotAllowed("该评价计划的结果已公示", code="PLAN_NOTICE_EXISTS")
         if locked.status not in (PlanStatus.ACKNOWLEDGED, PlanStatus.RESULTS_RETURNED):
             raise TransitionNotAllowed("评价计划确认后、结果报备前方可公示评价结果", code="PLAN_NOTICE_NOT_ALLOWED")
+        _ensure_over(locked)
         notice = notice_publish(
             kind=NoticeKind.PUBLICITY,
             topic=NoticeTopic.EVALUATION_RESULT,
@@ -385,7 +408,8 @@ def results_file(
     roster: Path | IO[bytes] | list[dict[str, Any]],
 ) -> EvaluationPlan:
     """File the results (结果报备): applicants, passes and the roster of passes. All or nothing: a roster with
-    any fault is refused with one error workbook (``plan.roster_errors``); results filed twice are refused."""
+    any fault is refused with one error workbook (``plan.roster_errors``); results filed twice are refused, and
+    so are results of a plan whose evaluation is not over yet (``PLAN_NOT_ENDED``, nothing written)."""
     _own_institution(actor, plan.filing)
     plan = EvaluationPlan.objects.select_related("filing", "occupation").get(pk=plan.pk)  # the current state
     if next_status(plan.status, "file_results") is None:
@@ -394,6 +418,7 @@ def results_file(
             "该评价计划的结果已报备，不能重复报备" if plan.results_filed_at else "评价计划确认后方可报备评价结果",
             code=code,
         )
+    _ensure_over(plan)
     if not plan.results_notice_id:
         raise TransitionNotAllowed("请先公示评价结果（合格人员名单），再报备结果", code="PLAN_NOTICE_REQUIRED")
     errors: list[ValidationFailed] = []

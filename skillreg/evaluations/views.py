@@ -126,6 +126,8 @@ def plan_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "notice_form": NoticeForm(),
         "results_form": ResultsForm(),
         "publicity_days": services.results_publicity_days(),
+        "evaluation_over": services.evaluation_over(plan),
+        "evaluation_over_at": services.evaluation_over_at(plan),
     }
     return render(request, "evaluations/plan.html", ctx)
 

@@ -39,6 +39,7 @@ def test_plan_reported_acknowledged_results_filed_and_certificates_gated(journey
     institution = testing.make_institution_user("ev_inst", region_code="500238", name="巫溪县技能评价中心")
     officer = testing.make_staff("ev_officer", "hrss-500238", display_name="巫溪县评价监管员")
     today = clock.today()
+    held = today - dt.timedelta(days=1)  # results are filed only once the evaluation is over
     filing = file_on(institution, officer, today - dt.timedelta(days=10), occupations=[("6-31-01-03", [5, 4, 3])])
     journey.allow("ev_inst", "ev_officer")
 
@@ -51,8 +52,8 @@ def test_plan_reported_acknowledged_results_filed_and_certificates_gated(journey
     page.fill("#id_number", "PJ-E2E-01")
     page.select_option("#id_occupation_code", "6-31-01-03")
     page.select_option("#id_level", "4")
-    page.fill("#id_starts_at", f"{today:%Y-%m-%d}T13:00")
-    page.fill("#id_ends_at", f"{today:%Y-%m-%d}T17:00")
+    page.fill("#id_starts_at", f"{held:%Y-%m-%d}T13:00")
+    page.fill("#id_ends_at", f"{held:%Y-%m-%d}T17:00")
     page.select_option("#id_venue", "技能考核场地300平方米")
     page.fill("#id_expected_candidates", "3")
     page.check("input[name=examiners][value='KP6-31-01-030']")
@@ -75,8 +76,8 @@ def test_plan_reported_acknowledged_results_filed_and_certificates_gated(journey
     # the same examiner in the morning, at another venue (reported through the service, as an import would)
     services.plan_report(
         filing=filing, actor=institution, number="PJ-E2E-02", occupation_code="6-31-01-03", level=4,
-        starts_at=dt.datetime.combine(today, dt.time(8), tzinfo=ZoneInfo("Asia/Shanghai")),
-        ends_at=dt.datetime.combine(today, dt.time(11), tzinfo=ZoneInfo("Asia/Shanghai")),
+        starts_at=dt.datetime.combine(held, dt.time(8), tzinfo=ZoneInfo("Asia/Shanghai")),
+        ends_at=dt.datetime.combine(held, dt.time(11), tzinfo=ZoneInfo("Asia/Shanghai")),
         venue="理论考场1间（30座）", expected_candidates=10,
         examiners=[{"name": "考评030", "certificate_code": "KP6-31-01-030"}], supervisors=["督导1"],
     )  # fmt: skip
@@ -85,6 +86,8 @@ def test_plan_reported_acknowledged_results_filed_and_certificates_gated(journey
     # --- staff acknowledge it and see the anomaly -------------------------------------------------------------------
     login(page, "ev_officer")
     page.click("header nav >> text=评价监管")
+    if held.month != today.month:  # the calendar opens on this month; the plan was held yesterday
+        page.goto(f"/evaluations/calendar/?month={held:%Y-%m}")
     expect(page.locator("main")).to_contain_text("PJ-E2E-01")
     journey.step("calendar")
     page.click("main >> text=待审核")
@@ -155,3 +158,45 @@ def test_plan_reported_acknowledged_results_filed_and_certificates_gated(journey
     page.click('main a:has-text("评价结果公示")')
     expect(page.locator("main")).to_contain_text("冉光明")
     journey.step("public-notice")
+
+
+def test_results_wait_until_the_evaluation_is_over(journey):
+    """A plan acknowledged for next month: its page says when results can be filed and offers no results form;
+    a results form posted anyway is refused with the message, nothing written."""
+    page = journey.page
+    institution = testing.make_institution_user("ev_inst2", region_code="500238", name="巫溪县技能评价中心")
+    officer = testing.make_staff("ev_officer2", "hrss-500238", display_name="巫溪县评价监管员")
+    today = clock.today()
+    filing = file_on(institution, officer, today - dt.timedelta(days=10), occupations=[("6-31-01-03", [5, 4, 3])])
+    journey.allow("ev_inst2", "ev_officer2")
+    day = today + dt.timedelta(days=30)
+    shanghai = ZoneInfo("Asia/Shanghai")
+    plan = services.plan_report(
+        filing=filing, actor=institution, number="PJ-E2E-09", occupation_code="6-31-01-03", level=4,
+        starts_at=dt.datetime.combine(day, dt.time(9), tzinfo=shanghai),
+        ends_at=dt.datetime.combine(day, dt.time(17), tzinfo=shanghai),
+        venue="技能考核场地300平方米", expected_candidates=10,
+        examiners=[{"name": "考评030", "certificate_code": "KP6-31-01-030"}], supervisors=["督导0"],
+    )  # fmt: skip
+    services.plan_acknowledge(plan=plan, actor=officer)
+    login(page, "ev_inst2")
+    page.goto(f"/evaluations/{plan.pk}/")
+    notice = page.locator("#results-not-yet")
+    expect(notice).to_contain_text("评价尚未结束")
+    expect(notice).to_contain_text(f"{day:%Y-%m-%d} 17:00")
+    expect(page.locator("#publish")).to_have_count(0)
+    expect(page.locator("main")).to_contain_text("可报备结果时间")
+    journey.step("results-not-yet")
+    # a stale form (opened from a copy of the page) posted anyway: refused, with the message, nothing written
+    page.evaluate(
+        """(pk) => { const f = document.createElement('form'); f.method = 'post';
+        f.action = `/evaluations/${pk}/notice/`; const t = document.querySelector('input[name=csrfmiddlewaretoken]');
+        for (const [k, v] of [['csrfmiddlewaretoken', t ? t.value : ''], ['body', '合格人员名单：某某']]) {
+          const i = document.createElement('input'); i.type = 'hidden'; i.name = k; i.value = v; f.appendChild(i); }
+        document.body.appendChild(f); f.submit(); }""",
+        plan.pk,
+    )
+    expect(page.locator(".messages")).to_contain_text("评价尚未结束")
+    journey.step("results-refused")
+    plan.refresh_from_db()
+    assert plan.results_notice_id is None and plan.status == PlanStatus.ACKNOWLEDGED
