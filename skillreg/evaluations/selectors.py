@@ -17,7 +17,7 @@ from skillreg.accounts import scope
 from skillreg.institutions.models import EvaluationType, Filing
 from skillreg.institutions.selectors import filing_timeline
 
-from .checks import examiner_key, filed_venues, registered_examiners, registered_supervisors
+from .checks import examiner_key, filed_venues, person_index, registered_examiners, registered_supervisors
 from .models import ACTIVE, RESULTS_IN, EvaluationPlan, PlanStatus, PlanStatusChange, RosterEntry
 
 
@@ -128,16 +128,22 @@ def qualified_examiners(filing: Filing, occupation: Any, level: int, day: dt.dat
 
 @dataclass
 class Anomaly:
-    kind: str  # full_pass | venue_overlap | examiner_overlap
+    kind: str  # full_pass | venue_overlap | examiner_overlap | examiner_elsewhere | late_report
     label: str
     detail: str
     plans: list[EvaluationPlan] = field(default_factory=list)
+    visible: set[int] = field(default_factory=set)  # the plans the staff member may open (their scope)
+
+    def __post_init__(self) -> None:
+        if not self.visible:
+            self.visible = {p.pk for p in self.plans}
 
 
 ANOMALY_LABELS = {
     "full_pass": "合格率100%",
     "venue_overlap": "同一场地同时用于两个评价计划",
     "examiner_overlap": "同一考评人员同日在两处评价",
+    "examiner_elsewhere": "同一考评人员同日在两家机构评价",
     "late_report": "逾期报备",
 }
 
@@ -197,6 +203,26 @@ def anomalies(
                         seen.add(("venue", *pair))
                         out.append(
                             Anomaly("venue_overlap", ANOMALY_LABELS["venue_overlap"], f"场地：{a.venue}", [a, b])
+                        )
+                if a.filing_id != b.filing_id and ("elsewhere", *pair) not in seen:
+                    same = {person_index(e): e.get("name", "") for e in a.examiners if person_index(e)}
+                    names = [
+                        same[person_index(e)]
+                        + (f"／{e.get('name', '')}" if e.get("name") != same[person_index(e)] else "")
+                        for e in b.examiners
+                        if person_index(e) in same
+                    ]  # the person's name at each institution when they differ
+                    if names and _same_day(a, b):
+                        seen.add(("elsewhere", *pair))
+                        where = "时间重叠" if _overlap(a, b) else "同日"
+                        out.append(
+                            Anomaly(
+                                "examiner_elsewhere",
+                                ANOMALY_LABELS["examiner_elsewhere"],
+                                f"考评人员：{'、'.join(names)}（{where}，两家机构均登记该人员）",
+                                [a, b],
+                                visible={p.pk for p in (a, b) if p.pk in ids},
+                            )
                         )
                 shared = {examiner_key(e): e.get("name", "") for e in a.examiners}
                 for e in b.examiners:
