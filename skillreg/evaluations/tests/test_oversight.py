@@ -235,3 +235,9 @@ def test_a_minimum_gap_between_two_bookings_is_a_setting(two_filings, wuxi_insti
     settings.SKILLREG_EXAMINER_MIN_GAP_MINUTES = 0
     report(b, other_institution, number="B-1", starts_at=when(DAY, 13), ends_at=when(DAY, 17),
            examiners=one("考评031", "KP6-31-01-031"))  # fmt: skip
+
+
+def test_the_calendar_opens_with_its_month_filled_in(client, wuxi_officer):
+    client.force_login(wuxi_officer)
+    html = client.get(reverse("evaluations:calendar")).content.decode()
+    assert "评价日历 2026年6月" in html and 'value="2026-06"' in html
