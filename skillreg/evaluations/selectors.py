@@ -158,6 +158,53 @@ def _same_day(a: EvaluationPlan, b: EvaluationPlan) -> bool:
     return a.starts_on <= b.ends_on and b.starts_on <= a.ends_on
 
 
+def _booked_elsewhere(mine: list[EvaluationPlan]) -> list[Anomaly]:
+    """One person (the blind index of the ID number registered with each filing) in plans of two institutions
+    on one day, at least one of them the staff member's. Plans are grouped by person and day, so the work grows
+    with the bookings, not with the square of a day's plans; only plans booking a person of ``mine`` are kept."""
+    ids = {p.pk for p in mine}
+    people = {person_index(e) for p in mine for e in p.examiners if person_index(e)}
+    if not people:
+        return []
+    lo, hi = min(p.starts_on for p in mine), max(p.ends_on for p in mine)
+    # every institution's active plans of those days (another institution's plan is the point); its own read,
+    # so that the within-institution pairs above can read only the listed institutions' plans
+    pool = EvaluationPlan.objects.filter(status__in=ACTIVE, starts_on__lte=hi, ends_on__gte=lo).select_related(
+        "filing", "occupation"
+    )
+    by_person_day: dict[tuple[str, dt.date], list[tuple[EvaluationPlan, str]]] = defaultdict(list)
+    for p in pool:
+        for e in p.examiners:
+            index = person_index(e)
+            if index in people:
+                d = p.starts_on
+                while d <= p.ends_on:
+                    by_person_day[(index, d)].append((p, str(e.get("name", ""))))
+                    d += dt.timedelta(days=1)
+    found: dict[tuple[int, int], tuple[EvaluationPlan, EvaluationPlan, dict[str, str]]] = {}
+    for (index, _day), booked in by_person_day.items():
+        for i, (a, name_a) in enumerate(booked):
+            for b, name_b in booked[i + 1 :]:
+                if a.filing_id == b.filing_id or (a.pk not in ids and b.pk not in ids):
+                    continue
+                (x, nx), (y, ny) = sorted([(a, name_a), (b, name_b)], key=lambda t: t[0].pk)
+                pair = found.setdefault((x.pk, y.pk), (x, y, {}))
+                pair[2][index] = nx if nx == ny else f"{nx}／{ny}"
+    out = []
+    for a, b, names in found.values():
+        where = "时间重叠" if _overlap(a, b) else "同日"
+        out.append(
+            Anomaly(
+                "examiner_elsewhere",
+                ANOMALY_LABELS["examiner_elsewhere"],
+                f"考评人员：{'、'.join(sorted(names.values()))}（{where}，两家机构均登记该人员）",
+                [a, b],
+                visible={p.pk for p in (a, b) if p.pk in ids},
+            )
+        )
+    return out
+
+
 def anomalies(
     user: Any, *, date_from: dt.date | None = None, date_to: dt.date | None = None, kind: str = ""
 ) -> list[Anomaly]:
@@ -204,26 +251,6 @@ def anomalies(
                         out.append(
                             Anomaly("venue_overlap", ANOMALY_LABELS["venue_overlap"], f"场地：{a.venue}", [a, b])
                         )
-                if a.filing_id != b.filing_id and ("elsewhere", *pair) not in seen:
-                    same = {person_index(e): e.get("name", "") for e in a.examiners if person_index(e)}
-                    names = [
-                        same[person_index(e)]
-                        + (f"／{e.get('name', '')}" if e.get("name") != same[person_index(e)] else "")
-                        for e in b.examiners
-                        if person_index(e) in same
-                    ]  # the person's name at each institution when they differ
-                    if names and _same_day(a, b):
-                        seen.add(("elsewhere", *pair))
-                        where = "时间重叠" if _overlap(a, b) else "同日"
-                        out.append(
-                            Anomaly(
-                                "examiner_elsewhere",
-                                ANOMALY_LABELS["examiner_elsewhere"],
-                                f"考评人员：{'、'.join(names)}（{where}，两家机构均登记该人员）",
-                                [a, b],
-                                visible={p.pk for p in (a, b) if p.pk in ids},
-                            )
-                        )
                 shared = {examiner_key(e): e.get("name", "") for e in a.examiners}
                 for e in b.examiners:
                     key = examiner_key(e)
@@ -239,6 +266,7 @@ def anomalies(
                                     [a, b],
                                 )
                             )
+    out += _booked_elsewhere(mine)
     if kind:
         out = [a for a in out if a.kind == kind]
     return sorted(out, key=lambda a: max(p.starts_on for p in a.plans), reverse=True)
