@@ -22,7 +22,8 @@ Issue 12: SKILLREG_ENV (production: DEBUG off and refused), SKILLREG_TRUSTED_PRO
 SKILLREG_AUDIT_CHECKPOINT_FILE (signed audit-head checkpoints outside the database).
 SKILLREG_VALIDITY_YEARS (fallback only where no rule pack sets a validity), SKILLREG_RENEWAL_WINDOW_DAYS (90).
 Issue 14: SKILLREG_PLAN_REPORT_DAYS_BEFORE (15: later is flagged 逾期报备), SKILLREG_PLAN_MAX_DAYS (31),
-SKILLREG_RESULTS_PUBLICITY_DAYS (5: the results 公示).
+SKILLREG_RESULTS_PUBLICITY_DAYS (5: the results 公示); issue 14 follow-up: SKILLREG_EXAMINER_MIN_GAP_MINUTES
+(0: an examiner's bookings clash only when their times overlap).
 Annual reports (issue 15): SKILLREG_ANNUAL_REPORT_DEFAULT_WINDOW ("01-01,03-31" of the following year where no pack
 sets a window; empty = none owed there), SKILLREG_ANNUAL_REPORT_REMINDER_DAYS ("7,1" days before the due day).
 """
@@ -433,6 +434,8 @@ SKILLREG_RENEWAL_WINDOW_DAYS = int(os.environ.get("SKILLREG_RENEWAL_WINDOW_DAYS"
 SKILLREG_PLAN_REPORT_DAYS_BEFORE = int(os.environ.get("SKILLREG_PLAN_REPORT_DAYS_BEFORE", 15))
 SKILLREG_PLAN_MAX_DAYS = int(os.environ.get("SKILLREG_PLAN_MAX_DAYS", 31))
 SKILLREG_RESULTS_PUBLICITY_DAYS = int(os.environ.get("SKILLREG_RESULTS_PUBLICITY_DAYS", 5))
+# An examiner's two bookings (one or two institutions) closer than this many minutes are refused too (0: overlap only)
+SKILLREG_EXAMINER_MIN_GAP_MINUTES = int(os.environ.get("SKILLREG_EXAMINER_MIN_GAP_MINUTES", 0))
 # Annual reports (docs/decisions.md, "Annual reports (issue 15)"): the due window where no rule pack sets one
 # (MM-DD start, MM-DD end of the year after the report year; empty: no report owed there), and the reminders.
 _report_window = os.environ.get("SKILLREG_ANNUAL_REPORT_DEFAULT_WINDOW", "01-01,03-31").strip()

@@ -88,6 +88,7 @@ class PersonForm(forms.Form):
     occupation_code = forms.ChoiceField(label="职业（考评人员）", required=False)
     level = forms.ChoiceField(label="考评等级", choices=[("", "—"), *LEVEL_CHOICES], required=False)
     certificate_code = forms.CharField(label="考评/执业证书编码", max_length=64, required=False)
+    id_number = forms.CharField(label="身份证号码（考评人员）", max_length=20, required=False)
     own_staff = forms.BooleanField(label="自有", required=False, initial=True)
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:

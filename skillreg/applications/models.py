@@ -170,6 +170,10 @@ class Person(models.Model):
     )
     level = models.PositiveSmallIntegerField("考评等级", null=True, blank=True)
     certificate_code = models.CharField("考评/执业证书编码", max_length=64, blank=True)
+    # An examiner's ID number identifies the person across institutions (one person, two filings: the
+    # evaluation plans' double-booking check and anomaly list match its blind index, docs/decisions.md).
+    id_number = EncryptedTextField("身份证号码", blank=True, default="")
+    id_number_bidx = BlindIndexField(source="id_number", purpose="id_number")
     own_staff = models.BooleanField("本单位自有人员", default=True)
     full_time = models.BooleanField("专职", default=True)
 

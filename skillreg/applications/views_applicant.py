@@ -74,6 +74,7 @@ def _initial(application: Application | None) -> dict[str, Any]:
             "occupation_code": p.occupation.code if p.occupation else "",
             "level": p.level or "",
             "certificate_code": p.certificate_code,
+            "id_number": mask_id_number(p.id_number) if p.id_number else "",
             "own_staff": p.own_staff,
         }
         for p in a.people.select_related("occupation")

@@ -86,6 +86,25 @@ def examiner_key(e: dict[str, Any]) -> str:
     return (e.get("certificate_code") or "").strip() or f"name:{(e.get('name') or '').strip()}"
 
 
+def person_index(e: dict[str, Any]) -> str:
+    """Who an examiner is across institutions: the blind index of the ID number registered with the filing
+    (``id_index``), empty for examiners registered without one (docs/decisions.md)."""
+    return str(e.get("id_index") or "")
+
+
+def with_person_index(version: Any, examiners: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """The plan's examiners with the ``id_index`` of the version's registered examiner of the same key (taken
+    from the filing, never from the request)."""
+    registered = (
+        {examiner_key(e): person_index(e) for e in (version.people or {}).get("examiners", [])} if version else {}
+    )
+    out = []
+    for e in examiners:
+        index = registered.get(examiner_key(e), "")
+        out.append({**{k: v for k, v in e.items() if k != "id_index"}, **({"id_index": index} if index else {})})
+    return out
+
+
 def evaluation_days(starts_on: dt.date, ends_on: dt.date) -> list[dt.date]:
     return [starts_on + dt.timedelta(days=i) for i in range((ends_on - starts_on).days + 1)]
 

@@ -45,6 +45,7 @@ def report(
     examiners: int = 2,
     skip: int = 0,
     venue: int = -1,
+    times: tuple[dt.datetime, dt.datetime] | None = None,
 ) -> EvaluationPlan:
     choices = plan_choices(filing, starts_on)
     on_version = filing.versions.order_by("-number").first()
@@ -55,14 +56,28 @@ def report(
         number=number,
         occupation_code=occupation.code,
         level=level,
-        starts_at=_at(starts_on, hours[0]),
-        ends_at=_at(ends_on or starts_on, hours[1]),
+        starts_at=times[0] if times else _at(starts_on, hours[0]),
+        ends_at=times[1] if times else _at(ends_on or starts_on, hours[1]),
         venue=choices.venues[venue] if choices.venues else filing.address,
         expected_candidates=20,
         examiners=[{"name": e["name"], "certificate_code": e.get("certificate_code", "")} for e in chosen],
         supervisors=choices.supervisors[:1],
         video_link="https://video.example.gov.cn/live/" + number,
     )
+
+
+def _ended_times(starts_on: dt.date, ends_on: dt.date) -> tuple[dt.datetime, dt.datetime]:
+    """09:00 on the first day to 17:00 on the last, or — when the last day is today and 17:00 has not come —
+    ending just before "now" (the demo files the results right after; the demo's filings start today, so the
+    plan cannot move to yesterday)."""
+    start, end = _at(starts_on, 9), _at(ends_on, 17)
+    now = clock.now()
+    if end < now:
+        return start, end
+    end = max(now - dt.timedelta(seconds=1), _at(ends_on, 0) + dt.timedelta(seconds=1)).replace(microsecond=0)
+    if starts_on == ends_on:
+        start = max(_at(ends_on, 0), min(start, end - dt.timedelta(hours=2)))
+    return start, end
 
 
 def held_plan(
@@ -78,9 +93,20 @@ def held_plan(
     applicants: int,
     accept: bool = True,
 ) -> EvaluationPlan:
-    """A plan taken through every step up to filed (and accepted) results whose roster is ``holders``."""
+    """A plan taken through every step up to filed (and accepted) results whose roster is ``holders``. Results
+    are filed only once the evaluation is over: a plan held today ends before "now" (``_ended_times``)."""
     staff = staff_for(filing)
-    plan = report(filing, user, number=number, occupation=occupation, level=level, starts_on=starts_on, ends_on=ends_on)
+    times = _ended_times(starts_on, ends_on)
+    plan = report(
+        filing,
+        user,
+        number=number,
+        occupation=occupation,
+        level=level,
+        starts_on=starts_on,
+        ends_on=ends_on,
+        times=times,
+    )
     plan = services.plan_acknowledge(plan=plan, actor=staff)
     services.results_publish(
         plan=plan,

@@ -92,6 +92,11 @@ class ResultsForm(forms.Form):
 
 class CalendarFilterForm(forms.Form):
     month = forms.CharField(label="月份", required=False, widget=forms.TextInput(attrs={"type": "month"}))
-    region = forms.CharField(label="地区代码", required=False, max_length=6)
+    region = forms.CharField(
+        label="地区（行政区划代码）",
+        required=False,
+        max_length=6,
+        widget=forms.TextInput(attrs={"placeholder": "6位代码，如 500238"}),
+    )
     occupation = forms.CharField(label="职业", required=False, max_length=40)
     status = forms.ChoiceField(label="状态", required=False, choices=[("", "全部")] + list(PlanStatus.choices))

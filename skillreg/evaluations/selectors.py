@@ -17,7 +17,7 @@ from skillreg.accounts import scope
 from skillreg.institutions.models import EvaluationType, Filing
 from skillreg.institutions.selectors import filing_timeline
 
-from .checks import examiner_key, filed_venues, registered_examiners, registered_supervisors
+from .checks import examiner_key, filed_venues, person_index, registered_examiners, registered_supervisors
 from .models import ACTIVE, RESULTS_IN, EvaluationPlan, PlanStatus, PlanStatusChange, RosterEntry
 
 
@@ -128,16 +128,22 @@ def qualified_examiners(filing: Filing, occupation: Any, level: int, day: dt.dat
 
 @dataclass
 class Anomaly:
-    kind: str  # full_pass | venue_overlap | examiner_overlap
+    kind: str  # full_pass | venue_overlap | examiner_overlap | examiner_elsewhere | late_report
     label: str
     detail: str
     plans: list[EvaluationPlan] = field(default_factory=list)
+    visible: set[int] = field(default_factory=set)  # the plans the staff member may open (their scope)
+
+    def __post_init__(self) -> None:
+        if not self.visible:
+            self.visible = {p.pk for p in self.plans}
 
 
 ANOMALY_LABELS = {
     "full_pass": "合格率100%",
     "venue_overlap": "同一场地同时用于两个评价计划",
     "examiner_overlap": "同一考评人员同日在两处评价",
+    "examiner_elsewhere": "同一考评人员同日在两家机构评价",
     "late_report": "逾期报备",
 }
 
@@ -150,6 +156,53 @@ def _overlap(a: EvaluationPlan, b: EvaluationPlan) -> bool:
 
 def _same_day(a: EvaluationPlan, b: EvaluationPlan) -> bool:
     return a.starts_on <= b.ends_on and b.starts_on <= a.ends_on
+
+
+def _booked_elsewhere(mine: list[EvaluationPlan]) -> list[Anomaly]:
+    """One person (the blind index of the ID number registered with each filing) in plans of two institutions
+    on one day, at least one of them the staff member's. Plans are grouped by person and day, so the work grows
+    with the bookings, not with the square of a day's plans; only plans booking a person of ``mine`` are kept."""
+    ids = {p.pk for p in mine}
+    people = {person_index(e) for p in mine for e in p.examiners if person_index(e)}
+    if not people:
+        return []
+    lo, hi = min(p.starts_on for p in mine), max(p.ends_on for p in mine)
+    # every institution's active plans of those days (another institution's plan is the point); its own read,
+    # so that the within-institution pairs above can read only the listed institutions' plans
+    pool = EvaluationPlan.objects.filter(status__in=ACTIVE, starts_on__lte=hi, ends_on__gte=lo).select_related(
+        "filing", "occupation"
+    )
+    by_person_day: dict[tuple[str, dt.date], list[tuple[EvaluationPlan, str]]] = defaultdict(list)
+    for p in pool:
+        for e in p.examiners:
+            index = person_index(e)
+            if index in people:
+                d = p.starts_on
+                while d <= p.ends_on:
+                    by_person_day[(index, d)].append((p, str(e.get("name", ""))))
+                    d += dt.timedelta(days=1)
+    found: dict[tuple[int, int], tuple[EvaluationPlan, EvaluationPlan, dict[str, str]]] = {}
+    for (index, _day), booked in by_person_day.items():
+        for i, (a, name_a) in enumerate(booked):
+            for b, name_b in booked[i + 1 :]:
+                if a.filing_id == b.filing_id or (a.pk not in ids and b.pk not in ids):
+                    continue
+                (x, nx), (y, ny) = sorted([(a, name_a), (b, name_b)], key=lambda t: t[0].pk)
+                pair = found.setdefault((x.pk, y.pk), (x, y, {}))
+                pair[2][index] = nx if nx == ny else f"{nx}／{ny}"
+    out = []
+    for a, b, names in found.values():
+        where = "时间重叠" if _overlap(a, b) else "同日"
+        out.append(
+            Anomaly(
+                "examiner_elsewhere",
+                ANOMALY_LABELS["examiner_elsewhere"],
+                f"考评人员：{'、'.join(sorted(names.values()))}（{where}，两家机构均登记该人员）",
+                [a, b],
+                visible={p.pk for p in (a, b) if p.pk in ids},
+            )
+        )
+    return out
 
 
 def anomalies(
@@ -213,6 +266,7 @@ def anomalies(
                                     [a, b],
                                 )
                             )
+    out += _booked_elsewhere(mine)
     if kind:
         out = [a for a in out if a.kind == kind]
     return sorted(out, key=lambda a: max(p.starts_on for p in a.plans), reverse=True)

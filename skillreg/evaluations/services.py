@@ -18,10 +18,11 @@ from skillreg.core import clock
 from skillreg.core.errors import PermissionDeniedError, TransitionNotAllowed, ValidationFailed
 from skillreg.core.uploads import remove_stored, store_upload
 from skillreg.institutions.models import EvaluationType, Filing
+from skillreg.institutions.selectors import filing_timeline
 from skillreg.occupations.models import Occupation
 
 from . import roster as roster_io
-from .checks import examiner_key, plan_faults
+from .checks import examiner_key, person_index, plan_faults, with_person_index
 from .models import ACTIVE, EvaluationPlan, PlanStatus, RosterEntry
 from .workflow import next_status, plan_transition
 
@@ -35,6 +36,28 @@ def report_days_before() -> int:
 
 def results_publicity_days() -> int:
     return int(getattr(settings, "SKILLREG_RESULTS_PUBLICITY_DAYS", 5))
+
+
+def evaluation_over_at(plan: EvaluationPlan) -> dt.datetime:
+    """When the plan's evaluation is over: its end time, or — on plans registered without times — the end of
+    its last evaluation day (midnight after ``ends_on``, Asia/Shanghai)."""
+    if plan.ends_at is not None:
+        return plan.ends_at
+    return timezone.make_aware(dt.datetime.combine(plan.ends_on + dt.timedelta(days=1), dt.time(0)))
+
+
+def evaluation_over(plan: EvaluationPlan) -> bool:
+    return clock.now() >= evaluation_over_at(plan)
+
+
+def _ensure_over(plan: EvaluationPlan) -> None:
+    """Results (the pass list and the roster) exist only once the evaluation is over (docs/decisions.md)."""
+    if not evaluation_over(plan):
+        over = timezone.localtime(evaluation_over_at(plan))
+        raise TransitionNotAllowed(
+            f"评价尚未结束（评价结束时间 {over:%Y-%m-%d %H:%M}），评价结束后方可公示和报备评价结果",
+            code="PLAN_NOT_ENDED",
+        )
 
 
 def _own_institution(actor: Any, filing: Filing) -> None:
@@ -56,8 +79,16 @@ def _aware(value: Any, field: str, label: str) -> dt.datetime:
     raise ValidationFailed(f"请填写{label}", code="PLAN_TIME_REQUIRED", field=field)
 
 
+def examiner_gap() -> dt.timedelta:
+    """Two bookings of one examiner closer than this clash too (``SKILLREG_EXAMINER_MIN_GAP_MINUTES``, default 0:
+    only overlapping times clash; the law sets no travel or rest time, docs/decisions.md)."""
+    return dt.timedelta(minutes=int(getattr(settings, "SKILLREG_EXAMINER_MIN_GAP_MINUTES", 0)))
+
+
 def overlapping_plans(plan_like: Any, *, exclude: int | None = None) -> list[EvaluationPlan]:
-    """Active plans whose evaluation time overlaps [starts_at, ends_at) (dates when times are missing)."""
+    """Active plans whose evaluation time overlaps [starts_at, ends_at) widened by ``examiner_gap()`` (dates when
+    times are missing)."""
+    gap = examiner_gap()
     qs = EvaluationPlan.objects.filter(
         status__in=ACTIVE, starts_on__lte=plan_like.ends_on, ends_on__gte=plan_like.starts_on
     ).select_related("filing")
@@ -66,26 +97,45 @@ def overlapping_plans(plan_like: Any, *, exclude: int | None = None) -> list[Eva
     out = []
     for other in qs:
         if plan_like.starts_at and plan_like.ends_at and other.starts_at and other.ends_at:
-            if not (other.starts_at < plan_like.ends_at and plan_like.starts_at < other.ends_at):
+            if not (other.starts_at < plan_like.ends_at + gap and plan_like.starts_at < other.ends_at + gap):
                 continue
         out.append(other)
     return out
 
 
 def double_bookings(plan_like: Any, filing: Filing, *, exclude: int | None = None) -> list[ValidationFailed]:
-    """Examiners of this plan already booked in another plan of the institution at an overlapping time (an
-    examiner is one of the filing's registered examiners: by certificate code, else by name; see
-    docs/decisions.md on why examiners are not matched across institutions)."""
+    """Examiners of this plan already booked at an overlapping time: in another plan of the institution (an
+    examiner of the filing by certificate code, else by name), or — the same person, by the blind index of the
+    ID number registered with each filing — in a plan of another institution. The other institution's plan is
+    not named (it is not the institution's to see); docs/decisions.md, "Evaluation oversight"."""
     mine = {examiner_key(e): e for e in plan_like.examiners}
+    people = {person_index(e): e for e in plan_like.examiners if person_index(e)}
     out: list[ValidationFailed] = []
+    told: set[tuple[str, int]] = set()
     for other in overlapping_plans(plan_like, exclude=exclude):
         for e in other.examiners:
-            key = examiner_key(e)
-            if key in mine and other.filing_id == filing.pk:
+            key, index = examiner_key(e), person_index(e)
+            if other.filing_id == filing.pk and (key in mine or index in people):
+                me = mine.get(key) or people[index]
+                if (examiner_key(me), other.pk) in told:
+                    continue
+                told.add((examiner_key(me), other.pk))
                 out.append(
                     ValidationFailed(
-                        f"考评人员“{mine[key].get('name', '')}”在 {other.filing.name} 的评价计划 {other.number}"
+                        f"考评人员“{me.get('name', '')}”在 {other.filing.name} 的评价计划 {other.number}"
                         f"（{other.starts_on:%Y-%m-%d}至{other.ends_on:%Y-%m-%d}）中已有安排，时间重叠",
+                        code="PLAN_EXAMINER_DOUBLE_BOOKED",
+                        field="examiners",
+                    )
+                )
+            elif other.filing_id != filing.pk and index and index in people:
+                me = people[index]
+                if (examiner_key(me), 0) in told:  # once per person, however many plans elsewhere
+                    continue
+                told.add((examiner_key(me), 0))
+                out.append(
+                    ValidationFailed(
+                        f"考评人员“{me.get('name', '')}”：该考评人员在同一时间已安排其他评价活动",
                         code="PLAN_EXAMINER_DOUBLE_BOOKED",
                         field="examiners",
                     )
@@ -185,6 +235,7 @@ def plan_report(
             examiners=examiners,
             supervisors=supervisors,
         )
+        examiners = with_person_index(filing_timeline(filing).on(starts_on).version, examiners)
         like = _PlanLike(starts_on=starts_on, ends_on=ends_on, starts_at=start, ends_at=end, examiners=examiners)
         errors += double_bookings(like, filing, exclude=plan.pk if plan else None)
     if errors:
@@ -250,9 +301,21 @@ def _locked(plan: EvaluationPlan) -> EvaluationPlan:
 
 
 def plan_acknowledge(*, plan: EvaluationPlan, actor: Any) -> EvaluationPlan:
+    """Staff acknowledge a reported plan; refused while one of its examiners is booked at an overlapping time
+    in another plan (of this or another institution: a plan reported meanwhile), as at report time."""
     _staff(actor, plan.filing)
     with transaction.atomic():
-        return plan_transition(plan=_locked(plan), action="acknowledge", actor=actor, rule=RULE)
+        locked = _locked(plan)
+        clashes = (
+            double_bookings(locked, locked.filing, exclude=locked.pk) if locked.status == PlanStatus.REPORTED else []
+        )
+        if clashes:
+            raise ValidationFailed(
+                "考评人员时间冲突，不能确认该评价计划，请退回机构调整",
+                code="PLAN_INVALID",
+                errors=[e.as_dict() for e in clashes],
+            )
+        return plan_transition(plan=locked, action="acknowledge", actor=actor, rule=RULE)
 
 
 def _reason(reason: str) -> str:
@@ -353,6 +416,7 @@ def results_publish(*, plan: EvaluationPlan, actor: Any, body: str = "") -> Any:
             raise TransitionNotAllowed("该评价计划的结果已公示", code="PLAN_NOTICE_EXISTS")
         if locked.status not in (PlanStatus.ACKNOWLEDGED, PlanStatus.RESULTS_RETURNED):
             raise TransitionNotAllowed("评价计划确认后、结果报备前方可公示评价结果", code="PLAN_NOTICE_NOT_ALLOWED")
+        _ensure_over(locked)
         notice = notice_publish(
             kind=NoticeKind.PUBLICITY,
             topic=NoticeTopic.EVALUATION_RESULT,
@@ -385,7 +449,8 @@ def results_file(
     roster: Path | IO[bytes] | list[dict[str, Any]],
 ) -> EvaluationPlan:
     """File the results (结果报备): applicants, passes and the roster of passes. All or nothing: a roster with
-    any fault is refused with one error workbook (``plan.roster_errors``); results filed twice are refused."""
+    any fault is refused with one error workbook (``plan.roster_errors``); results filed twice are refused, and
+    so are results of a plan whose evaluation is not over yet (``PLAN_NOT_ENDED``, nothing written)."""
     _own_institution(actor, plan.filing)
     plan = EvaluationPlan.objects.select_related("filing", "occupation").get(pk=plan.pk)  # the current state
     if next_status(plan.status, "file_results") is None:
@@ -394,6 +459,7 @@ def results_file(
             "该评价计划的结果已报备，不能重复报备" if plan.results_filed_at else "评价计划确认后方可报备评价结果",
             code=code,
         )
+    _ensure_over(plan)
     if not plan.results_notice_id:
         raise TransitionNotAllowed("请先公示评价结果（合格人员名单），再报备结果", code="PLAN_NOTICE_REQUIRED")
     errors: list[ValidationFailed] = []

@@ -126,6 +126,8 @@ def plan_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "notice_form": NoticeForm(),
         "results_form": ResultsForm(),
         "publicity_days": services.results_publicity_days(),
+        "evaluation_over": services.evaluation_over(plan),
+        "evaluation_over_at": services.evaluation_over_at(plan),
     }
     return render(request, "evaluations/plan.html", ctx)
 
@@ -257,9 +259,9 @@ def review_queue(request: HttpRequest) -> HttpResponse:
 @login_required
 def plan_calendar(request: HttpRequest) -> HttpResponse:
     _staff(request)
-    form = CalendarFilterForm(request.GET or None)
-    data: dict[str, Any] = form.cleaned_data if form.is_bound and form.is_valid() else {}
     today = clock.today()
+    form = CalendarFilterForm(request.GET or None, initial={"month": f"{today:%Y-%m}"})  # the month shown
+    data: dict[str, Any] = form.cleaned_data if form.is_bound and form.is_valid() else {}
     try:
         month = dt.datetime.strptime(data.get("month") or "", "%Y-%m").date()
     except ValueError:

@@ -37,7 +37,8 @@ class VersionContent:
 
 
 def content_from_application(application: Any) -> VersionContent:
-    """The filing-form content of an application, as a version would hold it (no phones or ID numbers)."""
+    """The filing-form content of an application, as a version would hold it (no phones or ID numbers; an
+    examiner's ID number only as its blind index ``id_index``)."""
     people: dict[str, Any] = {
         "legal_rep": application.legal_rep_name,
         "head": application.head_name,
@@ -55,6 +56,8 @@ def content_from_application(application: Any) -> VersionContent:
                     "level": p.level,
                     "certificate_code": p.certificate_code,
                     "own_staff": p.own_staff,
+                    # who the person is across filings: the ID number's blind index, never the number
+                    **({"id_index": p.id_number_bidx} if p.id_number_bidx else {}),
                 }
             )
         elif p.role == "supervisor":

@@ -39,6 +39,7 @@ def test_plan_reported_acknowledged_results_filed_and_certificates_gated(journey
     institution = testing.make_institution_user("ev_inst", region_code="500238", name="巫溪县技能评价中心")
     officer = testing.make_staff("ev_officer", "hrss-500238", display_name="巫溪县评价监管员")
     today = clock.today()
+    held = today - dt.timedelta(days=1)  # results are filed only once the evaluation is over
     filing = file_on(institution, officer, today - dt.timedelta(days=10), occupations=[("6-31-01-03", [5, 4, 3])])
     journey.allow("ev_inst", "ev_officer")
 
@@ -51,8 +52,8 @@ def test_plan_reported_acknowledged_results_filed_and_certificates_gated(journey
     page.fill("#id_number", "PJ-E2E-01")
     page.select_option("#id_occupation_code", "6-31-01-03")
     page.select_option("#id_level", "4")
-    page.fill("#id_starts_at", f"{today:%Y-%m-%d}T13:00")
-    page.fill("#id_ends_at", f"{today:%Y-%m-%d}T17:00")
+    page.fill("#id_starts_at", f"{held:%Y-%m-%d}T13:00")
+    page.fill("#id_ends_at", f"{held:%Y-%m-%d}T17:00")
     page.select_option("#id_venue", "技能考核场地300平方米")
     page.fill("#id_expected_candidates", "3")
     page.check("input[name=examiners][value='KP6-31-01-030']")
@@ -75,8 +76,8 @@ def test_plan_reported_acknowledged_results_filed_and_certificates_gated(journey
     # the same examiner in the morning, at another venue (reported through the service, as an import would)
     services.plan_report(
         filing=filing, actor=institution, number="PJ-E2E-02", occupation_code="6-31-01-03", level=4,
-        starts_at=dt.datetime.combine(today, dt.time(8), tzinfo=ZoneInfo("Asia/Shanghai")),
-        ends_at=dt.datetime.combine(today, dt.time(11), tzinfo=ZoneInfo("Asia/Shanghai")),
+        starts_at=dt.datetime.combine(held, dt.time(8), tzinfo=ZoneInfo("Asia/Shanghai")),
+        ends_at=dt.datetime.combine(held, dt.time(11), tzinfo=ZoneInfo("Asia/Shanghai")),
         venue="理论考场1间（30座）", expected_candidates=10,
         examiners=[{"name": "考评030", "certificate_code": "KP6-31-01-030"}], supervisors=["督导1"],
     )  # fmt: skip
@@ -85,6 +86,8 @@ def test_plan_reported_acknowledged_results_filed_and_certificates_gated(journey
     # --- staff acknowledge it and see the anomaly -------------------------------------------------------------------
     login(page, "ev_officer")
     page.click("header nav >> text=评价监管")
+    if held.month != today.month:  # the calendar opens on this month; the plan was held yesterday
+        page.goto(f"/evaluations/calendar/?month={held:%Y-%m}")
     expect(page.locator("main")).to_contain_text("PJ-E2E-01")
     journey.step("calendar")
     page.click("main >> text=待审核")
@@ -155,3 +158,106 @@ def test_plan_reported_acknowledged_results_filed_and_certificates_gated(journey
     page.click('main a:has-text("评价结果公示")')
     expect(page.locator("main")).to_contain_text("冉光明")
     journey.step("public-notice")
+
+
+def test_results_wait_until_the_evaluation_is_over(journey):
+    """A plan acknowledged for next month: its page says when results can be filed and offers no results form;
+    a results form posted anyway is refused with the message, nothing written."""
+    page = journey.page
+    institution = testing.make_institution_user("ev_inst2", region_code="500238", name="巫溪县技能评价中心")
+    officer = testing.make_staff("ev_officer2", "hrss-500238", display_name="巫溪县评价监管员")
+    today = clock.today()
+    filing = file_on(institution, officer, today - dt.timedelta(days=10), occupations=[("6-31-01-03", [5, 4, 3])])
+    journey.allow("ev_inst2", "ev_officer2")
+    day = today + dt.timedelta(days=30)
+    shanghai = ZoneInfo("Asia/Shanghai")
+    plan = services.plan_report(
+        filing=filing, actor=institution, number="PJ-E2E-09", occupation_code="6-31-01-03", level=4,
+        starts_at=dt.datetime.combine(day, dt.time(9), tzinfo=shanghai),
+        ends_at=dt.datetime.combine(day, dt.time(17), tzinfo=shanghai),
+        venue="技能考核场地300平方米", expected_candidates=10,
+        examiners=[{"name": "考评030", "certificate_code": "KP6-31-01-030"}], supervisors=["督导0"],
+    )  # fmt: skip
+    services.plan_acknowledge(plan=plan, actor=officer)
+    login(page, "ev_inst2")
+    page.goto(f"/evaluations/{plan.pk}/")
+    notice = page.locator("#results-not-yet")
+    expect(notice).to_contain_text("评价尚未结束")
+    expect(notice).to_contain_text(f"{day:%Y-%m-%d} 17:00")
+    expect(page.locator("#publish")).to_have_count(0)
+    expect(page.locator("main")).to_contain_text("可报备结果时间")
+    journey.step("results-not-yet")
+    # a stale form (opened from a copy of the page) posted anyway: refused, with the message, nothing written
+    page.evaluate(
+        """(pk) => { const f = document.createElement('form'); f.method = 'post';
+        f.action = `/evaluations/${pk}/notice/`; const t = document.querySelector('input[name=csrfmiddlewaretoken]');
+        for (const [k, v] of [['csrfmiddlewaretoken', t ? t.value : ''], ['body', '合格人员名单：某某']]) {
+          const i = document.createElement('input'); i.type = 'hidden'; i.name = k; i.value = v; f.appendChild(i); }
+        document.body.appendChild(f); f.submit(); }""",
+        plan.pk,
+    )
+    expect(page.locator(".messages")).to_contain_text("评价尚未结束")
+    journey.step("results-refused")
+    plan.refresh_from_db()
+    assert plan.results_notice_id is None and plan.status == PlanStatus.ACKNOWLEDGED
+
+
+def test_one_examiner_at_two_institutions_is_refused_and_listed(journey):
+    """The same person (the same ID number registered with two institutions, under another name at the second) is
+    refused at overlapping times with a message that does not name the other institution's plan; the city centre
+    sees both plans on the anomaly list, Wuxi's officer only its own (the other not linked)."""
+    from skillreg.evaluations.tests.conftest import file_with_examiner_ids
+
+    page = journey.page
+    wuxi = testing.make_institution_user("ev_wx", region_code="500238", name="巫溪县技能评价中心", seed=11)
+    wanzhou = testing.make_institution_user("ev_wz", region_code="500101", name="万州区技能评价中心", seed=12)
+    officer = testing.make_staff("ev_wx_officer", "hrss-500238", display_name="巫溪县评价监管员")
+    centre = testing.make_staff("ev_centre", "center-500000", display_name="市鉴定中心审核人")
+    person_id = testing.make_id_number("500238", "19800101", 71)
+    a = file_with_examiner_ids(wuxi, officer, {"考评030": person_id})
+    b = file_with_examiner_ids(wanzhou, centre, {"考评031": person_id}, region_code="500101")
+    journey.allow("ev_wz", "ev_wx_officer")
+    day = clock.today() + dt.timedelta(days=30)
+    shanghai = ZoneInfo("Asia/Shanghai")
+    services.plan_report(
+        filing=a, actor=wuxi, number="PJ-A-01", occupation_code="6-31-01-03", level=4,
+        starts_at=dt.datetime.combine(day, dt.time(9), tzinfo=shanghai),
+        ends_at=dt.datetime.combine(day, dt.time(12), tzinfo=shanghai),
+        venue="技能考核场地300平方米", expected_candidates=10,
+        examiners=[{"name": "考评030", "certificate_code": "KP6-31-01-030"}], supervisors=["督导0"],
+    )  # fmt: skip
+
+    login(page, "ev_wz")
+    page.goto("/evaluations/report/")
+    page.fill("#id_number", "PJ-B-01")
+    page.select_option("#id_occupation_code", "6-31-01-03")
+    page.select_option("#id_level", "4")
+    page.fill("#id_starts_at", f"{day:%Y-%m-%d}T10:00")
+    page.fill("#id_ends_at", f"{day:%Y-%m-%d}T16:00")
+    page.select_option("#id_venue", "技能考核场地300平方米")
+    page.fill("#id_expected_candidates", "10")
+    page.check("input[name=examiners][value='KP6-31-01-031']")
+    page.check("input[name=supervisors][value='督导0']")
+    page.click("main form button[type=submit]")
+    error = page.locator(".field-error", has_text="考评031")
+    expect(error).to_contain_text("该考评人员在同一时间已安排其他评价活动")
+    expect(error).not_to_contain_text("PJ-A-01")  # the other institution's plan is not named
+    expect(page.locator("main")).not_to_contain_text("PJ-A-01")
+    journey.step("refused-elsewhere")
+    assert not EvaluationPlan.objects.filter(number="PJ-B-01").exists()
+    page.fill("#id_starts_at", f"{day:%Y-%m-%d}T14:00")  # the afternoon: allowed, and listed as an anomaly
+    page.check("input[name=examiners][value='KP6-31-01-031']")
+    page.check("input[name=supervisors][value='督导0']")
+    page.click("main form button[type=submit]")
+    expect(page.locator(".messages")).to_contain_text("已报备")
+    logout(page)
+
+    login(page, "ev_wx_officer")
+    page.goto("/evaluations/anomalies/?kind=examiner_elsewhere")
+    row = page.locator("tr.anomaly-examiner_elsewhere")
+    expect(row).to_have_count(1)
+    expect(row).to_contain_text("考评030")
+    expect(row.locator("a")).to_have_count(1)  # only Wuxi's own plan is a link
+    expect(row).to_contain_text("不在本机关监管范围内")
+    journey.step("anomaly-elsewhere")
+    assert b.pk != a.pk

@@ -177,7 +177,12 @@ def _validated_draft(
     known_phones = (
         {(p.name, mask_phone(p.phone)): p.phone for p in application.people.all() if p.phone} if application else {}
     )
-    person_rows = _clean_people(people, occupations, errs, known_phones)
+    known_ids = (
+        {(p.name, mask_id_number(p.id_number)): p.id_number for p in application.people.all() if p.id_number}
+        if application
+        else {}
+    )
+    person_rows = _clean_people(people, occupations, errs, known_phones, known_ids)
     equipment_rows = _clean_equipment(equipment, errs)
     scope_rows = _clean_scope(scope, occupations, types, errs)
     errs.raise_if_any()
@@ -271,6 +276,7 @@ def _clean_people(
     occupations: dict[str, Occupation],
     errs: _Errors,
     known_phones: dict[tuple[str, str], str] | None = None,
+    known_ids: dict[tuple[str, str], str] | None = None,
 ) -> list[dict[str, Any]]:
     rows = []
     for i, p in enumerate(people):
@@ -291,6 +297,7 @@ def _clean_people(
             "occupation": None,
             "level": None,
             "phone": "",
+            "id_number": "",
         }
         known = (known_phones or {}).get((name, str(p.get("phone") or "").strip()))
         if known:
@@ -300,6 +307,15 @@ def _clean_people(
                 row["phone"] = clean_phone(str(p["phone"]), field=f"{f}.phone")
             except ValidationFailed as exc:
                 errs.catch(exc, f"{f}.phone")
+        raw_id = str(p.get("id_number") or "").strip()
+        known_id = (known_ids or {}).get((name, raw_id))
+        if known_id:  # shown masked and posted back unchanged: the stored number stays
+            row["id_number"] = known_id
+        elif raw_id:
+            try:
+                row["id_number"] = clean_id_number(raw_id, field=f"{f}.id_number")
+            except ValidationFailed as exc:
+                errs.catch(exc, f"{f}.id_number")
         code = p.get("occupation_code")
         if code:
             if code not in occupations:

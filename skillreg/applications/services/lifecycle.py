@@ -137,6 +137,7 @@ def lifecycle_draft_start(*, filing: Filing, kind: str, actor: Any) -> Applicati
                 full_time=p.full_time,
             )
             person.phone = p.phone
+            person.id_number = p.id_number
             person.save()
         Equipment.objects.bulk_create(
             [

@@ -3,7 +3,8 @@
 The clock stands at 2026-06-15 10:00 Shanghai. ``filing`` is wuxi_institution's filing, filed by wuxi_officer on
 2025-01-06 (valid … 2028-01-05) for 6-31-01-03 电工 (levels 5, 4, 3) and 4-10-01-05 养老护理员 (5, 4), with five
 examiners per occupation registered at its highest filed level and three internal supervisors (督导0–2).
-``report(filing, user, **over)`` reports a valid 电工 level-4 plan 30 days ahead (override any field).
+``report(filing, user, **over)`` reports a valid 电工 level-4 plan 30 days ahead (override any field);
+``file_with_examiner_ids`` files like ``file_institution`` with ID numbers for the named examiners.
 """
 
 from __future__ import annotations
@@ -97,3 +98,34 @@ def roster_csv(rows: list[dict[str, Any]]) -> io.BytesIO:
 def person(seq: int) -> dict[str, Any]:
     name = "学员" + "".join("零一二三四五六七八九"[int(d)] for d in f"{seq:03d}")
     return {"name": name, "id": testing.make_id_number("500238", "19980101", seq % 1000)}
+
+
+def file_with_examiner_ids(user, officer, ids: dict[str, str], region_code: str = "500238"):
+    """A filing like ``conftest.file_institution`` whose named examiners are registered with ID numbers (through
+    the application service, as the filing form posts them)."""
+    from skillreg.accounts.models import Authority
+    from skillreg.applications.materials import required_materials
+    from skillreg.applications.services import application_save_draft, material_upload
+    from skillreg.institutions.services import filing_create
+
+    with at(FILED_ON):
+        payload = testing.draft_payload(occupations=SCOPE, region_code=region_code)
+        for p in payload["people"]:
+            if p["name"] in ids:
+                p["id_number"] = ids[p["name"]]
+        application = application_save_draft(actor=user, **payload)
+        for kind in required_materials(application).items:
+            material_upload(
+                application=application,
+                actor=user,
+                kind=kind.value,
+                fileobj=testing.upload(testing.PNG_BYTES, f"{kind.value}.png"),
+                name=f"{kind.label}.png",
+            )
+        with transaction.atomic():
+            return filing_create(
+                application=application,
+                authority=Authority.objects.get(code=officer.authority.code),
+                actor=officer,
+                copy_to_province=False,
+            )

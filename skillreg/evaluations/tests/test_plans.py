@@ -171,7 +171,8 @@ def test_a_plan_reported_too_late_is_flagged(filing, wuxi_institution, settings)
 @pytest.mark.req("CQ-4")
 def test_results_are_published_filed_once_and_reviewed(filing, wuxi_institution, wuxi_officer):
     people = [person(n) for n in range(1, 4)]
-    plan = acknowledged(filing, wuxi_institution, wuxi_officer)
+    day = dt.date(2026, 6, 1)  # held before today: results may be published and filed (test_oversight.py)
+    plan = acknowledged(filing, wuxi_institution, wuxi_officer, starts_at=when(day, 9), ends_at=when(day, 17))
     with pytest.raises(TransitionNotAllowed) as exc:
         services.results_file(plan=plan, actor=wuxi_institution, applicants=5, passes=3, roster=roster_csv(people))
     assert exc.value.code == "PLAN_NOTICE_REQUIRED"
