@@ -25,7 +25,7 @@ from .models import ComplaintOutcome, ComplaintStatus, Conclusion, FollowUpStatu
 from .services import rectification_answer, rectification_close, rectification_fail, rectification_order
 from .services.complaints import complaint_answer, complaint_assign
 from .services.credit import credit_publish
-from .services.inspections import inspection_conclude
+from .services.inspections import CHECKLIST_NOTE_MAX, inspection_conclude
 from .services.notices import notice_publish, objection_answer
 from .services.plans import inspector_conflict_declare, inspector_enrol, plan_create, plan_draw
 
@@ -309,6 +309,7 @@ def inspection_detail(request: HttpRequest, pk: int) -> HttpResponse:
     """The inspector's checklist and conclusion (CQ-26); staff of the region read it."""
     inspection = selectors.inspection_for(request.user, pk)
     error = ""
+    field_errors: dict[str, str] = {}
     if request.method == "POST":
         p = request.POST
         checklist = {
@@ -332,10 +333,11 @@ def inspection_detail(request: HttpRequest, pk: int) -> HttpResponse:
             error = "整改期限日期格式不正确"
         except DomainError as exc:
             error = exc.message
+            field_errors = {e["field"]: e["message"] for e in exc.details.get("errors", []) if isinstance(e, dict)}
         else:
             messages.success(request, "检查结论已记录。")
             return redirect("supervision:inspection", pk=pk)
-    # (key, label, saved result, the answer being re-shown after an error: ok?, note)
+    # (key, label, saved result, the answer being re-shown after an error: ok?, note, the note's error)
     items = [
         (
             key,
@@ -343,6 +345,7 @@ def inspection_detail(request: HttpRequest, pk: int) -> HttpResponse:
             inspection.checklist.get(key),
             request.POST.get(f"ok_{key}", "1") != "0",
             request.POST.get(f"note_{key}", ""),
+            field_errors.get(f"note_{key}", ""),
         )
         for key, label in CQ26_ITEMS
     ]
@@ -357,6 +360,7 @@ def inspection_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "conclusions": Conclusion.choices,
             "may_conclude": inspection.inspector.user_id == request.user.pk and inspection.status == "open",
             "posted": request.POST,
+            "note_max": CHECKLIST_NOTE_MAX,
         },
         status=422 if error else 200,
     )
