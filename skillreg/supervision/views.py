@@ -17,6 +17,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from skillreg.accounts import scope
 from skillreg.core import clock
 from skillreg.core.errors import DomainError
+from skillreg.core.paging import FirstRows
 
 from . import basis, selectors
 from .checklist import CQ26_ITEMS
@@ -66,10 +67,10 @@ def _staff_context(request: HttpRequest, **forms: Any) -> dict[str, Any]:
     user = request.user
     today = clock.today()
     return {
-        "plans": selectors.plans_for_staff(user)[:20],
+        "plans": FirstRows(selectors.plans_for_staff(user), 20),
         "objections": selectors.objections_for_staff(user).filter(status=ObjectionStatus.SUBMITTED),
         "rectifications": selectors.rectifications_for(user).filter(closed_at__isnull=True),
-        "inspections": selectors.inspections_for(user)[:20],
+        "inspections": FirstRows(selectors.inspections_for(user), 20),
         "complaints": selectors.complaints_for_staff(user).exclude(status=ComplaintStatus.ANSWERED),
         "complaint_stats": selectors.complaint_statistics(user),
         "open_followups": selectors.followups_for_staff(user).exclude(status=FollowUpStatus.CLOSED).count(),
