@@ -36,6 +36,8 @@ from ..registers import inspectable_register, inspector_register
 from .notices import notice_publish
 
 PLAN_NOTICE_SUFFIX = "（随机抽查计划）"  # the published notice's title is the plan's title and this
+# the plan's title, and the published notice's title with the suffix, both fit their column
+PLAN_TITLE_MAX = min(column_limit(InspectionPlan, "title"), column_limit(Notice, "title") - len(PLAN_NOTICE_SUFFIX))
 
 
 def _ensure_staff(actor: Any) -> None:
@@ -100,9 +102,7 @@ def plan_create(
         raise ValidationFailed("请填写计划名称", code="PLAN_TITLE_REQUIRED", field="title")
     if not items:
         raise ValidationFailed("请填写检查事项", code="PLAN_ITEMS_REQUIRED", field="items")
-    # the plan's title, and the published notice's title with the suffix, both fit their column
-    title_max = min(column_limit(InspectionPlan, "title"), column_limit(Notice, "title") - len(PLAN_NOTICE_SUFFIX))
-    check_length(title, limit=title_max, field="title", label="计划名称")
+    check_length(title, limit=PLAN_TITLE_MAX, field="title", label="计划名称")
     try:
         draw.sample_size(1, draw.Params(size=sample_size, ratio_permille=ratio_permille, per_target=per_target))
     except draw.DrawError as exc:

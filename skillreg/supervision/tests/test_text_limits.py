@@ -12,6 +12,7 @@ from skillreg.core.errors import ValidationFailed
 from skillreg.core.textlimits import column_limit
 from skillreg.deadlines.tests.conftest import at
 from skillreg.supervision.checklist import CQ26_ITEMS
+from skillreg.supervision.forms import PlanForm
 from skillreg.supervision.models import (
     Complaint,
     Conclusion,
@@ -119,6 +120,7 @@ def test_a_notice_title_or_basis_over_its_column_is_refused(wuxi_officer):
 
 def test_a_plan_title_that_would_not_fit_the_published_notice_is_refused(wuxi_officer, two_filings):
     limit = column_limit(Notice, "title") - len(PLAN_NOTICE_SUFFIX)
+    assert PlanForm().fields["title"].max_length == limit  # the page's maxlength agrees
     args = {"items": "CQ-26", "inspect_on": DAY, "sample_size": 1, "per_target": 1, "actor": wuxi_officer}
     with at(DAY):
         with pytest.raises(ValidationFailed) as exc:
