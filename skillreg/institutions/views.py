@@ -19,9 +19,17 @@ from skillreg.core.errors import DomainError
 from skillreg.core.paging import CappedPaginator
 
 from . import access, selectors
-from .exits import filing_exit_order, filing_exit_voluntary, filing_wrap_up_complete, wrap_up_checklist
+from .exits import (
+    ANNOUNCEMENT_MAX,
+    ARCHIVES_NOTE_MAX,
+    filing_exit_order,
+    filing_exit_voluntary,
+    filing_wrap_up_complete,
+    wrap_up_checklist,
+)
 from .lifecycle import LIVE
 from .renewals import renewal_certificate_counts
+from .status import REASON_MAX
 from .validity import latest_renewal_date
 
 logger = logging.getLogger(__name__)
@@ -76,6 +84,7 @@ def _context(request: HttpRequest, filing: Any) -> dict[str, Any]:
     return {
         "filing": filing,
         "today": today,
+        "limits": {"reason": REASON_MAX, "announcement": ANNOUNCEMENT_MAX, "archives_note": ARCHIVES_NOTE_MAX},
         "now": selectors.filing_on(filing, today),
         "versions": list(reversed(selectors.filing_versions(filing))),
         "history": list(reversed(selectors.filing_status_history(filing))),

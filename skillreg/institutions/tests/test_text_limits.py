@@ -83,3 +83,13 @@ def test_a_status_change_reason_over_the_limit_changes_nothing(gz_institution, g
     filing.refresh_from_db()
     assert filing.status == FilingStatus.ACTIVE
     assert FilingStatusChange.objects.filter(filing=filing).count() == changes
+
+
+def test_the_exit_forms_carry_the_limits_as_maxlength(client, gz_institution, gz_officer):
+    from django.urls import reverse
+
+    filing = file_on(gz_institution, gz_officer, D(2026, 3, 2))
+    client.force_login(gz_officer)
+    page = client.get(reverse("filings:detail", args=[filing.code])).content.decode()
+    assert f'id="id_order_reason" maxlength="{REASON_MAX}"' in page
+    assert f'id="id_announcement" maxlength="{ANNOUNCEMENT_MAX}"' in page
