@@ -8,6 +8,8 @@
    ``.update(status=…)`` & co. appear only in the modules registered below as a state's one writer.
 4. No private (``_name``) imports across apps.
 5. Nothing writes the region-path predicate or a role comparison by hand: ``skillreg.accounts.scope`` does.
+6. Nothing cuts what a person typed: no ``text[:N]`` on request or argument text (``.strip()[:N]``,
+   ``str(x)[:N]``, ``reason[:300]`` …) — ``skillreg.core.textlimits.check_length`` refuses it instead.
 
 Each rule is an AST scan of ``skillreg/``; each also runs on a small bad example so that it is known to fail.
 ``PENDING_REWRITE`` lists code in areas being rewritten on another branch (issue 10): the lead empties it at
@@ -368,6 +370,118 @@ def test_the_exception_lists_name_existing_files_that_still_need_them():
             assert checks[rule](rel, ast.parse(path.read_text())), f"{rule}: {rel} is clean now; remove it"
     for rel in {**STATUS_WRITERS, **NOT_A_MODEL_STATUS}:
         assert (SRC / rel).exists(), rel
+
+
+# -- nothing silently truncated ---------------------------------------------------------------------------------
+# A slice ``[:N]`` (no lower bound, no step) of an expression that is text: a string method's result
+# (``.strip()[:500]``), ``str(...)``, ``(x or "")``, an f-string, a ``.get(...)`` of posted data, or a name that
+# says it holds text (``reason``, ``note``, ``title`` …). Querysets and lists (``selectors.x(user)[:50]``,
+# ``rows[:20]``) are not text and not flagged; a page that shows only the first N rows is a different defect.
+TEXT_METHODS = {"strip", "lstrip", "rstrip", "lower", "upper", "replace", "join", "format", "get", "decode"}
+TEXT_NAME = __import__("re").compile(
+    r"(^|_)(reason|note|comment|title|name|contact|summary|text|body|description|basis|legal_basis|answer|remedy"
+    r"|announcement|department|subject|message|brand|model|ownership|findings|problem|typed|username|actor"
+    r"|dedupe_key|link|label|q|query)s?$"
+)
+# Derived or bounded values that are cut on purpose: each with why it is not a person's text lost.
+TRUNCATION_ALLOWED = {
+    ("accounts/signals.py", "str(typed or '')[:150]"): "a failed login's typed username (an attacker's input), "
+    "bounded in the security log",
+    ("accounts/signals.py", "username[:64]"): "the same, as the audit record's object id",
+    ("accounts/signals.py", "str(username or '')[:64]"): "the same",
+    ("annualreports/services.py", "due.basis[:300]"): "a rule pack's citation of a missed report, not typed",
+    ("applications/notices.py", "f'{subject}：{application.institution_name}'[:200]"): "an e-mail subject built "
+    "from the case; the message body names the institution whole",
+    ("applications/profile.py", "str(application.public_id)[:8]"): "a short reference of a UUID, not text",
+    ("applications/views_staff.py", "request.GET.get('q', '').strip()[:100]"): "the worklist's search box: a "
+    "search term is bounded, nothing is stored",
+    ("audit/services.py", "summary[:500]"): "the one-line summary; the whole before/after is stored beside it",
+    ("certificates/imports.py", "actor[:150]"): "the import job's actor label (a user name or a command's name)",
+    ("certificates/selectors.py", "(q or '').strip()[:MAX_QUERY]"): "the registry's search box: a search term "
+    "is bounded, nothing is stored",
+    ("core/middleware.py", "request.META.get('REMOTE_ADDR', '')[:64]"): "the client address, bounded for the log",
+    ("core/uploads.py", "(cleaned or '未命名文件')[:150]"): "a sanitised upload name; the file is kept whole",
+    ("documents/exports.py", "sheet_title[:31]"): "an xlsx sheet title (the format allows 31 characters)",
+    ("evaluations/services.py", "(note or '').strip()[:2000]"): "another stream edits evaluations (issue 14): "
+    "the lead fixes it at merge",
+    ("institutions/versions.py", "summary[:500]"): "the one-line summary of a version; the version is whole",
+    ("notifications/services.py", "n.dedupe_key[:200]"): "an inbox key built by the sending service",
+    ("notifications/services.py", "n.subject[:200]"): "an inbox subject built by the sender; the body is whole",
+    ("notifications/services.py", "n.link[:300]"): "a link built by the sending service (reverse())",
+    ("quality/models.py", "self.description[:40]"): "__str__ of a problem (a label); the description is whole",
+    ("supervision/services/complaints.py", "answer[:300]"): "the credit ledger's excerpt of an answer that is "
+    "stored whole on the complaint",
+    ("supervision/services/credit.py", "basis[:300]"): "the credit ledger's basis, built by the calling service",
+    ("supervision/services/credit.py", "note[:300]"): "the credit ledger's excerpt of a record stored whole",
+    ("supervision/services/inspections.py", "findings[:300]"): "the credit ledger's excerpt of findings that are "
+    "stored whole on the inspection",
+    ("supervision/services/notices.py", "o.body[:200]"): "each objection's excerpt in the decision's summary; "
+    "each objection is stored whole",
+    ("supervision/services/rectification.py", "f'整改不合格，注销备案：{reason}'[:2000]"): "the close note built "
+    "from the reason, which the status change stores whole",
+}
+
+
+def _is_text_expr(node: ast.expr) -> bool:
+    if isinstance(node, ast.Call):
+        if isinstance(node.func, ast.Name) and node.func.id == "str":
+            return True
+        return isinstance(node.func, ast.Attribute) and node.func.attr in TEXT_METHODS
+    if isinstance(node, (ast.BoolOp, ast.JoinedStr)):
+        return True
+    if isinstance(node, ast.Name):
+        return bool(TEXT_NAME.search(node.id))
+    if isinstance(node, ast.Attribute):
+        return bool(TEXT_NAME.search(node.attr))
+    return False
+
+
+def check_truncation(rel: str, tree: ast.AST, allowed: frozenset[tuple[str, str]] = frozenset()) -> list[str]:
+    out = []
+    for node in ast.walk(tree):
+        if not (isinstance(node, ast.Subscript) and isinstance(node.slice, ast.Slice)):
+            continue
+        sl = node.slice
+        if sl.lower is not None or sl.step is not None or sl.upper is None:
+            continue
+        upper = sl.upper
+        literal = isinstance(upper, ast.Constant) and isinstance(upper.value, int) and upper.value > 2
+        named = isinstance(upper, ast.Name) and upper.id.isupper()  # MAX_QUERY, LIMIT …
+        if (literal or named) and _is_text_expr(node.value) and (rel, ast.unparse(node)) not in allowed:
+            out.append(f"{rel}:{node.lineno} {ast.unparse(node)} cuts text (refuse it: core.textlimits.check_length)")
+    return out
+
+
+def test_no_silent_truncation_of_what_people_type():
+    problems = _scan(check_truncation, allowed=frozenset(TRUNCATION_ALLOWED))
+    assert not problems, (
+        "Text cut to a length is lost without a word: refuse it with skillreg.core.textlimits.check_length "
+        "(TEXT_TOO_LONG), or allow-list a derived value in TRUNCATION_ALLOWED with the reason:\n" + "\n".join(problems)
+    )
+    found = {
+        (rel, p.split(" ", 1)[1].removesuffix(" cuts text (refuse it: core.textlimits.check_length)"))
+        for rel in {r for r, _ in TRUNCATION_ALLOWED}
+        for p in check_truncation(rel, ast.parse((SRC / rel).read_text()))
+    }
+    stale = set(TRUNCATION_ALLOWED) - found
+    assert not stale, f"no longer in the code, remove from TRUNCATION_ALLOWED: {sorted(stale)}"
+
+
+@pytest.mark.parametrize(
+    ("source", "expected"),
+    [
+        ('reason = (reason or "").strip()[:2000]\n', 1),
+        ('x = {"note": str(item.get("note", ""))[:500]}\n', 1),
+        ("row = dict(name=name[:64], title=self.title[:200], c=p.get('comment_x', '')[:500])\n", 3),
+        ("q = request.GET.get('q', '').strip()[:MAX_QUERY]\n", 1),
+        ('s = f"{a}{b}"[:200]\n', 1),
+        ("plans = selectors.plans_for(user)[:20]\nrows = rows[:50]\nfirst = errors[:20]\n", 0),
+        ("ids = qs.values_list('id', flat=True)[:BATCH]\nhead = data[:4096]\nv = code[:6]\n", 0),
+        ("tail = text[-4:]\nmid = name[1:5]\none = name[:1]\n", 0),
+    ],
+)
+def test_the_truncation_rule_catches_its_bad_examples(source, expected):
+    assert len(check_truncation("reports/services.py", ast.parse(source))) == expected
 
 
 # -- each rule fails on a bad example --------------------------------------------------------------------------

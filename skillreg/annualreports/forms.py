@@ -9,6 +9,7 @@ from django import forms
 
 from .presentation import level_label
 from .sections import HEADING_KEYS, MAX_TEXT, TEXT_FIELDS, TRAINING_SCALE_LABEL, level_key
+from .services import COMMENT_MAX, REASON_MAX
 
 
 class StartForm(forms.Form):
@@ -47,7 +48,9 @@ class ReportForm(forms.Form):
             self.fields[f"{key}_passes"] = forms.CharField(
                 label=f"{t} {lv} 合格人数", required=False, widget=forms.NumberInput(attrs={"min": 0})
             )
-            self.fields[f"{key}_reason"] = forms.CharField(label=f"{t} {lv} 修改原因", required=False, max_length=500)
+            self.fields[f"{key}_reason"] = forms.CharField(
+                label=f"{t} {lv} 修改原因", required=False, max_length=REASON_MAX
+            )
             self.initial[f"{key}_applicants"] = line.get("applicants")
             self.initial[f"{key}_passes"] = line.get("passes")
             self.initial[f"{key}_reason"] = line.get("reason", "")
@@ -80,8 +83,12 @@ class ReportForm(forms.Form):
 
 
 class ReturnForm(forms.Form):
-    comment = forms.CharField(label="退回修改意见", widget=forms.Textarea(attrs={"rows": 3}), required=False)
+    comment = forms.CharField(
+        label="退回修改意见", widget=forms.Textarea(attrs={"rows": 3}), required=False, max_length=COMMENT_MAX
+    )
 
 
 class AcceptForm(forms.Form):
-    comment = forms.CharField(label="接收意见（可选）", widget=forms.Textarea(attrs={"rows": 2}), required=False)
+    comment = forms.CharField(
+        label="接收意见（可选）", widget=forms.Textarea(attrs={"rows": 2}), required=False, max_length=COMMENT_MAX
+    )

@@ -17,6 +17,7 @@ from skillreg.accounts import scope
 from skillreg.audit.services import audit_record
 from skillreg.core import clock
 from skillreg.core.errors import PermissionDeniedError, TransitionNotAllowed, ValidationFailed
+from skillreg.core.textlimits import check_length, length_error
 from skillreg.institutions.lifecycle import LIVE
 from skillreg.institutions.models import Filing
 from skillreg.notifications.services import Notice, notify
@@ -28,6 +29,11 @@ from .models import AnnualReport, AnnualReportChange, AnnualReportVersion, MissK
 from .sections import MAX_TEXT, TEXT_FIELDS, TEXT_KEYS, level_key
 from .windows import report_due
 from .workflow import EDITABLE, TRANSITIONS
+
+REASON_MAX = 500  # why a figure differs from the registry (stored in the content's JSON)
+EXAMINER_NAME_MAX = 50  # an examiner line of the Huainan template: name …
+EXAMINER_CODE_MAX = 60  # … and certificate code
+COMMENT_MAX = 2000  # AnnualReportChange.comment (a TextField): the reviewer's comment
 
 
 def _institution_of(actor: Any, filing: Filing) -> None:
@@ -122,14 +128,14 @@ def clean_content(report: AnnualReport, data: dict[str, Any], *, for_submission:
     (``details["errors"]``: ``{"field", "message"}``). Figures changed from the registry need a reason."""
     errors: list[dict[str, str]] = []
 
-    def err(field: str, message: str) -> None:
-        errors.append({"field": field, "message": message})
+    def err(field: str, message: str, code: str = "") -> None:
+        errors.append({"field": field, "message": message, **({"code": code} if code else {})})
 
     content: dict[str, Any] = {}
     for key, heading, label in TEXT_FIELDS:
         text = str(data.get(key) or "").strip()
         if len(text) > MAX_TEXT:
-            err(key, f"{label}不能超过 {MAX_TEXT} 字")
+            err(key, f"{label}不能超过 {MAX_TEXT} 字（现为 {len(text)} 字）", "TEXT_TOO_LONG")
         elif for_submission and not text:
             err(key, f"请填写{heading}中的“{label}”")
         content[key] = text
@@ -144,8 +150,11 @@ def clean_content(report: AnnualReport, data: dict[str, Any], *, for_submission:
         key = level_key(line["evaluation_type"], line["level"])
         applicants = _int_or_none(data.get(f"{key}_applicants"))
         passes = _int_or_none(data.get(f"{key}_passes"))
-        reason = str(data.get(f"{key}_reason") or "").strip()[:500]
+        reason = str(data.get(f"{key}_reason") or "").strip()
         registry = line["registry_passes"]
+        too_long = length_error(reason, limit=REASON_MAX, field=f"{key}_reason", label="修改原因")
+        if too_long:
+            errors.append(too_long)
         filed_applicants = line.get("registry_applicants")
         if passes is None:
             passes = registry
@@ -153,12 +162,12 @@ def clean_content(report: AnnualReport, data: dict[str, Any], *, for_submission:
             applicants = filed_applicants
         if passes < 0:
             err(f"{key}_passes", "合格人数应为不小于 0 的整数")
-        elif passes != registry and not reason:
+        elif passes != registry and not reason and not too_long:
             err(
                 f"{key}_reason",
                 f"合格人数与证书登记数据（{registry}人）不一致，请说明修改原因（审核人员可见）",
             )
-        elif filed_applicants is not None and applicants != filed_applicants and not reason:
+        elif filed_applicants is not None and applicants != filed_applicants and not reason and not too_long:
             err(
                 f"{key}_reason",
                 f"报考人数与评价结果报备数据（{filed_applicants}人）不一致，请说明修改原因（审核人员可见）",
@@ -197,7 +206,16 @@ def clean_content(report: AnnualReport, data: dict[str, Any], *, for_submission:
             if len(parts) < 2:
                 err(f"examiners_{line.code}", f"第{n}行应为“姓名 考评证书编码”")
                 continue
-            people.append({"name": parts[0][:50], "certificate_code": " ".join(parts[1:])[:60]})
+            name, code = parts[0], " ".join(parts[1:])
+            if len(name) > EXAMINER_NAME_MAX or len(code) > EXAMINER_CODE_MAX:
+                err(
+                    f"examiners_{line.code}",
+                    f"第{n}行：姓名不能超过 {EXAMINER_NAME_MAX} 字（现为 {len(name)} 字），"
+                    f"考评证书编码不能超过 {EXAMINER_CODE_MAX} 字（现为 {len(code)} 字）",
+                    "TEXT_TOO_LONG",
+                )
+                continue
+            people.append({"name": name, "certificate_code": code})
         if needs_examiners and for_submission and not people:
             err(
                 f"examiners_{line.code}",
@@ -308,8 +326,9 @@ def report_return(*, report: AnnualReport, comment: str, actor: Any) -> AnnualRe
     comment = (comment or "").strip()
     if not comment:
         raise ValidationFailed("请填写退回修改意见", code="REPORT_COMMENT_REQUIRED", field="comment")
+    check_length(comment, limit=COMMENT_MAX, field="comment", label="退回修改意见")
     with transaction.atomic():
-        locked = _transition(report, "return", actor=actor, comment=comment[:2000], summary="退回年度工作总结")
+        locked = _transition(report, "return", actor=actor, comment=comment, summary="退回年度工作总结")
         notify(
             [
                 Notice(
@@ -327,10 +346,9 @@ def report_return(*, report: AnnualReport, comment: str, actor: Any) -> AnnualRe
 
 def report_accept(*, report: AnnualReport, actor: Any, comment: str = "") -> AnnualReport:
     _staff_over(actor, report)
+    comment = check_length((comment or "").strip(), limit=COMMENT_MAX, field="comment", label="接收意见")
     with transaction.atomic():
-        return _transition(
-            report, "accept", actor=actor, comment=(comment or "").strip()[:2000], summary="接收年度工作总结"
-        )
+        return _transition(report, "accept", actor=actor, comment=comment, summary="接收年度工作总结")
 
 
 def _notify_staff(report: AnnualReport) -> None:

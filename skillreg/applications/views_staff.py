@@ -211,7 +211,7 @@ def case_action(request: HttpRequest, pid: Any, action: str) -> HttpResponse:
                     {
                         "key": key[len("check_") :],
                         "checked": True,
-                        "comment": p.get("comment_" + key[len("check_") :], "")[:500],
+                        "comment": p.get("comment_" + key[len("check_") :], ""),
                     }
                     for key in p
                     if key.startswith("check_")

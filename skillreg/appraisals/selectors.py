@@ -9,17 +9,21 @@ import datetime as dt
 from dataclasses import dataclass, field
 from typing import Any
 
+from skillreg.core.paging import FirstRows
 from skillreg.institutions.selectors import filings_for_user, managed_filing_for
 
 from .models import Appraisal, AppraisalStatus, SelfCheck
 from .scheme import scheme_for
 from .selfcheck import ITEMS
 
+FILINGS_SHOWN = 500
 
-def filings_with_appraisals(user: Any, year: int) -> list[tuple[Any, Appraisal | None]]:
-    filings = list(filings_for_user(user)[:500])
-    by_filing = {a.filing_id: a for a in Appraisal.objects.filter(filing__in=filings, year=year)}
-    return [(f, by_filing.get(f.pk)) for f in filings]
+
+def filings_with_appraisals(user: Any, year: int) -> FirstRows:
+    """The first ``FILINGS_SHOWN`` filings in scope, each with its appraisal of ``year`` (``more``: there are more)."""
+    filings = FirstRows(filings_for_user(user), FILINGS_SHOWN)
+    by_filing = {a.filing_id: a for a in Appraisal.objects.filter(filing__in=filings.rows, year=year)}
+    return filings.with_rows([(f, by_filing.get(f.pk)) for f in filings])
 
 
 def filing_for(user: Any, code: str) -> Any:

@@ -18,12 +18,16 @@ from skillreg.accounts import scope
 from skillreg.audit.services import audit_record
 from skillreg.core import clock
 from skillreg.core.errors import PermissionDeniedError, TransitionNotAllowed, ValidationFailed
+from skillreg.core.textlimits import length_error
 
 from . import workflow
 from .models import Appraisal, AppraisalHistory, AppraisalStatus, SelfCheck
 from .providers import prefill
 from .scheme import grade_for, scheme_for, total
 from .selfcheck import CODES, ITEMS
+
+NOTE_MAX = 500  # a scorer's note, a self-check gap (stored in JSON: the limit is ours)
+REMEDY_MAX = 5000  # SelfCheck.remedy (a TextField)
 
 
 def _rule(snapshot: Mapping[str, Any]) -> str:
@@ -101,7 +105,11 @@ def _parse_scores(appraisal: Appraisal, data: Mapping[str, tuple[str, str]]) -> 
         code = item["code"]
         current = dict(appraisal.scores.get(code) or {})
         raw, note = data.get(code, ("", ""))
-        raw, note = (raw or "").strip(), (note or "").strip()[:500]
+        raw, note = (raw or "").strip(), (note or "").strip()
+        too_long = length_error(note, limit=NOTE_MAX, field=f"note_{code}", label=f"{item['label']}的评分理由")
+        if too_long:
+            errors.append(too_long)
+            continue
         score: int | None = None
         if raw:
             try:
@@ -209,12 +217,18 @@ def self_check_submit(
     stored: dict[str, Any] = {}
     for item in ITEMS:
         met, note = answers.get(item.code, (True, ""))
-        note = (note or "").strip()[:500]
-        if not met and not note:
+        note = (note or "").strip()
+        too_long = length_error(note, limit=NOTE_MAX, field=f"note_{item.code}", label=f"{item.label}的说明")
+        if too_long:
+            errors.append(too_long)
+        elif not met and not note:
             errors.append({"field": f"note_{item.code}", "message": f"{item.label}：不符合的，请说明差距"})
         stored[item.code] = {"met": bool(met), "note": note}
-    remedy = (remedy or "").strip()[:5000]
-    if any(not a["met"] for a in stored.values()) and not remedy:
+    remedy = (remedy or "").strip()
+    too_long = length_error(remedy, limit=REMEDY_MAX, field="remedy", label="补缺补差措施")
+    if too_long:
+        errors.append(too_long)
+    elif any(not a["met"] for a in stored.values()) and not remedy:
         errors.append({"field": "remedy", "message": "有不符合项的，请填写补缺补差措施"})
     if errors:
         raise ValidationFailed("自查表有误，请按提示修改", code="SELF_CHECK_INVALID", errors=errors)

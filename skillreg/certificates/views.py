@@ -15,7 +15,7 @@ from django.views.decorators.http import require_POST
 from skillreg.accounts.scope import is_institution, is_staff_member
 from skillreg.core import clock
 from skillreg.core.errors import DomainError
-from skillreg.core.paging import CappedPaginator
+from skillreg.core.paging import CappedPaginator, FirstRows
 from skillreg.documents.exports import csv_streaming_response
 from skillreg.institutions.models import Filing
 from skillreg.regions.selectors import region_by_code
@@ -66,7 +66,7 @@ def certificate_list(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "certificates/list.html",
-        {"form": form, "page": page, "filing": filing, "filings": selectors.filings_for(request.user)[:200]},
+        {"form": form, "page": page, "filing": filing},
     )
 
 
@@ -142,5 +142,12 @@ def statistics_page(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "certificates/statistics.html",
-        {"form": form, "year": year, "filing": filing, "region": region, "renewal": renewal[:500], "summary": summary},
+        {
+            "form": form,
+            "year": year,
+            "filing": filing,
+            "region": region,
+            "renewal": FirstRows(renewal, 500),
+            "summary": summary,
+        },
     )

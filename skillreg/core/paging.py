@@ -9,6 +9,7 @@ exactly by institution and occupation.
 
 from __future__ import annotations
 
+from collections.abc import Iterator, Sequence
 from functools import cached_property
 from math import ceil
 from typing import Any
@@ -40,3 +41,30 @@ class CappedPaginator(Paginator):
         if shown == 0 and not self.allow_empty_first_page:
             return 0
         return ceil(max(1, shown - self.orphans) / self.per_page)
+
+
+class FirstRows(Sequence[Any]):
+    """The first ``cap`` rows of a list that a page shows without pages (a dropdown, a dashboard's latest), and
+    whether there are more: the page then says so ("仅显示前 N 条，请用筛选缩小范围",
+    ``templates/core/_first_rows.html``) instead of silently leaving rows out. Reads ``cap + 1`` rows."""
+
+    def __init__(self, rows: Any, cap: int) -> None:
+        fetched = list(rows[: cap + 1])
+        self.cap = cap
+        self.more = len(fetched) > cap
+        self.rows = fetched[:cap]
+
+    def with_rows(self, rows: list[Any]) -> FirstRows:
+        """The same cap and "more", over ``rows`` derived one for one from these (e.g. each with its result)."""
+        out = FirstRows([], self.cap)
+        out.rows, out.more = rows, self.more
+        return out
+
+    def __getitem__(self, index: Any) -> Any:
+        return self.rows[index]
+
+    def __len__(self) -> int:
+        return len(self.rows)
+
+    def __iter__(self) -> Iterator[Any]:
+        return iter(self.rows)

@@ -18,6 +18,7 @@ from skillreg.applications.workflow import TRANSITIONS
 from skillreg.audit.services import audit_record
 from skillreg.core import clock
 from skillreg.core.errors import TransitionNotAllowed, ValidationFailed
+from skillreg.core.textlimits import check_length
 from skillreg.workcalendar.selectors import get_calendar
 
 from .clocks import OUTCOME_ACTIONS, OUTCOME_LABELS, DueCache
@@ -25,6 +26,7 @@ from .limits import LimitResolver
 from .models import Confirmation
 from .scan import RunningClock, end_of_day, running_clock
 
+DISMISS_REASON_MAX = 2000  # Confirmation.reason (a TextField): why staff decline an automatic outcome
 UPDATES = {"deem_accepted": "accepted_at", "deem_abandoned": "decided_at"}
 
 
@@ -221,7 +223,8 @@ def confirmation_dismiss(*, item: Confirmation, actor: Any, reason: str) -> None
     reason = (reason or "").strip()
     if not reason:
         raise ValidationFailed("请填写不予执行的理由", code="REASON_REQUIRED", field="reason")
+    check_length(reason, limit=DISMISS_REASON_MAX, field="reason", label="不予执行的理由")
     ensure_handling_staff(item.application, actor)
     with transaction.atomic():
         fresh = _locked_open(item)
-        _close(fresh, Confirmation.Status.DISMISSED, actor=actor, reason=reason[:2000])
+        _close(fresh, Confirmation.Status.DISMISSED, actor=actor, reason=reason)

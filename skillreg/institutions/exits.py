@@ -21,6 +21,7 @@ from skillreg.audit.services import audit_record
 from skillreg.core import clock
 from skillreg.core.errors import PermissionDeniedError, TransitionNotAllowed, ValidationFailed
 from skillreg.core.sequences import next_value
+from skillreg.core.textlimits import check_length
 from skillreg.deadlines.clocks import DueCache
 from skillreg.deadlines.limits import LimitResolver, TimeLimit
 from skillreg.deadlines.models import FilingExit
@@ -31,7 +32,10 @@ from skillreg.workcalendar.selectors import get_calendar
 from . import access
 from .lifecycle import LIVE
 from .models import Filing, FilingStatus
-from .status import filing_transition
+from .status import REASON_MAX, filing_transition
+
+ANNOUNCEMENT_MAX = 5000  # FilingExit.announcement (a TextField): the published announcement
+ARCHIVES_NOTE_MAX = 2000  # FilingExit.archives_note (a TextField): how the archives were handed over
 
 LIVE_STATUSES = tuple(LIVE)
 FAILED_RENEWAL = {"refused", "not_accepted", "abandoned", "withdrawn"}
@@ -240,6 +244,7 @@ def filing_exit_voluntary(
         )
     if terminates_on < notice_on:
         raise ValidationFailed("拟终止日不能早于申请日", code="EXIT_DATES_INVALID", field="terminates_on")
+    reason = check_length((reason or "").strip(), limit=REASON_MAX, field="reason", label="退出原因")
     limits = LimitResolver().limits(filing.region.code, notice_on)
     limit = limits.get("voluntary_exit_notice")
     if limit is not None:
@@ -259,7 +264,7 @@ def filing_exit_voluntary(
             filing=filing,
             kind=FilingExit.Kind.VOLUNTARY,
             requirement=limit.requirement if limit else "CQ-31",
-            reason=(reason or "评价机构自愿终止评价工作").strip()[:2000],
+            reason=reason or "评价机构自愿终止评价工作",
             notice_on=notice_on,
             terminates_on=terminates_on,
             created_at=clock.now(),
@@ -312,6 +317,10 @@ def filing_exit_order(
     reason = (reason or "").strip()
     if not reason:
         raise ValidationFailed("请填写责令终止的事实和理由", code="EXIT_REASON_REQUIRED", field="reason")
+    check_length(reason, limit=REASON_MAX, field="reason", label="责令终止的事实和理由")
+    announcement = check_length(
+        (announcement or "").strip(), limit=ANNOUNCEMENT_MAX, field="announcement", label="公告内容"
+    )
     ordered_on = ordered_on or clock.today()
     if ordered_on > clock.today():
         raise ValidationFailed("责令终止日期不能晚于今天", code="EXIT_DATES_INVALID", field="ordered_on")
@@ -329,12 +338,12 @@ def filing_exit_order(
             filing=locked,
             kind=FilingExit.Kind.ORDERED,
             requirement="GZ-15",
-            reason=reason[:2000],
+            reason=reason,
             notice_on=ordered_on,
             terminates_on=ordered_on - dt.timedelta(days=1),
             wrapup_due_on=wrapup_due_on,
             wrapup_rule="GZ-15",
-            announcement=(announcement or "").strip()[:5000],
+            announcement=announcement,
             created_at=clock.now(),
             created_by=actor,
         )
@@ -422,11 +431,12 @@ def filing_wrap_up_complete(*, exit_: FilingExit, actor: Any, archives_note: str
     archives_note = (archives_note or "").strip()
     if not archives_note:
         raise ValidationFailed("请填写资料整理归档、移交情况", code="ARCHIVES_NOTE_REQUIRED", field="archives_note")
+    check_length(archives_note, limit=ARCHIVES_NOTE_MAX, field="archives_note", label="资料整理归档、移交情况")
     with transaction.atomic():
         locked = FilingExit.objects.select_for_update().get(pk=exit_.pk)
         if locked.wrapup_completed_at is not None:
             raise TransitionNotAllowed("收尾工作已确认", code="WRAPUP_ALREADY_COMPLETED")
-        locked.archives_note = archives_note[:2000]
+        locked.archives_note = archives_note
         items = wrap_up_checklist(locked)
         missing = [i for i in items if i.key == "certificates" and not i.done]
         if missing:

@@ -10,9 +10,12 @@ from django.db import transaction
 
 from skillreg.audit.services import audit_record
 from skillreg.core import clock
+from skillreg.core.textlimits import check_length
 
 from .lifecycle import check_transition
 from .models import Filing, FilingStatusChange
+
+REASON_MAX = 2000  # FilingStatusChange.reason (a TextField): the reason of a status change
 
 
 def filing_transition(
@@ -34,6 +37,7 @@ def filing_transition(
     nothing is written then. Returns the locked, updated filing and the history row.
     """
     pk = filing if isinstance(filing, int) else filing.pk
+    check_length(reason.strip(), limit=REASON_MAX, field="reason", label="原因")
     with transaction.atomic():
         locked = Filing.objects.select_for_update().get(pk=pk)
         t = check_transition(action, locked.status, target)
@@ -49,7 +53,7 @@ def filing_transition(
             effective_on=effective_on or clock.today(),
             at=clock.now(),
             actor=actor if getattr(actor, "is_authenticated", False) else None,
-            reason=reason.strip()[:2000],
+            reason=reason.strip(),
             rule=rule or t.rule,
             basis=basis,
             source=source or t.actor,

@@ -16,11 +16,20 @@ from django.views.decorators.http import require_GET, require_POST
 
 from skillreg.core import clock
 from skillreg.core.errors import DomainError
+from skillreg.core.paging import CappedPaginator
 
 from . import access, selectors
-from .exits import filing_exit_order, filing_exit_voluntary, filing_wrap_up_complete, wrap_up_checklist
+from .exits import (
+    ANNOUNCEMENT_MAX,
+    ARCHIVES_NOTE_MAX,
+    filing_exit_order,
+    filing_exit_voluntary,
+    filing_wrap_up_complete,
+    wrap_up_checklist,
+)
 from .lifecycle import LIVE
 from .renewals import renewal_certificate_counts
+from .status import REASON_MAX
 from .validity import latest_renewal_date
 
 logger = logging.getLogger(__name__)
@@ -43,16 +52,20 @@ def _date(value: str | None, label: str, field: str) -> dt.date:
         raise ValidationFailed(f"请填写{label}（如 2026-12-31）", code="DATE_INVALID", field=field) from None
 
 
+FILINGS_PER_PAGE = 100
+
+
 @login_required
 @require_GET
 def filing_list(request: HttpRequest) -> HttpResponse:
     if not (access.is_institution(request.user) or access.is_staff_member(request.user)):
         raise Http404("页面不存在")
-    filings = list(selectors.filings_for_user(request.user)[:500])
+    page = CappedPaginator(selectors.filings_for_user(request.user), FILINGS_PER_PAGE).get_page(request.GET.get("page"))
+    filings = list(page)
     exits = {e.filing_id: e for f in filings for e in selectors.filing_exits(f)}
     latest = {f.pk: latest_renewal_date(f.region.code, f.valid_to)[0] for f in filings if f.status in LIVE}
     context = {
-        "filings": filings,
+        "page": page,
         "exits": exits,
         "latest": latest,
         "today": clock.today(),
@@ -71,6 +84,7 @@ def _context(request: HttpRequest, filing: Any) -> dict[str, Any]:
     return {
         "filing": filing,
         "today": today,
+        "limits": {"reason": REASON_MAX, "announcement": ANNOUNCEMENT_MAX, "archives_note": ARCHIVES_NOTE_MAX},
         "now": selectors.filing_on(filing, today),
         "versions": list(reversed(selectors.filing_versions(filing))),
         "history": list(reversed(selectors.filing_status_history(filing))),

@@ -18,6 +18,7 @@ from skillreg.accounts import scope
 from skillreg.core import clock
 from skillreg.core.crypto import mask_id_number, mask_phone
 from skillreg.core.errors import DomainError
+from skillreg.core.paging import FirstRows
 from skillreg.core.pii import pii_reveal
 from skillreg.core.uploads import download_name, open_stored
 
@@ -59,7 +60,7 @@ def home(request: HttpRequest) -> HttpResponse:
             {
                 "supervisors": selectors.supervisors_for(user),
                 "plans": selectors.plans_for_staff(user).filter(ends_on__gte=clock.today()),
-                "reports": selectors.reports_for_staff(user)[:50],
+                "reports": FirstRows(selectors.reports_for_staff(user), 50),
                 "basis": basis,
             },
         )
@@ -70,7 +71,8 @@ def home(request: HttpRequest) -> HttpResponse:
     if scope.is_institution(user):
         today = clock.today()
         rows = []
-        for plan in selectors.plans_for_institution(user)[:100]:
+        plans = FirstRows(selectors.plans_for_institution(user), 100)
+        for plan in plans:
             rows.append(
                 {
                     "plan": plan,
@@ -79,7 +81,7 @@ def home(request: HttpRequest) -> HttpResponse:
                     "over": plan.ends_on < today,
                 }
             )
-        return render(request, "quality/institution_home.html", {"rows": rows, "basis": basis})
+        return render(request, "quality/institution_home.html", {"rows": rows, "plans": plans, "basis": basis})
     raise Http404("页面不存在")
 
 

@@ -9,6 +9,7 @@ from django import forms
 from skillreg.institutions.models import InstitutionKind
 
 from .models import NoticeKind, NoticeTopic
+from .services.plans import PLAN_TITLE_MAX
 
 
 class _OwnIds(forms.Form):
@@ -34,7 +35,7 @@ class NoticeForm(_OwnIds):
 
 
 class PlanForm(forms.Form):
-    title = forms.CharField(label="计划名称", max_length=200)
+    title = forms.CharField(label="计划名称", max_length=PLAN_TITLE_MAX)
     items = forms.CharField(label="检查事项", widget=forms.Textarea)
     inspect_on = forms.DateField(label="名录基准日", widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"))
     institution_kind = forms.ChoiceField(

@@ -12,6 +12,7 @@ from django.http import Http404
 
 from skillreg.accounts import scope
 from skillreg.core import clock
+from skillreg.core.paging import FirstRows
 
 from . import draw
 from .models import (
@@ -320,7 +321,7 @@ def public_credit_history(code: str) -> tuple[Any, list[CreditGrade]]:
 # ----------------------------------------------------------------------------- 好差评 (ratings)
 
 
-def ended_cases_for_institution(user: Any) -> list[tuple[Any, Any]]:
+def ended_cases_for_institution(user: Any) -> Any:
     """The institution user's ended cases, newest first, each with its rating (or ``None``)."""
     from skillreg.applications.models import TERMINAL_STATES, Application
 
@@ -328,13 +329,14 @@ def ended_cases_for_institution(user: Any) -> list[tuple[Any, Any]]:
 
     if not scope.is_institution(user) or not getattr(user, "unit_id", None):
         return []
-    cases = list(
+    cases = FirstRows(
         Application.objects.filter(unit_id=user.unit_id, state__in=TERMINAL_STATES)
         .select_related("authority")
-        .order_by("-decided_at", "-id")[:50]
+        .order_by("-decided_at", "-id"),
+        50,
     )
-    ratings = {r.application_id: r for r in ServiceRating.objects.filter(application__in=cases)}
-    return [(a, ratings.get(a.pk)) for a in cases]
+    ratings = {r.application_id: r for r in ServiceRating.objects.filter(application__in=cases.rows)}
+    return cases.with_rows([(a, ratings.get(a.pk)) for a in cases])
 
 
 def rateable_case(user: Any, pk: int) -> Any:

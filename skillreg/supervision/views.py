@@ -17,6 +17,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from skillreg.accounts import scope
 from skillreg.core import clock
 from skillreg.core.errors import DomainError
+from skillreg.core.paging import FirstRows
 
 from . import basis, selectors
 from .checklist import CQ26_ITEMS
@@ -25,7 +26,7 @@ from .models import ComplaintOutcome, ComplaintStatus, Conclusion, FollowUpStatu
 from .services import rectification_answer, rectification_close, rectification_fail, rectification_order
 from .services.complaints import complaint_answer, complaint_assign
 from .services.credit import credit_publish
-from .services.inspections import inspection_conclude
+from .services.inspections import CHECKLIST_NOTE_MAX, inspection_conclude
 from .services.notices import notice_publish, objection_answer
 from .services.plans import inspector_conflict_declare, inspector_enrol, plan_create, plan_draw
 
@@ -66,10 +67,10 @@ def _staff_context(request: HttpRequest, **forms: Any) -> dict[str, Any]:
     user = request.user
     today = clock.today()
     return {
-        "plans": selectors.plans_for_staff(user)[:20],
+        "plans": FirstRows(selectors.plans_for_staff(user), 20),
         "objections": selectors.objections_for_staff(user).filter(status=ObjectionStatus.SUBMITTED),
         "rectifications": selectors.rectifications_for(user).filter(closed_at__isnull=True),
-        "inspections": selectors.inspections_for(user)[:20],
+        "inspections": FirstRows(selectors.inspections_for(user), 20),
         "complaints": selectors.complaints_for_staff(user).exclude(status=ComplaintStatus.ANSWERED),
         "complaint_stats": selectors.complaint_statistics(user),
         "open_followups": selectors.followups_for_staff(user).exclude(status=FollowUpStatus.CLOSED).count(),
@@ -309,6 +310,7 @@ def inspection_detail(request: HttpRequest, pk: int) -> HttpResponse:
     """The inspector's checklist and conclusion (CQ-26); staff of the region read it."""
     inspection = selectors.inspection_for(request.user, pk)
     error = ""
+    field_errors: dict[str, str] = {}
     if request.method == "POST":
         p = request.POST
         checklist = {
@@ -332,10 +334,11 @@ def inspection_detail(request: HttpRequest, pk: int) -> HttpResponse:
             error = "整改期限日期格式不正确"
         except DomainError as exc:
             error = exc.message
+            field_errors = {e["field"]: e["message"] for e in exc.details.get("errors", []) if isinstance(e, dict)}
         else:
             messages.success(request, "检查结论已记录。")
             return redirect("supervision:inspection", pk=pk)
-    # (key, label, saved result, the answer being re-shown after an error: ok?, note)
+    # (key, label, saved result, the answer being re-shown after an error: ok?, note, the note's error)
     items = [
         (
             key,
@@ -343,6 +346,7 @@ def inspection_detail(request: HttpRequest, pk: int) -> HttpResponse:
             inspection.checklist.get(key),
             request.POST.get(f"ok_{key}", "1") != "0",
             request.POST.get(f"note_{key}", ""),
+            field_errors.get(f"note_{key}", ""),
         )
         for key, label in CQ26_ITEMS
     ]
@@ -357,6 +361,7 @@ def inspection_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "conclusions": Conclusion.choices,
             "may_conclude": inspection.inspector.user_id == request.user.pk and inspection.status == "open",
             "posted": request.POST,
+            "note_max": CHECKLIST_NOTE_MAX,
         },
         status=422 if error else 200,
     )

@@ -12,6 +12,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 from skillreg.accounts import scope
 from skillreg.core import clock
 from skillreg.core.errors import DomainError
+from skillreg.core.paging import FirstRows
 
 from . import selectors
 from .models import FollowUpStatus, RatingGrade
@@ -67,7 +68,7 @@ def ratings(request: HttpRequest) -> HttpResponse:
         {
             "stats": selectors.rating_statistics(request.user),
             "followups": selectors.followups_for_staff(request.user).exclude(status=FollowUpStatus.CLOSED),
-            "ratings": selectors.ratings_for_staff(request.user)[:100],
+            "ratings": FirstRows(selectors.ratings_for_staff(request.user), 100),
             "today": clock.today(),
         },
     )

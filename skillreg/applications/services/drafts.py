@@ -13,6 +13,7 @@ from skillreg.core import clock
 from skillreg.core.crypto import mask_id_number, mask_phone
 from skillreg.core.errors import TransitionNotAllowed, ValidationFailed
 from skillreg.core.sequences import next_value
+from skillreg.core.textlimits import check_length, column_limit, length_error
 from skillreg.core.uploads import remove_stored, store_upload
 from skillreg.core.validators import clean_id_number, clean_phone
 from skillreg.institutions.models import EvaluationType, InstitutionKind
@@ -36,6 +37,7 @@ from ..routing import RoutingError, route_for
 from ._common import ensure_applicant, transition
 
 EDITABLE_STATES = {State.DRAFT, State.SUPPLEMENT_REQUESTED}
+SUPPLEMENT_NOTE_MAX = 2000  # SupplementRequest.response_note (a TextField): the applicant's note on the supplement
 TEXT_FIELDS = {
     "applicant_name": ("申报单位名称", 200),
     "applicant_address": ("单位地址", 200),
@@ -66,6 +68,13 @@ class _Errors:
 
     def catch(self, exc: ValidationFailed, field: str) -> None:
         self.add(field, exc.message, exc.code)
+
+    def fits(self, value: str, model: Any, column: str, field: str, label: str) -> str:
+        """``value`` whole; an error entry (``TEXT_TOO_LONG``) when it exceeds ``model.column``'s length."""
+        error = length_error(value, limit=column_limit(model, column), field=field, label=label)
+        if error is not None:
+            self.add(field, error["message"], error["code"])
+        return value
 
     def raise_if_any(self, message: str = "填写内容有误，请按提示修改", code: str = "DRAFT_INVALID") -> None:
         if self.items:
@@ -129,8 +138,9 @@ def _validated_draft(
     clean: dict[str, Any] = {}
     for name, (label, maxlen) in TEXT_FIELDS.items():
         value = str(data.get(name) or "").strip()
-        if len(value) > maxlen:
-            errs.add(name, f"{label}不能超过 {maxlen} 个字")
+        too_long = length_error(value, limit=maxlen, field=name, label=label)
+        if too_long:
+            errs.add(name, too_long["message"], too_long["code"])
         clean[name] = value
     kind = data.get("institution_kind") or ""
     if kind not in InstitutionKind.values:
@@ -288,10 +298,17 @@ def _clean_people(
             continue
         if not name:
             errs.add(f"{f}.name", f"第 {i + 1} 名人员未填写姓名")
+        who = f"第 {i + 1} 名人员的"
         row: dict[str, Any] = {
             "role": role,
-            "name": name[:64],
-            "certificate_code": str(p.get("certificate_code") or "").strip()[:64],
+            "name": errs.fits(name, Person, "name", f"{f}.name", who + "姓名"),
+            "certificate_code": errs.fits(
+                str(p.get("certificate_code") or "").strip(),
+                Person,
+                "certificate_code",
+                f"{f}.certificate_code",
+                who + "证书编码",
+            ),
             "own_staff": bool(p.get("own_staff", True)),
             "full_time": bool(p.get("full_time", True)),
             "occupation": None,
@@ -359,13 +376,16 @@ def _clean_equipment(items: list[dict[str, Any]], errs: _Errors) -> list[dict[st
         ownership = str(e.get("ownership") or "").strip()
         if not ownership:
             errs.add(f"{f}.ownership", f"设备“{name}”未填写所有权归属")
+        what = f"第 {i + 1} 项设备的"
         rows.append(
             {
-                "name": name[:100],
-                "brand": str(e.get("brand") or "").strip()[:100],
-                "model": str(e.get("model") or "").strip()[:100],
+                "name": errs.fits(name, Equipment, "name", f"{f}.name", what + "名称"),
+                "brand": errs.fits(str(e.get("brand") or "").strip(), Equipment, "brand", f"{f}.brand", what + "品牌"),
+                "model": errs.fits(
+                    str(e.get("model") or "").strip(), Equipment, "model", f"{f}.model", what + "规格/型号"
+                ),
                 "quantity": max(qty, 0),
-                "ownership": ownership[:100],
+                "ownership": errs.fits(ownership, Equipment, "ownership", f"{f}.ownership", what + "所有权归属"),
             }
         )
     return rows
@@ -600,6 +620,7 @@ def supplement_complete(
 ) -> Application:
     """The applicant completes the supplement. The day it is complete counts as the day of receipt (CQ-10)."""
     ensure_applicant(application, actor)
+    note = check_length((note or "").strip(), limit=SUPPLEMENT_NOTE_MAX, field="note", label="补正说明")
     missing = missing_items(application)
     if missing:
         raise ValidationFailed(
@@ -610,9 +631,7 @@ def supplement_complete(
         req = application.supplement_requests.filter(completed_at__isnull=True).first()
         if req is not None:
             req.completed_at = now
-            req.response_note = note[:2000]
+            req.response_note = note
             req.save(update_fields=["completed_at", "response_note"])
-        transition(
-            application, "resubmit", actor=actor, version=version, reason=note[:2000], updates={"received_at": now}
-        )
+        transition(application, "resubmit", actor=actor, version=version, reason=note, updates={"received_at": now})
     return application

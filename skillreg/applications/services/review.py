@@ -12,11 +12,14 @@ from skillreg.accounts.scope import is_expert
 from skillreg.audit.services import audit_record
 from skillreg.core import clock
 from skillreg.core.errors import PermissionDeniedError, TransitionNotAllowed, ValidationFailed
+from skillreg.core.textlimits import length_error, raise_length_errors
 from skillreg.institutions.services import filing_create
 
 from ..eligibility import evaluate_application, unresolved_review_items
 from ..models import Application, Assessment, Decision, Publicity, State, SupplementRequest
 from ._common import ensure_handling_staff, transition
+
+CHECKLIST_COMMENT_MAX = 500  # a reviewer's comment on one checklist item (stored in Decision.checklist's JSON)
 
 
 def _require(text: str, field: str, label: str) -> str:
@@ -294,6 +297,21 @@ def application_file(
                 ],
             )
     checklist = checklist or []
+    raise_length_errors(
+        [
+            e
+            for item in checklist
+            if (
+                e := length_error(
+                    str(item.get("comment") or ""),
+                    limit=CHECKLIST_COMMENT_MAX,
+                    field=f"comment_{item.get('key', '')}",
+                    label="核查意见",
+                )
+            )
+            is not None
+        ]
+    )
     open_items = unresolved_review_items(record, checklist)
     if open_items:
         raise ValidationFailed(

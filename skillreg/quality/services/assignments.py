@@ -16,6 +16,7 @@ from skillreg.accounts import scope
 from skillreg.audit.services import audit_record
 from skillreg.core import clock
 from skillreg.core.errors import PermissionDeniedError, TransitionNotAllowed, ValidationFailed
+from skillreg.core.textlimits import check_length, column_limit
 from skillreg.evaluations.models import EvaluationPlan, PlanStatus
 from skillreg.supervision import draw
 
@@ -198,7 +199,9 @@ def assignment_transition(
         locked.status = t.target
         fields = ["status"]
         if action == "recuse":
-            locked.recusal_reason = reason[:300]
+            locked.recusal_reason = check_length(
+                reason, limit=column_limit(SupervisorAssignment, "recusal_reason"), field="reason", label="回避原因"
+            )
             fields.append("recusal_reason")
         locked.save(update_fields=fields)
         audit_record(
@@ -218,6 +221,8 @@ def assignment_recuse(*, assignment: SupervisorAssignment, reason: str, actor: A
     reason = (reason or "").strip()
     if not reason:
         raise ValidationFailed("请填写回避原因", code="CONFLICT_REASON_REQUIRED", field="reason")
+    # stored whole both as the assignment's recusal reason and as the registered conflict's (same limit)
+    check_length(reason, limit=column_limit(SupervisorAssignment, "recusal_reason"), field="reason", label="回避原因")
     sup = assignment.supervisor
     is_own = scope.is_quality_supervisor(actor) and sup.user_id == actor.pk
     if not is_own:
@@ -231,7 +236,7 @@ def assignment_recuse(*, assignment: SupervisorAssignment, reason: str, actor: A
             filing=assignment.plan.filing,
             defaults={
                 "kind": ConflictKind.OTHER,
-                "reason": reason[:300],
+                "reason": reason,
                 "declared_at": clock.now(),
                 "declared_by": actor,
             },

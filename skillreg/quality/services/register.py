@@ -14,6 +14,7 @@ from skillreg.accounts import scope
 from skillreg.audit.services import audit_record
 from skillreg.core import clock
 from skillreg.core.errors import PermissionDeniedError, TransitionNotAllowed, ValidationFailed
+from skillreg.core.textlimits import check_length, column_limit
 from skillreg.core.validators import clean_id_number
 from skillreg.institutions.models import Filing
 
@@ -34,6 +35,11 @@ def _required(value: str, message: str, code: str, field: str) -> str:
     if not value:
         raise ValidationFailed(message, code=code, field=field)
     return value
+
+
+def _fits(value: str, model: Any, field: str, label: str) -> str:
+    """``value`` when it fits ``model.field``'s column, else ``TEXT_TOO_LONG`` (never cut)."""
+    return check_length(value, limit=column_limit(model, field), field=field, label=label)
 
 
 def supervisor_enrol(
@@ -57,10 +63,13 @@ def supervisor_enrol(
     (none = every occupation / the authority's whole region)."""
     ensure_staff(actor)
     number = _required(number, "请填写督导员编号", "SUPERVISOR_NUMBER_REQUIRED", "number")
-    name = _required(name, "请填写姓名", "SUPERVISOR_NAME_REQUIRED", "name")
+    _fits(number, ExternalSupervisor, "number", "督导员编号")
+    name = _fits(_required(name, "请填写姓名", "SUPERVISOR_NAME_REQUIRED", "name"), ExternalSupervisor, "name", "姓名")
     id_number = clean_id_number(id_number, field="id_number")
     unit_name = _required(unit_name, "请填写工作单位", "SUPERVISOR_UNIT_REQUIRED", "unit_name")
+    _fits(unit_name, ExternalSupervisor, "unit_name", "工作单位")
     selection_basis = _required(selection_basis, "请填写遴选依据", "SUPERVISOR_BASIS_REQUIRED", "selection_basis")
+    _fits(selection_basis, ExternalSupervisor, "selection_basis", "遴选依据")
     phone = (phone or "").strip()
     if phone and not (phone.isdigit() and len(phone) == 11 and phone.startswith("1")):
         raise ValidationFailed("手机号应为11位数字", code="SUPERVISOR_PHONE_INVALID", field="phone")
@@ -119,7 +128,10 @@ def training_record(
     *, supervisor: ExternalSupervisor, trained_on: dt.date, title: str, hours: int, actor: Any, certificate_no: str = ""
 ) -> SupervisorTraining:
     ensure_own_register(actor, supervisor)
-    title = _required(title, "请填写培训内容", "TRAINING_TITLE_REQUIRED", "title")
+    title = _fits(
+        _required(title, "请填写培训内容", "TRAINING_TITLE_REQUIRED", "title"), SupervisorTraining, "title", "培训内容"
+    )
+    certificate_no = _fits((certificate_no or "").strip(), SupervisorTraining, "certificate_no", "培训证书编号")
     if trained_on > clock.today():
         raise ValidationFailed("培训日期不能晚于今天", code="TRAINING_DATE_IN_FUTURE", field="trained_on")
     if not hours or hours < 1:
@@ -128,9 +140,9 @@ def training_record(
         row = SupervisorTraining.objects.create(
             supervisor=supervisor,
             trained_on=trained_on,
-            title=title[:200],
+            title=title,
             hours=hours,
-            certificate_no=(certificate_no or "").strip(),
+            certificate_no=certificate_no,
             recorded_at=clock.now(),
             recorded_by=actor,
         )
@@ -154,13 +166,14 @@ def conflict_declare(
     if kind not in ConflictKind.values:
         raise ValidationFailed("请选择回避事由", code="CONFLICT_KIND_INVALID", field="kind")
     reason = _required(reason, "请填写回避说明", "CONFLICT_REASON_REQUIRED", "reason")
+    _fits(reason, SupervisorConflict, "reason", "回避说明")
     try:
         with transaction.atomic():
             row = SupervisorConflict.objects.create(
                 supervisor=supervisor,
                 filing=filing,
                 kind=kind,
-                reason=reason[:300],
+                reason=reason,
                 declared_at=clock.now(),
                 declared_by=actor,
             )
@@ -184,7 +197,12 @@ def supervisor_transition(
     t = SUPERVISOR_TRANSITIONS.get(action)
     if t is None:
         raise ValidationFailed("未知的操作", code="SUPERVISOR_ACTION_UNKNOWN", field="action")
-    reason = _required(reason, "请填写原因", "SUPERVISOR_REASON_REQUIRED", "reason")
+    reason = _fits(
+        _required(reason, "请填写原因", "SUPERVISOR_REASON_REQUIRED", "reason"),
+        SupervisorStatusChange,
+        "reason",
+        "原因",
+    )
     with transaction.atomic():
         locked = ExternalSupervisor.objects.select_for_update().get(pk=supervisor.pk)
         if locked.status not in t.sources:
@@ -195,7 +213,7 @@ def supervisor_transition(
         locked.status = t.target
         locked.save(update_fields=["status"])
         SupervisorStatusChange.objects.create(
-            supervisor=locked, from_status=before, to_status=t.target, reason=reason[:300], at=clock.now(), by=actor
+            supervisor=locked, from_status=before, to_status=t.target, reason=reason, at=clock.now(), by=actor
         )
         audit_record(
             actor=actor,

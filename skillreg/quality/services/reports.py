@@ -14,6 +14,7 @@ from skillreg.accounts import scope
 from skillreg.audit.services import audit_record
 from skillreg.core import clock
 from skillreg.core.errors import PermissionDeniedError, TransitionNotAllowed, ValidationFailed
+from skillreg.core.textlimits import column_limit, length_error, raise_length_errors
 from skillreg.core.uploads import remove_stored, store_upload
 from skillreg.supervision.services.rectification import rectification_order
 
@@ -51,7 +52,15 @@ def report_file(
         raise ValidationFailed("请填写现场督导记录", code="REPORT_RECORD_REQUIRED", field="onsite_record")
     if verdict not in Verdict.values:
         raise ValidationFailed("请选择督导结论", code="REPORT_VERDICT_REQUIRED", field="verdict")
-    found = [p.strip()[:500] for p in problems if p and p.strip()]
+    found = [p.strip() for p in problems if p and p.strip()]
+    limit = column_limit(ReportProblem, "description")
+    raise_length_errors(
+        [
+            e
+            for n, p in enumerate(found, start=1)
+            if (e := length_error(p, limit=limit, field="problems", label=f"第{n}条问题")) is not None
+        ]
+    )
     if verdict != Verdict.COMPLIANT and not found:
         raise ValidationFailed(
             "结论为存在问题时，请逐条填写发现的问题", code="REPORT_PROBLEMS_REQUIRED", field="problems"

@@ -18,6 +18,7 @@ from skillreg.accounts import scope
 from skillreg.audit.services import audit_record
 from skillreg.core import clock
 from skillreg.core.errors import PermissionDeniedError, TransitionNotAllowed, ValidationFailed
+from skillreg.core.textlimits import check_length, column_limit
 from skillreg.institutions.models import Filing
 
 from .. import basis
@@ -27,6 +28,8 @@ from .credit import credit_record
 from .inspections import inspection_propose
 from .notices import code_digest, new_query_code
 from .rectification import rectification_order
+
+CONTACT_MAX = 64  # Complaint.contact is encrypted (no column limit): a phone number or an address line
 
 
 @dataclass(frozen=True)
@@ -69,6 +72,8 @@ def complaint_submit(
         raise ValidationFailed("请填写投诉举报的事实", code="COMPLAINT_BODY_REQUIRED", field="body")
     if len(body) > 5000:
         raise ValidationFailed("内容不能超过 5000 字", code="COMPLAINT_BODY_TOO_LONG", field="body")
+    check_length(name, limit=column_limit(Complaint, "name"), field="name", label="姓名")
+    check_length(contact, limit=CONTACT_MAX, field="contact", label="联系方式")
     query_code = new_query_code()
     try:
         with stored_uploads(attachments, subdir="complaints") as stored, transaction.atomic():
@@ -80,8 +85,8 @@ def complaint_submit(
                 authority=filing.authority,
                 region=filing.region,
                 category=category,
-                name=name[:64],
-                contact=contact[:64],
+                name=name,
+                contact=contact,
                 body=body,
                 submitted_at=clock.now(),
                 due_on=clock.today() + dt.timedelta(days=settings.SKILLREG_COMPLAINT_HANDLING_DAYS),

@@ -14,6 +14,7 @@ from skillreg.accounts import scope
 from skillreg.audit.services import audit_record
 from skillreg.core import clock
 from skillreg.core.errors import PermissionDeniedError, TransitionNotAllowed, ValidationFailed
+from skillreg.core.textlimits import check_length, column_limit, length_error, raise_length_errors
 
 from .. import basis
 from ..checklist import CQ26_ITEMS
@@ -21,6 +22,8 @@ from ..models import Conclusion, Inspection, InspectionEvidence, InspectionSourc
 from ._files import attach_stored, stored_uploads
 from .credit import credit_record
 from .rectification import rectification_order
+
+CHECKLIST_NOTE_MAX = 500  # the note of one checklist item (stored in Inspection.checklist's JSON)
 
 
 def inspection_propose(
@@ -40,12 +43,15 @@ def inspection_propose(
         or inspector.conflicts.filter(filing=filing).exists()
     ):
         raise ValidationFailed("该检查人员须回避该机构", code="INSPECTOR_RECUSED", field="inspector")
+    department = check_length(
+        (department or "").strip(), limit=column_limit(Inspection, "proposed_by"), field="department", label="建议部门"
+    )
     with transaction.atomic():
         inspection = Inspection.objects.create(
             filing=filing,
             inspector=inspector,
             source=InspectionSource.PROPOSED,
-            proposed_by=department[:100],
+            proposed_by=department,
             proposal=proposal,
             created_at=clock.now(),
         )
@@ -83,9 +89,17 @@ def inspection_conclude(
         )
     findings = (findings or "").strip()
     items = {
-        key: {"ok": bool(checklist[key].get("ok")), "note": str(checklist[key].get("note", ""))[:500]}
+        key: {"ok": bool(checklist[key].get("ok")), "note": str(checklist[key].get("note", ""))}
         for key, _label in CQ26_ITEMS
     }
+    raise_length_errors(
+        [
+            e
+            for key, label in CQ26_ITEMS
+            if (e := length_error(str(items[key]["note"]), limit=CHECKLIST_NOTE_MAX, field=f"note_{key}", label=label))
+            is not None
+        ]
+    )
     failed = [k for k, v in items.items() if not v["ok"]]
     if conclusion == Conclusion.COMPLIANT and failed:
         raise ValidationFailed(

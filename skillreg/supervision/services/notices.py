@@ -17,6 +17,7 @@ from skillreg.accounts import scope
 from skillreg.audit.services import audit_record
 from skillreg.core import clock
 from skillreg.core.errors import PermissionDeniedError, TransitionNotAllowed, ValidationFailed
+from skillreg.core.textlimits import check_length, column_limit
 
 from .. import basis
 from ..models import Notice, NoticeAttachment, NoticeKind, NoticeTopic, Objection, ObjectionStatus
@@ -72,6 +73,8 @@ def notice_publish(
         raise ValidationFailed("请填写正文", code="NOTICE_BODY_REQUIRED", field="body")
     if not legal_basis:
         raise ValidationFailed("请填写发布依据（文号及条款）", code="NOTICE_BASIS_REQUIRED", field="legal_basis")
+    check_length(title, limit=column_limit(Notice, "title"), field="title", label="标题")
+    check_length(legal_basis, limit=column_limit(Notice, "legal_basis"), field="legal_basis", label="发布依据")
     today = clock.today()
     starts_on = starts_on or today
     if starts_on < today:
@@ -87,9 +90,9 @@ def notice_publish(
         notice = Notice.objects.create(
             kind=kind,
             topic=topic,
-            title=title[:200],
+            title=title,
             body=body,
-            legal_basis=legal_basis[:300],
+            legal_basis=legal_basis,
             authority=filing.authority if own_results else actor.authority,
             region=filing.region if own_results else actor.authority.region,
             filing=filing,
@@ -198,6 +201,12 @@ def objection_answer(*, objection: Objection, answer: str, actor: Any) -> Object
     return locked
 
 
+def headline(full: str, short: str) -> str:
+    """A generated notice title: ``full`` (naming the institution) when it fits the title's column, else
+    ``short`` — never ``full`` cut off; the body names the institution whole either way."""
+    return full if len(full) <= column_limit(Notice, "title") else short
+
+
 def selection_publicity_publish(
     *, application: Any, starts_on: dt.date, ends_on: dt.date, text: str, actor: Any
 ) -> Notice:
@@ -206,7 +215,7 @@ def selection_publicity_publish(
     return notice_publish(
         kind=NoticeKind.PUBLICITY,
         topic=NoticeTopic.SELECTION,
-        title=f"关于{application.institution_name}遴选结果的公示",
+        title=headline(f"关于{application.institution_name}遴选结果的公示", "社会培训评价组织遴选结果公示"),
         body=text,
         legal_basis=basis.legal_basis("selection_publicity", region=application.region),
         actor=actor,
@@ -240,7 +249,7 @@ def exit_notice_publish(*, filing: Any, reason: str, ordered_on: dt.date, actor:
     return notice_publish(
         kind=NoticeKind.ANNOUNCEMENT,
         topic=NoticeTopic.EXIT,
-        title=f"关于责令{filing.name}终止评价活动的公告",
+        title=headline(f"关于责令{filing.name}终止评价活动的公告", "关于责令评价机构终止评价活动的公告"),
         body=body,
         legal_basis=legal,
         actor=actor,

@@ -16,6 +16,7 @@ from skillreg.accounts import scope
 from skillreg.audit.services import audit_record
 from skillreg.core import clock
 from skillreg.core.errors import PermissionDeniedError, TransitionNotAllowed, ValidationFailed
+from skillreg.core.textlimits import check_length, column_limit
 from skillreg.institutions.models import Filing
 
 from .. import basis, draw
@@ -26,12 +27,17 @@ from ..models import (
     InspectionSource,
     InspectorConflict,
     InspectorEntry,
+    Notice,
     NoticeKind,
     NoticeTopic,
     PlanStatus,
 )
 from ..registers import inspectable_register, inspector_register
 from .notices import notice_publish
+
+PLAN_NOTICE_SUFFIX = "（随机抽查计划）"  # the published notice's title is the plan's title and this
+# the plan's title, and the published notice's title with the suffix, both fit their column
+PLAN_TITLE_MAX = min(column_limit(InspectionPlan, "title"), column_limit(Notice, "title") - len(PLAN_NOTICE_SUFFIX))
 
 
 def _ensure_staff(actor: Any) -> None:
@@ -66,9 +72,10 @@ def inspector_conflict_declare(*, entry: InspectorEntry, filing: Filing, reason:
     reason = (reason or "").strip()
     if not reason:
         raise ValidationFailed("请填写回避原因", code="CONFLICT_REASON_REQUIRED", field="reason")
+    check_length(reason, limit=column_limit(InspectorConflict, "reason"), field="reason", label="回避原因")
     with transaction.atomic():
         conflict, _ = InspectorConflict.objects.get_or_create(
-            inspector=entry, filing=filing, defaults={"reason": reason[:200]}
+            inspector=entry, filing=filing, defaults={"reason": reason}
         )
         audit_record(
             actor=actor, action="inspector.conflict", obj=conflict, summary=f"{entry.number} 回避 {filing.code}"
@@ -95,6 +102,7 @@ def plan_create(
         raise ValidationFailed("请填写计划名称", code="PLAN_TITLE_REQUIRED", field="title")
     if not items:
         raise ValidationFailed("请填写检查事项", code="PLAN_ITEMS_REQUIRED", field="items")
+    check_length(title, limit=PLAN_TITLE_MAX, field="title", label="计划名称")
     try:
         draw.sample_size(1, draw.Params(size=sample_size, ratio_permille=ratio_permille, per_target=per_target))
     except draw.DrawError as exc:
@@ -108,7 +116,7 @@ def plan_create(
         notice = notice_publish(
             kind=NoticeKind.ANNOUNCEMENT,
             topic=NoticeTopic.INSPECTION_PLAN,
-            title=f"{title}（随机抽查计划）",
+            title=f"{title}{PLAN_NOTICE_SUFFIX}",
             body=(
                 f"检查事项：{items}\n名录基准日：{inspect_on:%Y-%m-%d}\n{sample}，每个检查对象随机选派检查人员 "
                 f"{per_target} 名，实行回避。\n随机种子 SHA-256 承诺值：{commitment}\n"
@@ -120,7 +128,7 @@ def plan_create(
         )
         plan = InspectionPlan.objects.create(
             authority=actor.authority,
-            title=title[:200],
+            title=title,
             items=items,
             inspect_on=inspect_on,
             institution_kind=institution_kind,

@@ -209,13 +209,13 @@ def rectification_fail(
             rule="CQ-30",
             source="staff",
         )
-        from .notices import notice_publish
+        from .notices import headline, notice_publish
 
         legal = basis.legal_basis("cancellation", filing=locked.filing, on=today)
         notice_publish(
             kind=NoticeKind.ANNOUNCEMENT,
             topic=NoticeTopic.CANCELLATION,
-            title=f"关于注销{locked.filing.name}备案信息的公告",
+            title=headline(f"关于注销{locked.filing.name}备案信息的公告", "关于注销评价机构备案信息的公告"),
             body=(
                 f"{locked.filing.name}（备案编码 {locked.filing.code}）整改期满后仍不符合要求或情节严重，"
                 f"{basis.according(legal)}注销其备案信息。\n事实和理由：{reason}"
