@@ -402,8 +402,6 @@ TRUNCATION_ALLOWED = {
     ("core/middleware.py", "request.META.get('REMOTE_ADDR', '')[:64]"): "the client address, bounded for the log",
     ("core/uploads.py", "(cleaned or '未命名文件')[:150]"): "a sanitised upload name; the file is kept whole",
     ("documents/exports.py", "sheet_title[:31]"): "an xlsx sheet title (the format allows 31 characters)",
-    ("evaluations/services.py", "(note or '').strip()[:2000]"): "another stream edits evaluations (issue 14): "
-    "the lead fixes it at merge",
     ("institutions/versions.py", "summary[:500]"): "the one-line summary of a version; the version is whole",
     ("notifications/services.py", "n.dedupe_key[:200]"): "an inbox key built by the sending service",
     ("notifications/services.py", "n.subject[:200]"): "an inbox subject built by the sender; the body is whole",

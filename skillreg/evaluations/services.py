@@ -16,6 +16,7 @@ from skillreg.accounts import scope
 from skillreg.audit.services import audit_record
 from skillreg.core import clock
 from skillreg.core.errors import PermissionDeniedError, TransitionNotAllowed, ValidationFailed
+from skillreg.core.textlimits import check_length
 from skillreg.core.uploads import remove_stored, store_upload
 from skillreg.institutions.models import EvaluationType, Filing
 from skillreg.institutions.selectors import filing_timeline
@@ -27,6 +28,7 @@ from .models import ACTIVE, EvaluationPlan, PlanStatus, RosterEntry
 from .workflow import next_status, plan_transition
 
 RULE = "CQ-4"
+LINKS_NOTE_MAX = 2000  # the live links' note (a TextField): the form's maxlength is the same
 
 
 def report_days_before() -> int:
@@ -370,6 +372,7 @@ def plan_links_update(
                 )
     if errors:
         raise ValidationFailed("接入信息有误", code="PLAN_LINK_INVALID", errors=[e.as_dict() for e in errors])
+    note = check_length((note or "").strip(), limit=LINKS_NOTE_MAX, field="note", label="说明")
     stored = store_upload(evidence[0], evidence[1], subdir="evaluation-evidence") if evidence else None
     try:
         with transaction.atomic():
@@ -377,7 +380,7 @@ def plan_links_update(
             if locked.status in (PlanStatus.WITHDRAWN, PlanStatus.CLOSED):
                 raise TransitionNotAllowed("该评价计划已结束，不能修改接入信息", code="PLAN_CLOSED")
             locked.video_link, locked.data_link = (video_link or "").strip(), (data_link or "").strip()
-            locked.links_note = (note or "").strip()[:2000]
+            locked.links_note = note
             update = ["video_link", "data_link", "links_note", "links_updated_at"]
             if stored is not None:
                 locked.links_evidence, locked.links_evidence_name = stored.storage_name, stored.original_name
@@ -403,7 +406,7 @@ def results_publish(*, plan: EvaluationPlan, actor: Any, body: str = "") -> Any:
     """Publish the list of passes as a public notice (结果公示) of ``SKILLREG_RESULTS_PUBLICITY_DAYS`` days,
     through supervision's notices; names are shown with masked ID numbers only."""
     from skillreg.supervision.models import NoticeKind, NoticeTopic
-    from skillreg.supervision.services.notices import notice_publish
+    from skillreg.supervision.services.notices import headline, notice_publish
 
     _own_institution(actor, plan.filing)
     body = (body or "").strip()
@@ -420,7 +423,10 @@ def results_publish(*, plan: EvaluationPlan, actor: Any, body: str = "") -> Any:
         notice = notice_publish(
             kind=NoticeKind.PUBLICITY,
             topic=NoticeTopic.EVALUATION_RESULT,
-            title=f"{locked.filing.name} {locked.occupation.name}{locked.level_label}评价结果公示（{locked.number}）",
+            title=headline(
+                f"{locked.filing.name} {locked.occupation.name}{locked.level_label}评价结果公示（{locked.number}）",
+                f"{locked.occupation.name}{locked.level_label}评价结果公示（{locked.number}）",
+            ),
             body=body,
             legal_basis="《职业技能等级认定工作规程（试行）》（人社职司便函〔2020〕17号）",
             actor=actor,

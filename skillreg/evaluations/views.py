@@ -17,6 +17,7 @@ from skillreg.accounts.scope import is_institution, is_staff_member
 from skillreg.certificates.selectors import default_filing_for
 from skillreg.core import clock, objectstore
 from skillreg.core.errors import DomainError
+from skillreg.core.paging import FirstRows
 from skillreg.core.uploads import open_stored
 
 from . import selectors, services
@@ -117,7 +118,7 @@ def plan_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "plan": plan,
         "actions": actions,
         "history": selectors.plan_history(plan),
-        "roster": selectors.roster_of(plan)[:200],
+        "roster": FirstRows(selectors.roster_of(plan), 200),
         "roster_count": selectors.roster_of(plan).count(),
         "reason_form": ReasonForm(),
         "links_form": LinksForm(
@@ -253,7 +254,7 @@ def links_evidence(request: HttpRequest, pk: int) -> FileResponse:
 @login_required
 def review_queue(request: HttpRequest) -> HttpResponse:
     _staff(request)
-    return render(request, "evaluations/queue.html", {"plans": selectors.review_queue(request.user)[:200]})
+    return render(request, "evaluations/queue.html", {"plans": FirstRows(selectors.review_queue(request.user), 200)})
 
 
 @login_required
@@ -267,7 +268,7 @@ def plan_calendar(request: HttpRequest) -> HttpResponse:
     except ValueError:
         month = today.replace(day=1)
     nxt = (month + dt.timedelta(days=32)).replace(day=1)
-    plans = list(
+    plans = FirstRows(
         selectors.plans_for(
             request.user,
             status=data.get("status") or "",
@@ -275,7 +276,8 @@ def plan_calendar(request: HttpRequest) -> HttpResponse:
             region=data.get("region") or "",
             date_from=month,
             date_to=nxt - dt.timedelta(days=1),
-        ).exclude(status=PlanStatus.WITHDRAWN)[:500]
+        ).exclude(status=PlanStatus.WITHDRAWN),
+        500,
     )
     prev = (month - dt.timedelta(days=1)).replace(day=1)
     return render(
@@ -284,7 +286,7 @@ def plan_calendar(request: HttpRequest) -> HttpResponse:
         {
             "form": form,
             "month": month,
-            "weeks": selectors.calendar_weeks(plans, month),
+            "weeks": selectors.calendar_weeks(plans.rows, month),
             "plans": plans,
             "prev": prev.strftime("%Y-%m"),
             "next": nxt.strftime("%Y-%m"),

@@ -377,6 +377,18 @@ def test_live_links_and_their_evidence_are_kept_not_video(filing, wuxi_instituti
     )
     assert plan.video_link.startswith("rtsp://") and plan.links_evidence and plan.links_evidence_name == "接入截图.png"
     assert AuditRecord.objects.filter(action="evaluation.plan.links").count() == 1
+    # a note over the limit is refused whole, not cut: nothing changes, nothing is audited
+    with pytest.raises(ValidationFailed) as exc:
+        services.plan_links_update(
+            plan=plan, actor=wuxi_institution, video_link="", data_link="", note="说" * (services.LINKS_NOTE_MAX + 1)
+        )
+    assert exc.value.code == "TEXT_TOO_LONG" and exc.value.field == "note"
+    plan.refresh_from_db()
+    assert plan.links_note == "县平台已接入" and plan.video_link.startswith("rtsp://")
+    assert AuditRecord.objects.filter(action="evaluation.plan.links").count() == 1
+    whole = "说" * services.LINKS_NOTE_MAX
+    plan = services.plan_links_update(plan=plan, actor=wuxi_institution, video_link="", data_link="", note=whole)
+    assert plan.links_note == whole
 
 
 @pytest.mark.req("CQ-4")
