@@ -43,6 +43,27 @@ def _flash(request: HttpRequest, exc: DomainError) -> None:
             messages.error(request, f"· {text}")
 
 
+def _kept(
+    request: HttpRequest, filing: Any, exc: DomainError, form: str, fields: tuple[str, ...], **extra: Any
+) -> HttpResponse:
+    """A refused form of the filing page again, with what the person typed kept and the error next to its field
+    (422) — a validation error only; a refusal of the action itself (not allowed, wrong state) goes back to the
+    page with its message, as before."""
+    from skillreg.core.errors import ValidationFailed
+
+    if not isinstance(exc, ValidationFailed):
+        _flash(request, exc)
+        return redirect("filings:detail", code=filing.code)
+    errors = {e["field"]: e["message"] for e in exc.details.get("errors", []) if isinstance(e, dict) and e.get("field")}
+    if exc.field:
+        errors.setdefault(exc.field, exc.message)
+    _flash(request, exc)  # at the top too: the form may be further down the page
+    kept = {"errors": errors, **extra, **{f: request.POST.get(f, "") for f in fields}}
+    return render(
+        request, "institutions/filing_detail.html", {**_context(request, filing), "kept": {form: kept}}, status=422
+    )
+
+
 def _date(value: str | None, label: str, field: str) -> dt.date:
     from skillreg.core.errors import ValidationFailed
 
@@ -166,8 +187,7 @@ def filing_exit(request: HttpRequest, code: str) -> HttpResponse:
             filing=filing, actor=request.user, terminates_on=terminates_on, reason=request.POST.get("reason", "")
         )
     except DomainError as exc:
-        _flash(request, exc)
-        return redirect("filings:detail", code=code)
+        return _kept(request, filing, exc, "exit", ("terminates_on", "reason"))
     messages.success(request, f"自愿退出申请已提交：评价活动将于 {terminates_on:%Y-%m-%d} 终止。")
     return redirect("filings:detail", code=code)
 
@@ -186,8 +206,7 @@ def filing_order_exit(request: HttpRequest, code: str) -> HttpResponse:
             announcement=request.POST.get("announcement", ""),
         )
     except DomainError as exc:
-        _flash(request, exc)
-        return redirect("filings:detail", code=code)
+        return _kept(request, filing, exc, "order_exit", ("reason", "wrapup_due_on", "announcement"))
     messages.success(request, "已责令终止评价活动，机构进入收尾阶段。")
     return redirect("filings:detail", code=code)
 
@@ -211,8 +230,7 @@ def filing_cancel(request: HttpRequest, code: str) -> HttpResponse:
             announcement=request.POST.get("announcement", ""),
         )
     except DomainError as exc:
-        _flash(request, exc)
-        return redirect("filings:detail", code=code)
+        return _kept(request, filing, exc, "cancel", ("reason", "announcement"))
     messages.success(request, "已注销备案并公告。")
     return redirect("filings:detail", code=code)
 
@@ -227,8 +245,7 @@ def filing_wrap_up(request: HttpRequest, code: str, exit_id: int) -> HttpRespons
     try:
         filing_wrap_up_complete(exit_=exit_, actor=request.user, archives_note=request.POST.get("archives_note", ""))
     except DomainError as exc:
-        _flash(request, exc)
-        return redirect("filings:detail", code=code)
+        return _kept(request, filing, exc, "wrap_up", ("archives_note",), exit_id=exit_.pk)
     messages.success(request, "收尾工作已确认，备案已终止，终止评价活动通知书已生成。")
     return redirect("filings:detail", code=code)
 

@@ -189,8 +189,8 @@ FILINGS = {  # issue 10: a filed institution's own page; staff of its region and
     "filings:apply": R(method="POST", kwargs={**CODE, "kind": "=change"}, institution=(302, 404), staff=(302, 404)),
     # the world's draft is not a change application of that filing: 404 for everyone
     "filings:submit": R(method="POST", kwargs={**CODE, "pid": "draft"}, institution=(404, 404), staff=(404, 404)),
-    "filings:exit": R(method="POST", kwargs=CODE, institution=(302, 404), staff=(302, 404)),
-    "filings:order_exit": R(method="POST", kwargs=CODE, institution=(302, 404), staff=(302, 404)),
+    "filings:exit": R(method="POST", kwargs=CODE, institution=(422, 404), staff=(422, 404)),
+    "filings:order_exit": R(method="POST", kwargs=CODE, institution=(422, 404), staff=(422, 404)),
     "filings:wrap_up": R(method="POST", kwargs={**CODE, "exit_id": "=1"}, institution=(404, 404), staff=(404, 404)),
     "filings:termination_notice": R(kwargs=CODE, institution=(404, 404), staff=(404, 404)),
     "filings:cancel": R(method="POST", kwargs=CODE, institution=(302, 404), staff=(302, 404)),

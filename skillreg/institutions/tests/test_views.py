@@ -100,3 +100,41 @@ def test_staff_list_shows_the_renewal_deadline_and_the_wrap_up_clock(client, gz_
         client.force_login(gz_officer)
         html = client.get(reverse("filings:list")).content.decode()
     assert "2029-03-16" in html  # GZ-14: 15 days of wrap-up after the last day (2029-03-01)
+
+
+@pytest.mark.req("GZ-13", "GZ-15")
+def test_a_refused_exit_form_comes_back_with_the_typed_text_and_the_error_beside_its_field(
+    client, wuxi_institution, wuxi_officer
+):
+    """Bad input loses nothing: the voluntary exit without a date and the ordered exit with a reason over the limit
+    are shown again (422) with what was typed, the message next to the field, and nothing written."""
+    from skillreg.audit.models import AuditRecord
+    from skillreg.deadlines.models import FilingExit
+    from skillreg.institutions.status import REASON_MAX
+
+    filing = file_on(wuxi_institution, wuxi_officer, D(2026, 3, 2))
+    audits = AuditRecord.objects.count()
+    with at(D(2026, 5, 6)):
+        client.force_login(wuxi_institution)
+        r = client.post(
+            reverse("filings:exit", args=[filing.code]), {"terminates_on": "", "reason": "转型经营，申请退出"}
+        )
+        html = r.content.decode()
+        assert r.status_code == 422 and "转型经营，申请退出</textarea>" in html
+        assert html.index("拟终止评价活动日期（如") < html.index('name="reason" id="id_reason"')  # beside the date
+        client.force_login(wuxi_officer)
+        long_reason = "伪" * (REASON_MAX + 1)
+        r = client.post(
+            reverse("filings:order_exit", args=[filing.code]),
+            {"reason": long_reason, "wrapup_due_on": "2026-05-31", "announcement": "责令终止评价活动"},
+        )
+        html = r.content.decode()
+        assert r.status_code == 422 and f"{long_reason}</textarea>" in html
+        assert (
+            f"不能超过 {REASON_MAX} 字" in html
+            and 'value="2026-05-31"' in html
+            and "责令终止评价活动</textarea>" in html
+        )
+    assert not FilingExit.objects.exists()
+    written = AuditRecord.objects.order_by("pk").values_list("action", flat=True)[audits:]
+    assert [a for a in written if a != "auth.login"] == []  # the sign-ins only
