@@ -30,7 +30,7 @@ from django.core.cache.backends.redis import RedisCache
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.template.loader import render_to_string
 from redis.exceptions import ConnectionError as RedisConnectionError
-from redis.exceptions import NoScriptError
+from redis.exceptions import NoScriptError, ResponseError
 from redis.exceptions import TimeoutError as RedisTimeoutError
 
 from .middleware import client_ip
@@ -112,8 +112,16 @@ def _pack(*args: str | bytes | int) -> list[bytes]:
 
 
 def _send(conn: Any, command: list[bytes]) -> Any:
-    conn.send_packed_command(command, check_health=False)
-    return conn.read_response()
+    """Send one command and read its answer; anything that interrupts the exchange closes the connection, so
+    that an unread answer can never be taken for the next call's."""
+    try:
+        conn.send_packed_command(command, check_health=False)
+        return conn.read_response()
+    except ResponseError:
+        raise  # an error answer, read in full: the connection stays usable
+    except BaseException:
+        conn.disconnect()
+        raise
 
 
 def _count_on_redis(pool: Any, keys: list[str], ttls: list[int]) -> list[int]:

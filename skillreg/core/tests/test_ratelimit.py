@@ -185,3 +185,23 @@ def test_on_redis_a_broken_connection_is_made_again(key, frozen):
 def _client_id(conn) -> int:
     conn.send_command("CLIENT", "ID")
     return int(conn.read_response())
+
+
+def test_on_redis_an_interrupted_call_leaves_no_answer_behind(key, frozen, monkeypatch):
+    """An exchange cut between sending and reading (an exception in the thread) closes the connection: the next
+    call must read its own count, never the answer left unread on the socket."""
+    _redis_only()
+    windows = [("m", key, "9/60")]
+    assert ratelimit.hit_many(windows)[0] is True  # 1; the thread's connection is open
+    conn = ratelimit._local.conn
+    real = conn.read_response
+
+    def interrupted(*args, **kwargs):
+        raise RuntimeError("interrupted")
+
+    monkeypatch.setattr(conn, "read_response", interrupted)
+    with pytest.raises(RuntimeError):
+        ratelimit.hit_many(windows)  # 2: counted by Redis, its answer never read
+    monkeypatch.setattr(conn, "read_response", real)
+    pool = cache._cache.get_client(write=True).connection_pool
+    assert ratelimit._count_on_redis(pool, [_raw("m", key, "9/60", frozen["t"])], [61]) == [3]
