@@ -40,6 +40,7 @@ from typing import Any
 os.environ.setdefault("CERTBENCH_PG_DB", "skillreg_certverify")
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 import cert_common  # noqa: E402
+import proc_cpu  # noqa: E402
 
 SAMPLES = 20_000
 LUA = r"""
@@ -305,7 +306,14 @@ def _start_server(kind: str, threads: int) -> tuple[int, list[subprocess.Popen[b
     return port, procs, tmp
 
 
-def http(seconds: int, threads: int, rounds: int = 3, server_kind: str = "waitress") -> dict[str, Any]:
+def http(
+    seconds: int,
+    threads: int,
+    rounds: int = 3,
+    server_kind: str = "waitress",
+    pyspy: bool = False,
+    half_load: bool = True,
+) -> dict[str, Any]:
     port, procs, tmp = _start_server(server_kind, threads)
     try:
         ping_body = "/tmp/certverify-bodies-ping.jsonl"
@@ -322,7 +330,15 @@ def http(seconds: int, threads: int, rounds: int = 3, server_kind: str = "waitre
         saturated: dict[str, list[dict[str, Any]]] = {name: [] for name in cases}
         for r in range(rounds):
             for name, (path, bodies) in cases.items():
-                saturated[name].append(wrk(port, path, bodies, seconds=seconds, connections=8))
+                # The whole machine's CPU per process group during the run (bench/proc_cpu.py), per request.
+                before, children = proc_cpu.snapshot(db=cert_common.PG_NAME), os.times()
+                run = wrk(port, path, bodies, seconds=seconds, connections=8)
+                spent = proc_cpu.delta(before, proc_cpu.snapshot(db=cert_common.PG_NAME))
+                after = os.times()  # wrk has exited: its CPU is this process's children's
+                spent["wrk"] = after.children_user + after.children_system - children.children_user
+                spent["wrk"] -= children.children_system
+                run["cpu_us"] = {g: round(s * 1e6 / max(run["requests"], 1), 1) for g, s in spent.items()}
+                saturated[name].append(run)
             ping_rps = saturated["ping"][-1]["rps"]
             log(
                 f"round {r + 1}: "
@@ -334,6 +350,12 @@ def http(seconds: int, threads: int, rounds: int = 3, server_kind: str = "waitre
         for name, (path, bodies) in cases.items():
             runs = sorted(saturated[name], key=lambda x: x["rps"])
             full = runs[len(runs) // 2]
+            if not half_load:
+                results[name] = {"max": full, "rounds": [x["rps"] for x in saturated[name]]}
+                if pyspy:
+                    results[name]["pyspy"] = _pyspy(port, path, bodies, seconds, name, procs)
+                log(name, json.dumps({"max_rps": full["rps"], "p50": full["p50_ms"], "p99": full["p99_ms"]}))
+                continue
             target, conns, per_request_ms = full["rps"] / 2, 4, 2.0
             for _ in range(4):  # pause each of 4 connections so that together they send half the maximum
                 delay = round(max(conns * 1000 / target - per_request_ms, 0))
@@ -343,6 +365,8 @@ def http(seconds: int, threads: int, rounds: int = 3, server_kind: str = "waitre
                 per_request_ms = max(conns * 1000 / probe["rps"] - delay, 0)
             half = wrk(port, path, bodies, seconds=seconds, connections=conns, delay_ms=delay)
             results[name] = {"max": full, "half": half, "rounds": [x["rps"] for x in saturated[name]]}
+            if pyspy:
+                results[name]["pyspy"] = _pyspy(port, path, bodies, seconds, name, procs)
             log(
                 name,
                 json.dumps(
@@ -366,6 +390,64 @@ def http(seconds: int, threads: int, rounds: int = 3, server_kind: str = "waitre
             import shutil
 
             shutil.rmtree(tmp, ignore_errors=True)
+
+
+# py-spy (sampling, from outside the worker): own time by library, and time inside a few functions.
+PYSPY = os.environ.get("CERTBENCH_PYSPY", "py-spy")
+PYSPY_SELF = [
+    ("gunicorn (HTTP parsing, sockets, its threads)", "gunicorn/"),
+    ("database driver (psycopg)", "psycopg"),
+    ("Redis client (redis-py)", "redis/"),
+    ("SM3 (gmssl)", "gmssl"),
+    ("django-ninja, pydantic", "ninja/"),
+    ("django-ninja, pydantic", "pydantic"),
+    ("Django and middleware packages", "django/"),
+    ("Django and middleware packages", "csp/"),
+    ("Django and middleware packages", "whitenoise/"),
+    ("Django and middleware packages", "django_otp/"),
+    ("our code (skillreg)", "skillreg/"),
+]
+PYSPY_INSIDE = [
+    ("in Django's WSGI handler (the application)", "django/core/handlers/wsgi.py"),
+    ("in the verify operation", "certificates/api.py"),
+    ("in the rate-limit call (check_rate)", "check_rate"),
+    ("in the lookup (_lookup)", "_lookup"),
+]
+
+
+def _pyspy(port: int, path: str, bodies: str, seconds: int, name: str, procs: list[Any]) -> dict[str, Any]:
+    """A separate saturated run with py-spy sampling one gunicorn worker (not in the measured rounds: py-spy takes
+    CPU too). Shares of the worker's busy samples (idle threads excluded), by the sampled frame's library and by
+    the functions the sample was inside."""
+    import threading
+
+    master = next((p.pid for p in procs if "gunicorn" in " ".join(map(str, p.args))), None)
+    if master is None:
+        return {}
+    children = Path(f"/proc/{master}/task/{master}/children").read_text().split()
+    out_file = f"/tmp/certverify-pyspy-{name}.txt"
+    cmd = [PYSPY, "record", "-p", children[0], "-r", "250", "-d", str(seconds), "-f", "raw", "-o", out_file]
+    spy = threading.Thread(target=subprocess.run, args=(cmd,), kwargs={"capture_output": True, "timeout": 120})
+    spy.start()
+    wrk(port, path, bodies, seconds=seconds, connections=8)
+    spy.join()
+    own: dict[str, int] = {}
+    inside: dict[str, int] = {}
+    total = 0
+    for line in Path(out_file).read_text().splitlines():
+        stack, _, count_s = line.rpartition(" ")
+        count = int(count_s)
+        total += count
+        leaf = stack.rsplit(";", 1)[-1]
+        label = next((lb for lb, part in PYSPY_SELF if part in leaf), "stdlib, C built-ins")
+        own[label] = own.get(label, 0) + count
+        for lb, part in PYSPY_INSIDE:
+            if part in stack:
+                inside[lb] = inside.get(lb, 0) + count
+    share = {k: round(v / total, 3) for k, v in sorted(own.items(), key=lambda kv: -kv[1])}
+    within = {k: round(inside.get(k, 0) / total, 3) for k, _ in PYSPY_INSIDE}
+    log(f"py-spy {name}: {total} samples;", json.dumps({"own": share, "inside": within}, ensure_ascii=False))
+    return {"samples": total, "own": share, "inside": within}
 
 
 # -- where the time goes ------------------------------------------------------------------------------------------
@@ -433,6 +515,65 @@ def profile(requests: int = 400) -> dict[str, Any]:
     }
     log("profile:", json.dumps(out, ensure_ascii=False, indent=1))
     st.sort_stats("tottime").print_stats(25)
+    return out
+
+
+def components(n: int = 3000) -> dict[str, Any]:
+    """What each part of a verification costs, one call at a time in this process (``time.process_time``), and
+    what its lookup costs the PostgreSQL backend and its rate-limit call the Redis server (their CPU time from
+    /proc over the same calls): µs per call, best of three runs of ``n``."""
+    from django.db import connection
+    from django.http import JsonResponse
+
+    from skillreg.certificates import verification
+    from skillreg.certificates.api import VerifyIn
+
+    bodies = [json.loads(x) for x in Path(_bodies("number")).read_text().splitlines()]
+    raw = [json.dumps(b, ensure_ascii=False).encode() for b in bodies]
+    connection.ensure_connection()
+    with connection.cursor() as cur:
+        cur.execute("SELECT pg_backend_pid()")
+        backend = cur.fetchone()[0]
+    from django.core.cache import cache
+
+    client = cache._cache.get_client(write=True)  # type: ignore[attr-defined]
+    redis_pid = int(client.info("server")["process_id"])
+
+    def cpu_of(pid: int) -> float:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+        return (int(fields[11]) + int(fields[12])) / proc_cpu.TICK
+
+    parts: dict[str, Any] = {
+        "parse the body (pydantic)": lambda i: VerifyIn.model_validate_json(raw[i % len(raw)]),
+        "rate limits (3 windows, 1 Redis call)": lambda i: verification.check_rate(
+            "127.0.0.1", bodies[i % 999]["number"]
+        ),
+        "lookup + name check (PostgreSQL)": lambda i: verification.verify_by_number(
+            bodies[i % len(bodies)]["number"], bodies[i % len(bodies)]["name"]
+        ),
+        "answer (JsonResponse)": lambda i: JsonResponse(
+            {"found": True, "message": "", "certificates": [a.as_dict() for a in answers]},
+            json_dumps_params={"ensure_ascii": False},
+        ),
+    }
+    answers = verification.verify_by_number(bodies[0]["number"], bodies[0]["name"])
+    out: dict[str, Any] = {}
+    for label, fn in parts.items():
+        best: tuple[float, float, float] | None = None
+        for _ in range(3):
+            pg0, rd0, t0 = cpu_of(backend), cpu_of(redis_pid), time.process_time()
+            for i in range(n):
+                fn(i)
+            t, pg, rd = time.process_time() - t0, cpu_of(backend) - pg0, cpu_of(redis_pid) - rd0
+            if best is None or t < best[0]:
+                best = (t, pg, rd)
+        assert best is not None  # noqa: S101
+        out[label] = {
+            "python_us": round(best[0] / n * 1e6, 1),
+            "postgres_backend_us": round(best[1] / n * 1e6, 1),
+            "redis_server_us": round(best[2] / n * 1e6, 1),
+        }
+        log(f"{label:40} {json.dumps(out[label])}")
     return out
 
 
@@ -551,8 +692,13 @@ def main() -> None:
     parser.add_argument("--rounds", type=int, default=3, help="interleaved rounds at maximum throughput")
     parser.add_argument("--server", default="waitress", help="waitress, gunicorn-2x4, nginx+gunicorn-4x2, …")
     parser.add_argument("--profile", action="store_true", help="where a verification's time goes, in process")
+    parser.add_argument("--pyspy", action="store_true", help="gunicorn: one more run per endpoint under py-spy")
+    parser.add_argument("--components", action="store_true", help="the parts of a verification, in process")
+    parser.add_argument("--no-half", action="store_true", help="skip the runs at half the maximum throughput")
     args = parser.parse_args()
     log("machine:", cert_common.machine())
+    if args.components:
+        args.profile = True
     if args.profile:  # as served: no debug (no query log), rate limits in Redis
         os.environ.update(SKILLREG_DEBUG="0", SKILLREG_SSL_REDIRECT="0", SKILLREG_LOG_LEVEL="ERROR")
         os.environ["REDIS_URL"] = os.environ.get("CERTBENCH_REDIS_URL", "redis://127.0.0.1:6379/7")
@@ -566,6 +712,10 @@ def main() -> None:
 
         django.setup()
     out: dict[str, Any] = {}
+    if args.components:
+        out["components"] = components()
+        print(json.dumps(out, indent=1, ensure_ascii=False))
+        return
     if args.profile:
         out["profile"] = profile()
         print(json.dumps(out, indent=1, ensure_ascii=False))
@@ -573,14 +723,22 @@ def main() -> None:
     if "stats" in args.only:
         out["stats"] = stats_bench()
     if "http" in args.only:
-        out["http"] = http(args.seconds, args.threads, args.rounds, args.server)
+        out["http"] = http(args.seconds, args.threads, args.rounds, args.server, args.pyspy, not args.no_half)
         ping = out["http"]["ping"]["max"]["rps"]
         for name in ("verify-number", "verify-id"):
             r = out["http"][name]
-            log(
-                f"{name}: {r['max']['rps'] / ping:.2f} of ping; at {r['half']['rps']} req/s "
-                f"p50 {r['half']['p50_ms']} ms p99 {r['half']['p99_ms']} ms"
+            half = (
+                f"; at {r['half']['rps']} req/s p50 {r['half']['p50_ms']} ms p99 {r['half']['p99_ms']} ms"
+                if "half" in r
+                else ""
             )
+            log(f"{name}: {r['max']['rps'] / ping:.2f} of ping{half}")
+        log("CPU µs per request by process group (median round):")
+        groups = sorted({g for r in out["http"].values() for g in r["max"]["cpu_us"]})
+        log(f"  {'group':32}" + "".join(f"{n:>16}" for n in out["http"]))
+        for g in groups:
+            log(f"  {g:32}" + "".join(f"{r['max']['cpu_us'].get(g, 0):16.1f}" for r in out["http"].values()))
+        log(f"load average after: {os.getloadavg()}")
     print(json.dumps(out, indent=1))
 
 

@@ -23,6 +23,7 @@ from django.conf import settings
 from django.db import connections
 
 EXPLICIT_ONLY = 2**31 - 1  # psycopg prepares a query after this many executions: never, unless asked
+_CURSOR = "_skillreg_hot_cursor"  # attribute of Django's connection (one per thread and alias) holding the cursor
 
 
 def _enabled() -> bool:
@@ -44,7 +45,14 @@ def hot_query(sql: str, params: Sequence[Any]) -> list[tuple]:
         import psycopg
 
         connection.ensure_connection()
-        with connection.wrap_database_errors, psycopg.Cursor(connection.connection) as cursor:
+        raw = connection.connection
+        # One cursor per connection, kept: building a psycopg cursor (its adapters and transformer) cost a third
+        # of a lookup's client-side CPU (issue 16). A new connection (closed, CONN_MAX_AGE) gets a new one.
+        cursor = getattr(connection, _CURSOR, None)
+        if cursor is None or cursor.connection is not raw or cursor.closed:
+            cursor = psycopg.Cursor(raw)
+            setattr(connection, _CURSOR, cursor)
+        with connection.wrap_database_errors:
             cursor.execute(sql, params, prepare=True)
             return cursor.fetchall()
     with connection.cursor() as cursor:

@@ -75,6 +75,18 @@ def test_a_revoked_certificate_verifies_as_revoked(client, cert, wuxi_institutio
     assert AuditRecord.objects.filter(action="certificate.revoke", object_id=str(cert.pk)).exists()
 
 
+def test_the_api_shows_a_revocation_at_once(client, cert, wuxi_institution):
+    """Issue 16: the lookup keeps its cursor and prepared statement on the connection between requests; a
+    revocation committed between two verifications is in the second answer."""
+    url = "/api/v1/certificates/verify"
+    body = {"number": cert.number, "name": "张三丰"}
+    first = client.post(url, body, content_type="application/json").json()["certificates"][0]
+    assert first["status"] == "valid" and first["revoked_on"] is None
+    certificate_revoke(certificate=cert, reason="考试作弊，成绩无效", actor=wuxi_institution)
+    second = client.post(url, body, content_type="application/json").json()["certificates"][0]
+    assert second["status"] == "revoked" and second["status_label"] == "已撤销" and second["revoked_on"]
+
+
 def test_revocation_rules(cert, wuxi_institution, other_institution, guizhou_officer, wuxi_officer):
     with pytest.raises(ValidationFailed):
         certificate_revoke(certificate=cert, reason=" ", actor=wuxi_institution)

@@ -98,25 +98,110 @@ def test_a_window_is_an_ordinary_cache_entry_that_expires(key, frozen):
     assert ratelimit.hit("t", key, "1/60")[0] is True
 
 
-def test_on_redis_every_window_is_counted_by_one_command_that_survives_a_restart(key, frozen, monkeypatch):
-    """Issue 16: one script call (EVALSHA) for all windows, not INCR + EXPIRE per window; after a Redis restart
-    (scripts flushed) redis-py loads the script again and the count goes on."""
+def _redis_only() -> None:
     if not _on_redis():
         pytest.skip("Redis only (LocMem counts with incr/add)")
+
+
+@pytest.fixture
+def sent(monkeypatch):
+    """The commands the rate limits send to Redis (their names), in order."""
+    names: list[str] = []
+    real = ratelimit._send
+
+    def spy(conn, command):
+        parts = command[0].split(b"\r\n")
+        names.append(" ".join(p.decode() for p in parts[2:5:2] if p.isupper()))
+        return real(conn, command)
+
+    monkeypatch.setattr(ratelimit, "_send", spy)
+    return names
+
+
+def _raw(scope: str, key: str, rate: str, now: float) -> str:
+    seconds = int(rate.split("/")[1])
+    return cache.make_and_validate_key(f"rl:{scope}:{key}:{int(now // seconds)}")
+
+
+def test_on_redis_every_window_is_counted_by_one_command_that_survives_a_restart(key, frozen, monkeypatch, sent):
+    """Issue 16: one script call (EVALSHA) for all windows, not INCR + EXPIRE per window; after a Redis restart
+    (scripts flushed) the script is loaded again and the count goes on."""
+    _redis_only()
     client = cache._cache.get_client(write=True)
-    sent: list[str] = []
-    real = client.execute_command
-    monkeypatch.setattr(client, "execute_command", lambda *a, **kw: (sent.append(a[0]), real(*a, **kw))[1])
     windows = [("m", key, "3/60"), ("h", key, "5/3600"), ("d", key, "9/86400")]
     assert ratelimit.hit_many(windows)[0] is True
-    assert sent[-1] == "EVALSHA" and "INCR" not in sent and "EXPIRE" not in sent
+    assert sent == ["EVALSHA"] or sent == ["EVALSHA", "SCRIPT LOAD", "EVALSHA"]  # first use on this server
     # A script Redis has not seen (as after a restart, without flushing the shared server's scripts)
     monkeypatch.setattr(ratelimit, "_LUA", ratelimit._LUA + f"-- {key}\n")
-    monkeypatch.setattr(ratelimit, "_scripts", [])
     sent.clear()
     assert ratelimit.hit_many(windows)[0] is True
-    assert sent.count("EVALSHA") == 2 and "SCRIPT LOAD" in sent
+    assert sent == ["EVALSHA", "SCRIPT LOAD", "EVALSHA"]
     for scope, _, rate in windows:
-        seconds = int(rate.split("/")[1])
-        raw = cache.make_and_validate_key(f"rl:{scope}:{key}:{int(frozen['t'] // seconds)}")
-        assert int(real("GET", raw)) == 2 and 0 < int(real("TTL", raw)) <= seconds + 1
+        raw = _raw(scope, key, rate, frozen["t"])
+        assert int(client.get(raw)) == 2 and 0 < int(client.ttl(raw)) <= int(rate.split("/")[1]) + 1
+
+
+def test_on_redis_the_counts_are_the_servers_shared_by_every_client(key, frozen):
+    """The windows live in Redis, not in the process: another client (another node, another thread's connection)
+    sees and adds to the same counts; two addresses count apart, a shared target together (issue 16)."""
+    _redis_only()
+    import threading
+
+    def both(ip: str) -> list[tuple[str, str, str]]:
+        return [("ip", f"{key}-{ip}", "3/60"), ("target", key, "4/86400")]
+
+    assert ratelimit.hit_many(both("a"))[0] is True
+    done: list[tuple[bool, int]] = []
+    other = threading.Thread(target=lambda: done.append(ratelimit.hit_many(both("b"))))  # its own connection
+    other.start()
+    other.join()
+    assert done[0][0] is True
+    client = cache._cache.get_client(write=True)
+    assert int(client.get(_raw("ip", f"{key}-a", "3/60", frozen["t"]))) == 1
+    assert int(client.get(_raw("ip", f"{key}-b", "3/60", frozen["t"]))) == 1
+    assert int(client.get(_raw("target", key, "4/86400", frozen["t"]))) == 2
+    client.incr(_raw("target", key, "4/86400", frozen["t"]))  # a third request, counted by another node
+    assert ratelimit.hit_many(both("a"))[0] is True  # 4 of 4
+    assert ratelimit.hit_many(both("b"))[0] is False  # 5: refused, whichever address asks
+
+
+def test_on_redis_a_broken_connection_is_made_again(key, frozen):
+    """The thread's connection killed by the server (a Redis restart, an idle timeout): the next call reconnects
+    and counts; a forked process never shares its parent's socket."""
+    _redis_only()
+    windows = [("m", key, "5/60")]
+    assert ratelimit.hit_many(windows)[0] is True
+    conn = ratelimit._local.conn
+    conn.disconnect()  # as if the server had closed it
+    assert ratelimit.hit_many(windows)[0] is True
+    client = cache._cache.get_client(write=True)
+    client.execute_command("CLIENT", "KILL", "ID", str(_client_id(conn)))  # killed under its feet
+    assert ratelimit.hit_many(windows)[0] is True
+    assert int(client.get(_raw("m", key, "5/60", frozen["t"]))) == 3
+    ratelimit._local.pid = -1  # a forked child: a new connection, not the inherited socket
+    assert ratelimit.hit_many(windows)[0] is True and ratelimit._local.conn is not conn
+
+
+def _client_id(conn) -> int:
+    conn.send_command("CLIENT", "ID")
+    return int(conn.read_response())
+
+
+def test_on_redis_an_interrupted_call_leaves_no_answer_behind(key, frozen, monkeypatch):
+    """An exchange cut between sending and reading (an exception in the thread) closes the connection: the next
+    call must read its own count, never the answer left unread on the socket."""
+    _redis_only()
+    windows = [("m", key, "9/60")]
+    assert ratelimit.hit_many(windows)[0] is True  # 1; the thread's connection is open
+    conn = ratelimit._local.conn
+    real = conn.read_response
+
+    def interrupted(*args, **kwargs):
+        raise RuntimeError("interrupted")
+
+    monkeypatch.setattr(conn, "read_response", interrupted)
+    with pytest.raises(RuntimeError):
+        ratelimit.hit_many(windows)  # 2: counted by Redis, its answer never read
+    monkeypatch.setattr(conn, "read_response", real)
+    pool = cache._cache.get_client(write=True).connection_pool
+    assert ratelimit._count_on_redis(pool, [_raw("m", key, "9/60", frozen["t"])], [61]) == [3]
