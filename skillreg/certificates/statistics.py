@@ -6,6 +6,8 @@
   occupations ranked by applicants and by passes (batches are counted in the year their evaluation ended).
 
 Revoked certificates do not count: a revoked certificate was not validly issued (docs/decisions.md).
+The certificate figures are sums over the count summary (``counts.py``, ``CertificateCount``), which is kept
+exactly in step with the certificates: the same answers as counting them, without reading millions of rows.
 """
 
 from __future__ import annotations
@@ -14,7 +16,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.db.models import Count, F, OuterRef, Q, Subquery, Sum
+from django.db.models import F, OuterRef, Q, Subquery, Sum
 from django.db.models.functions import Coalesce
 
 from skillreg.accounts.scope import region_q
@@ -25,7 +27,7 @@ from skillreg.institutions.selectors import in_force_q
 from skillreg.occupations.models import Occupation
 from skillreg.regions.models import Region
 
-from .models import VISIBLE_STATUSES, Certificate, CertificateStatus
+from .models import VISIBLE_STATUSES, CertificateCount, CertificateStatus
 from .rows import LEVEL_NAMES
 from .selectors import batches_for, filing_scope, filings_for
 
@@ -87,10 +89,11 @@ def renewal_counts(user: Any, *, filing: Filing | None = None, region: Region | 
     within = Q()
     for (start, end), ids in periods.items():
         within |= Q(filing_id__in=ids, issue_date__gte=start, issue_date__lte=end)
+    # Summed from the count summary (counts.py), not counted: 1.5 million certificates of a district took 2.7 s.
     rows = (
-        Certificate.objects.filter(within, status=CertificateStatus.VALID)
+        CertificateCount.objects.filter(within, status=CertificateStatus.VALID)
         .values_list("filing_id", "occupation_id")
-        .annotate(n=Count("id"))
+        .annotate(total=Sum("n"))
         .order_by()
     )
     codes = dict(Occupation.objects.values_list("id", "code"))
@@ -182,9 +185,9 @@ def certificates_per_year(user: Any, *, filing: Filing) -> list[tuple[int, int, 
         return []
     counts: dict[int, list[int]] = defaultdict(lambda: [0, 0])
     for day, status, n in (
-        Certificate.objects.filter(limit, filing=filing, status__in=VISIBLE_STATUSES)
+        CertificateCount.objects.filter(limit, filing=filing, status__in=VISIBLE_STATUSES)
         .values_list("issue_date__year", "status")
-        .annotate(n=Count("id"))
+        .annotate(total=Sum("n"))
         .order_by()
     ):
         counts[day][0 if status == CertificateStatus.VALID else 1] += n
