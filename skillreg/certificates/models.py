@@ -212,3 +212,26 @@ class CertificateCount(models.Model):
 
     def __str__(self) -> str:
         return f"{self.filing_id}/{self.issue_date}/{self.status}: {self.n}"
+
+
+class CertificateMonthCount(models.Model):
+    """The same counts by institution × occupation × status × month of issue (``month``: its first day), kept with
+    ``CertificateCount`` by ``certificates.counts.add``: a validity period's whole months are summed from here and
+    only its two boundary months from the daily rows (the renewal statistics of a province read ~1/13 of the rows)."""
+
+    filing = models.ForeignKey("institutions.Filing", on_delete=models.PROTECT, related_name="+", db_index=False)
+    occupation = models.ForeignKey("occupations.Occupation", on_delete=models.PROTECT, related_name="+", db_index=False)
+    status = models.CharField("状态", max_length=8, choices=CertificateStatus.choices)
+    month = models.DateField("发证月份（首日）")
+    n = models.BigIntegerField("证书数", default=0)
+
+    class Meta:
+        verbose_name = verbose_name_plural = "证书月计数"
+        constraints = [
+            models.UniqueConstraint(
+                fields=["filing", "status", "month", "occupation"], name="certificate_month_count_key"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.filing_id}/{self.month:%Y-%m}/{self.status}: {self.n}"

@@ -16,6 +16,17 @@ def fill(apps, schema_editor):
     schema_editor.execute(
         f"INSERT INTO {counts} ({KEY}, n) SELECT {KEY}, COUNT(*) FROM {certificates} GROUP BY {KEY}"  # noqa: S608
     )
+    months = ops.quote_name(apps.get_model("certificates", "CertificateMonthCount")._meta.db_table)
+    if schema_editor.connection.vendor == "postgresql":
+        month = "CAST(date_trunc('month', issue_date) AS date)"
+    else:
+        month = "date(issue_date, 'start of month')"
+    schema_editor.execute(f"DELETE FROM {months}")  # noqa: S608 - our own names
+    schema_editor.execute(
+        f"INSERT INTO {months} (filing_id, occupation_id, status, month, n) "  # noqa: S608
+        f"SELECT filing_id, occupation_id, status, {month}, SUM(n) FROM {counts} "
+        f"GROUP BY filing_id, occupation_id, status, {month}"
+    )
 
 
 class Migration(migrations.Migration):
@@ -44,6 +55,22 @@ class Migration(migrations.Migration):
                 'verbose_name': '证书计数',
                 'verbose_name_plural': '证书计数',
                 'constraints': [models.UniqueConstraint(fields=('filing', 'status', 'issue_date', 'occupation', 'level', 'batch'), name='certificate_count_key')],
+            },
+        ),
+        migrations.CreateModel(
+            name='CertificateMonthCount',
+            fields=[
+                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
+                ('status', models.CharField(choices=[('valid', '有效'), ('revoked', '已撤销'), ('staged', '导入中')], max_length=8, verbose_name='状态')),
+                ('month', models.DateField(verbose_name='发证月份（首日）')),
+                ('n', models.BigIntegerField(default=0, verbose_name='证书数')),
+                ('filing', models.ForeignKey(db_index=False, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='institutions.filing')),
+                ('occupation', models.ForeignKey(db_index=False, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='occupations.occupation')),
+            ],
+            options={
+                'verbose_name': '证书月计数',
+                'verbose_name_plural': '证书月计数',
+                'constraints': [models.UniqueConstraint(fields=('filing', 'status', 'month', 'occupation'), name='certificate_month_count_key')],
             },
         ),
         migrations.RunPython(fill, migrations.RunPython.noop),

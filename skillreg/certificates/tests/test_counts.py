@@ -125,13 +125,57 @@ def test_summary_answers_like_counting_the_certificates(
                 certificate_revoke(certificate=rnd.choice(live), reason="核查作废", actor=users[f])
         else:  # another validity period (e.g. a renewal took effect): fewer or more certificates fall in it
             start = D(2025, 1, 6) + dt.timedelta(days=rnd.randrange(0, 400))
-            FilingVersion.objects.filter(filing=filings[f]).update(
-                valid_from=start, valid_to=start + dt.timedelta(days=rnd.randrange(100, 1100))
-            )
+            end = start + dt.timedelta(days=rnd.choice([rnd.randrange(0, 60), rnd.randrange(100, 1100)]))
+            if rnd.random() < 0.5:  # on a month's first day: whole months from the monthly counts
+                start = start.replace(day=1)
+            if rnd.random() < 0.5:  # on a month's last day
+                end = (end.replace(day=28) + dt.timedelta(days=4)).replace(day=1) - dt.timedelta(days=1)
+            FilingVersion.objects.filter(filing=filings[f]).update(valid_from=start, valid_to=end)
         assert not Certificate.objects.filter(status=CertificateStatus.STAGED).exists()
         assert_in_step(filings, users)
     assert Certificate.objects.exists()
     assert [r.code for r in statistics.renewal_counts(cq_centre_officer)] == sorted(f.code for f in filings)
+
+
+@pytest.mark.parametrize(
+    ("start", "end", "months"),
+    [
+        (D(2025, 3, 1), D(2025, 5, 31), (D(2025, 3, 1), D(2025, 5, 1))),
+        (D(2025, 3, 2), D(2025, 5, 30), (D(2025, 4, 1), D(2025, 4, 1))),
+        (D(2025, 3, 2), D(2025, 4, 30), (D(2025, 4, 1), D(2025, 4, 1))),
+        (D(2025, 3, 2), D(2025, 4, 29), (None, None)),
+        (D(2025, 12, 1), D(2026, 1, 31), (D(2025, 12, 1), D(2026, 1, 1))),
+        (D(2024, 2, 1), D(2024, 2, 29), (D(2024, 2, 1), D(2024, 2, 1))),
+        (D(2024, 2, 1), D(2024, 2, 28), (None, None)),
+    ],
+)
+def test_whole_months_of_a_period(start, end, months):
+    assert statistics._whole_months(start, end) == months
+
+
+def test_renewal_counts_at_every_month_boundary(cert_filing, wuxi_institution):
+    """One certificate on every day from 2025-02-27 to 2025-06-03; periods starting and ending on, before and after
+    month boundaries: whole months from the monthly counts plus boundary days from the daily counts, as counted."""
+    plan = plan_results_in(
+        filing=cert_filing, number="M1", occupation_code="6-31-01-03", level=4,
+        starts_on=D(2025, 2, 20), ends_on=D(2025, 2, 25), applicants=200, passes=200,
+    )  # fmt: skip
+    days = [D(2025, 2, 27) + dt.timedelta(days=i) for i in range(97)]
+    rows = [
+        good_row(cert_filing, 100 + i, number="", issue_date=day.isoformat(), batch_number=plan.number)
+        for i, day in enumerate(days)
+    ]
+    job, _ = certificates_report(filing=cert_filing, actor=wuxi_institution, items=rows, mode="all_or_nothing")
+    assert job.rows_created == len(days)
+    edges = [D(2025, 2, 28), D(2025, 3, 1), D(2025, 3, 2), D(2025, 3, 31), D(2025, 4, 1), D(2025, 4, 15)]
+    edges += [D(2025, 4, 30), D(2025, 5, 1), D(2025, 5, 31), D(2025, 6, 1), D(2025, 6, 2)]
+    for start in edges:
+        for end in edges:
+            if end < start:
+                continue
+            FilingVersion.objects.filter(filing=cert_filing).update(valid_from=start, valid_to=end)
+            (row,) = statistics.renewal_counts(wuxi_institution)
+            assert row.total == sum(1 for d in days if start <= d <= end), (start, end)
 
 
 def test_staged_rows_are_counted_under_their_own_status_and_discarded_with_them(
