@@ -88,6 +88,16 @@ NOT_A_MODEL_STATUS = {
     "policy/engine.py": "the decision record is a dict",
 }
 
+# Every function that writes certificates (creates, deletes, or changes their status or counted fields) keeps the
+# count summary in step in the same transaction through ``certificates.counts.add`` (issue 16: the statistics
+# read the summary). A new writer goes here, and must call ``counts.add``.
+CERTIFICATE_WRITERS = {
+    "certificates/writer.py::insert_rows": "new rows of an import (valid, or staged)",
+    "certificates/services.py::certificates_publish_staged": "staged → valid",
+    "certificates/services.py::certificate_revoke": "valid → revoked",
+    "certificates/staging.py::discard": "staged rows of a rejected or failed import deleted",
+}
+
 # -- exceptions the lead removes at merge (issue 10 rewrites these areas on another branch) -------------------
 PENDING_REWRITE: dict[str, dict[str, str]] = {"status": {}, "hand_scope": {}}
 
@@ -277,6 +287,58 @@ def check_hand_scope(rel: str, tree: ast.AST) -> list[str]:
     return out
 
 
+SUMMARY_MODELS = ("CertificateCount", "CertificateMonthCount")
+CERT_WRITES = {"save", "update", "delete", "create", "bulk_create", "bulk_update", "get_or_create", "update_or_create"}
+SQL_WRITE = __import__("re").compile(r"^\s*(INSERT\s+INTO|UPDATE|DELETE\s+FROM|COPY)\b", __import__("re").I)
+
+
+def _root_name(node: ast.AST) -> str | None:
+    """``Certificate`` of ``Certificate.objects.filter(...).update``: the name a chain of calls starts from."""
+    while isinstance(node, (ast.Attribute, ast.Call, ast.Subscript)):
+        node = node.func if isinstance(node, ast.Call) else node.value
+    return node.id if isinstance(node, ast.Name) else None
+
+
+def _functions(tree: ast.AST, prefix: str = "") -> Iterator[tuple[str, ast.AST]]:
+    for node in ast.iter_child_nodes(tree):
+        if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)):
+            yield prefix + node.name, node
+            yield from _functions(node, prefix + node.name + ".")
+        elif isinstance(node, ast.ClassDef):
+            yield from _functions(node, prefix + node.name + ".")
+
+
+def certificate_writers(rel: str, tree: ast.AST, model: str = "Certificate") -> dict[str, str]:
+    """Functions that write ``model`` rows: an ORM write on a chain from the model or on a variable bound to one,
+    or a SQL INSERT / UPDATE / DELETE / COPY in a function that names the model (its table)."""
+    out: dict[str, str] = {}
+    for name, fn in _functions(tree):
+        own = [n for n in ast.walk(fn) if not (n is not fn and isinstance(n, (ast.FunctionDef, ast.ClassDef)))]
+        bound = {
+            t.id
+            for n in own
+            if isinstance(n, ast.Assign) and _root_name(n.value) == model
+            for t in n.targets
+            if isinstance(t, ast.Name)
+        }
+        names_model = any(isinstance(n, ast.Name) and n.id == model for n in own)
+        for n in own:
+            if isinstance(n, ast.Call) and isinstance(n.func, ast.Attribute) and n.func.attr in CERT_WRITES:
+                root = _root_name(n.func.value)
+                if root == model or root in bound:
+                    out[f"{rel}::{name}"] = f"{rel}:{n.lineno} {ast.unparse(n.func)}()"
+            if names_model and isinstance(n, ast.Constant) and isinstance(n.value, str) and SQL_WRITE.search(n.value):
+                out[f"{rel}::{name}"] = f"{rel}:{n.lineno} SQL {n.value.strip()[:30]!r}"
+    return out
+
+
+def _calls_counts_add(tree: ast.AST, qualname: str) -> bool:
+    for name, fn in _functions(tree):
+        if name == qualname:
+            return any(isinstance(n, ast.Call) and ast.unparse(n.func) in {"counts.add", "add"} for n in ast.walk(fn))
+    return False
+
+
 def _scan(check, **kw) -> list[str]:  # type: ignore[no-untyped-def]
     out = []
     for path in _sources():
@@ -328,6 +390,38 @@ def test_a_status_is_written_only_by_its_state_machine():
         "A status/state written outside its state machine (register the one writer in STATUS_WRITERS only "
         "if this module *is* that machine):\n" + "\n".join(problems)
     )
+
+
+def test_every_writer_of_certificates_keeps_the_count_summary_in_step():
+    """The statistics read ``CertificateCount`` (issue 16): a function that writes certificates without calling
+    ``counts.add`` in its transaction would make them wrong without any test noticing."""
+    found: dict[str, str] = {}
+    trees = {}
+    for path in _sources():
+        rel = _rel(path)
+        if rel == "certificates/counts.py":  # the summary's own rebuild reads the certificates, writes the summary
+            continue
+        trees[rel] = ast.parse(path.read_text(), str(path))
+        found.update(certificate_writers(rel, trees[rel]))
+    unknown = sorted(set(found) - set(CERTIFICATE_WRITERS))
+    assert not unknown, (
+        "Certificates written outside the known writers (call certificates.counts.add in the same transaction and "
+        "register the function in CERTIFICATE_WRITERS):\n" + "\n".join(found[k] for k in unknown)
+    )
+    assert set(CERTIFICATE_WRITERS) <= set(found), sorted(set(CERTIFICATE_WRITERS) - set(found))  # the scan sees them
+    missing = [k for k in CERTIFICATE_WRITERS if not _calls_counts_add(trees[k.split("::")[0]], k.split("::")[1])]
+    assert not missing, f"certificate writers that do not call counts.add: {missing}"
+    # Nothing but certificates/counts.py writes the summary itself.
+    summary = [certificate_writers(rel, tree, m) for rel, tree in trees.items() for m in SUMMARY_MODELS]
+    assert not [w for w in summary if w], summary
+    # The checker sees the forms a new writer would take.
+    sample = ast.parse(
+        "def a():\n    Certificate.objects.filter(pk=1).update(level=3)\n"
+        "def b():\n    c = Certificate.objects.get(pk=1)\n    c.save()\n"
+        "def c():\n    t = Certificate._meta.db_table\n    cursor.execute(f'DELETE FROM {t}')\n"
+        "def d():\n    Certificate.objects.filter(pk=1).count()\n    seq.save()\n"
+    )
+    assert set(certificate_writers("x.py", sample)) == {"x.py::a", "x.py::b", "x.py::c"}
 
 
 def test_no_private_imports_across_apps():

@@ -13,12 +13,12 @@ import datetime as dt
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.db.models import Count, QuerySet
+from django.db.models import QuerySet, Sum
 from django.http import Http404
 from django.utils import timezone
 
 from skillreg.accounts import scope
-from skillreg.certificates.models import Certificate, CertificateStatus
+from skillreg.certificates.models import CertificateCount, CertificateStatus
 from skillreg.certificates.rows import LEVEL_NAMES
 from skillreg.core import clock
 from skillreg.evaluations.selectors import results_by_level
@@ -108,9 +108,9 @@ def evaluation_figures(filing: Filing, year: int) -> EvaluationFigures:
     names = dict(Occupation.objects.filter(code__in=list(on.scope)).values_list("code", "name"))
     filed = [ScopeLine(code, names.get(code, code), sorted(levels)) for code, levels in sorted(on.scope.items())]
     rows = (
-        Certificate.objects.filter(filing=filing, status=CertificateStatus.VALID, issue_date__year=year)
+        CertificateCount.objects.filter(filing=filing, status=CertificateStatus.VALID, issue_date__year=year)
         .values_list("batch__evaluation_type", "level")
-        .annotate(n=Count("id"))
+        .annotate(n=Sum("n"))
         .order_by()
     )
     registry = {(t, lv): n for t, lv, n in rows}
@@ -122,9 +122,9 @@ def evaluation_figures(filing: Filing, year: int) -> EvaluationFigures:
         for t, lv in sorted(keys, key=lambda k: (order.get(k[0], 9), -k[1]))
     ]
     occ = (
-        Certificate.objects.filter(filing=filing, status=CertificateStatus.VALID, issue_date__year=year)
+        CertificateCount.objects.filter(filing=filing, status=CertificateStatus.VALID, issue_date__year=year)
         .values_list("occupation__code", "occupation__name")
-        .annotate(n=Count("id"))
+        .annotate(n=Sum("n"))
         .order_by()
     )
     by_passes = sorted((OccupationFigure(c, n, k) for c, n, k in occ), key=lambda o: (-o.passes, o.code))

@@ -14,6 +14,8 @@ from collections.abc import Callable
 from dataclasses import asdict, dataclass
 from typing import Any
 
+from django.db.models import Sum
+
 from skillreg.core import clock
 
 
@@ -102,9 +104,10 @@ def credit(filing: Any, year: int, max_score: int) -> Prefill | None:
 
 
 def certificates(filing: Any, year: int, max_score: int) -> Prefill | None:
-    from skillreg.certificates.models import Certificate
+    from skillreg.certificates.models import CertificateCount
 
-    n = Certificate.objects.filter(filing=filing, issue_date__year=year).count()
+    # every status, as counting the certificate table did; summed from the count summary (issue 16)
+    n = CertificateCount.objects.filter(filing=filing, issue_date__year=year).aggregate(n=Sum("n"))["n"] or 0
     if not n:
         return None
     return Prefill(None, f"本年度上报证书数据{n}条（上报是否及时、完整由评分人员核定）", "证书数据")

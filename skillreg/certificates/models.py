@@ -180,3 +180,58 @@ class ImportJob(models.Model):
     @property
     def is_finished(self) -> bool:
         return self.status in FINISHED_STATUSES
+
+
+class CertificateCount(models.Model):
+    """How many certificates one institution holds per evaluation plan, occupation, level, issue date and
+    status (issue 16: the statistics at 10 million certificates read these instead of counting).
+
+    Kept exactly in step with ``Certificate`` in the same transaction by every writer of certificates, through
+    ``certificates.counts`` only (tests/test_architecture.py); ``manage.py certificates recount --check``
+    verifies it against the certificate table. Staged rows of a running import are counted under their own
+    status, which no statistic reads."""
+
+    filing = models.ForeignKey("institutions.Filing", on_delete=models.PROTECT, related_name="+", db_index=False)
+    batch = models.ForeignKey("evaluations.EvaluationPlan", on_delete=models.PROTECT, related_name="+", db_index=False)
+    occupation = models.ForeignKey("occupations.Occupation", on_delete=models.PROTECT, related_name="+", db_index=False)
+    level = models.PositiveSmallIntegerField("等级", choices=LEVEL_CHOICES)
+    issue_date = models.DateField("发证日期")
+    status = models.CharField("状态", max_length=8, choices=CertificateStatus.choices)
+    n = models.BigIntegerField("证书数", default=0)
+
+    class Meta:
+        verbose_name = verbose_name_plural = "证书计数"
+        constraints = [
+            # The key of the upsert (counts.py), in the order the statistics read it: an institution's rows of
+            # one status over a range of issue dates.
+            models.UniqueConstraint(
+                fields=["filing", "status", "issue_date", "occupation", "level", "batch"],
+                name="certificate_count_key",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.filing_id}/{self.issue_date}/{self.status}: {self.n}"
+
+
+class CertificateMonthCount(models.Model):
+    """The same counts by institution × occupation × status × month of issue (``month``: its first day), kept with
+    ``CertificateCount`` by ``certificates.counts.add``: a validity period's whole months are summed from here and
+    only its two boundary months from the daily rows (the renewal statistics of a province read ~1/13 of the rows)."""
+
+    filing = models.ForeignKey("institutions.Filing", on_delete=models.PROTECT, related_name="+", db_index=False)
+    occupation = models.ForeignKey("occupations.Occupation", on_delete=models.PROTECT, related_name="+", db_index=False)
+    status = models.CharField("状态", max_length=8, choices=CertificateStatus.choices)
+    month = models.DateField("发证月份（首日）")
+    n = models.BigIntegerField("证书数", default=0)
+
+    class Meta:
+        verbose_name = verbose_name_plural = "证书月计数"
+        constraints = [
+            models.UniqueConstraint(
+                fields=["filing", "status", "month", "occupation"], name="certificate_month_count_key"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.filing_id}/{self.month:%Y-%m}/{self.status}: {self.n}"

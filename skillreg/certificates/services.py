@@ -10,7 +10,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from django.db import transaction
+from django.db import connection, transaction
 
 from skillreg.accounts import scope
 from skillreg.audit.services import audit_record
@@ -18,6 +18,7 @@ from skillreg.core import clock
 from skillreg.core.errors import PermissionDeniedError, TransitionNotAllowed, ValidationFailed
 from skillreg.institutions.models import Filing
 
+from . import counts
 from .models import Certificate, CertificateStatus
 
 
@@ -38,10 +39,17 @@ def certificates_publish_staged(*, job_id: int, id_from: int, id_to: int) -> int
     """An all-or-nothing import's staged rows (ids in ``[id_from, id_to)``) become valid, once the job's
     ``done`` status is committed (``staging.publish`` calls this a bounded window at a time; issue 12, item 3).
     No audit record of its own: the job's final record is the decision being carried out."""
-    with transaction.atomic():
-        return Certificate.objects.filter(
-            import_job_id=job_id, status=CertificateStatus.STAGED, id__gte=id_from, id__lt=id_to
-        ).update(status=CertificateStatus.VALID)
+    table = connection.ops.quote_name(Certificate._meta.db_table)
+    with transaction.atomic(), connection.cursor() as cursor:
+        # RETURNING: the rows this statement moved (not those a concurrent settle moved), for the count summary
+        cursor.execute(
+            f"UPDATE {table} SET status = %s "  # noqa: S608 - our own names
+            "WHERE import_job_id = %s AND status = %s AND id >= %s AND id < %s " + counts.RETURNING,
+            [CertificateStatus.VALID.value, job_id, CertificateStatus.STAGED.value, id_from, id_to],
+        )
+        published = cursor.fetchall()
+        counts.add(counts.moved(published, old=CertificateStatus.STAGED, new=CertificateStatus.VALID))
+        return len(published)
 
 
 def certificate_revoke(
@@ -62,11 +70,14 @@ def certificate_revoke(
         locked = Certificate.objects.select_for_update().get(pk=certificate.pk)
         if locked.status == CertificateStatus.REVOKED:
             raise TransitionNotAllowed("该证书已撤销", code="CERT_ALREADY_REVOKED")
+        before = str(locked.status)
         locked.status = CertificateStatus.REVOKED
         locked.revoked_on = revoked_on
         locked.revoked_reason = reason
         locked.revoked_by = None if isinstance(actor, str) else actor
         locked.save(update_fields=["status", "revoked_on", "revoked_reason", "revoked_by"])
+        key = [(locked.filing_id, locked.batch_id, locked.occupation_id, locked.level, locked.issue_date)]
+        counts.add(counts.moved(key, old=before, new=CertificateStatus.REVOKED))
         audit_record(
             actor=actor,
             action="certificate.revoke",
@@ -77,3 +88,18 @@ def certificate_revoke(
             rule="CQ-4",
         )
     return locked
+
+
+def certificate_counts_recount(*, actor: Any, filing_ids: list[int] | None = None) -> int:
+    """Rebuild the count summary from the certificates (``manage.py certificates recount``): after a repair of
+    the certificate table by hand, or if ``--check`` found a difference. Returns the summary rows written."""
+    with transaction.atomic():
+        written = counts.recount(filing_ids)
+        audit_record(
+            actor=actor,
+            action="certificate.counts_recount",
+            object_type="certificates.certificatecount",
+            summary="按证书登记库重新统计证书计数",
+            after={"rows": written, "filings": filing_ids or "all"},
+        )
+    return written

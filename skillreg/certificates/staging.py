@@ -24,6 +24,7 @@ from django.conf import settings
 from django.db import connection, transaction
 from django.db.models import Max, Min
 
+from . import counts
 from .models import FINISHED_STATUSES, Certificate, CertificateStatus, ImportJob, ImportStatus
 
 log = logging.getLogger(__name__)
@@ -58,10 +59,13 @@ def discard(job_id: int) -> int:
     for lo, hi in _windows(job_id):
         with transaction.atomic(), connection.cursor() as cursor:
             cursor.execute(
-                f"DELETE FROM {table} WHERE import_job_id = %s AND status = %s AND id >= %s AND id < %s",  # noqa: S608
+                f"DELETE FROM {table} WHERE import_job_id = %s AND status = %s AND id >= %s AND id < %s "  # noqa: S608
+                + counts.RETURNING,
                 [job_id, CertificateStatus.STAGED.value, lo, hi],
             )
-            removed += cursor.rowcount
+            gone = cursor.fetchall()
+            counts.add(counts.moved(gone, old=CertificateStatus.STAGED, new=None))
+            removed += len(gone)
     return removed
 
 

@@ -6,15 +6,18 @@
   occupations ranked by applicants and by passes (batches are counted in the year their evaluation ended).
 
 Revoked certificates do not count: a revoked certificate was not validly issued (docs/decisions.md).
+The certificate figures are sums over the count summary (``counts.py``, ``CertificateCount``), which is kept
+exactly in step with the certificates: the same answers as counting them, without reading millions of rows.
 """
 
 from __future__ import annotations
 
+import datetime as dt
 from collections import defaultdict
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.db.models import Count, F, OuterRef, Q, Subquery, Sum
+from django.db.models import F, OuterRef, Q, Subquery, Sum
 from django.db.models.functions import Coalesce
 
 from skillreg.accounts.scope import region_q
@@ -25,7 +28,7 @@ from skillreg.institutions.selectors import in_force_q
 from skillreg.occupations.models import Occupation
 from skillreg.regions.models import Region
 
-from .models import VISIBLE_STATUSES, Certificate, CertificateStatus
+from .models import VISIBLE_STATUSES, CertificateCount, CertificateMonthCount, CertificateStatus
 from .rows import LEVEL_NAMES
 from .selectors import batches_for, filing_scope, filings_for
 
@@ -84,15 +87,30 @@ def renewal_counts(user: Any, *, filing: Filing | None = None, region: Region | 
             periods.setdefault((item.valid_from, item.valid_to), []).append(item.filing_id)
     if not periods:
         return sorted(out.values(), key=lambda r: r.code)
-    within = Q()
+    # Summed from the count summary (counts.py), not counted: 1.5 million certificates of a district took 2.7 s.
+    # A period's whole months come from the monthly counts, its first and last days outside them from the daily.
+    days, months = Q(pk__in=[]), Q(pk__in=[])
     for (start, end), ids in periods.items():
-        within |= Q(filing_id__in=ids, issue_date__gte=start, issue_date__lte=end)
-    rows = (
-        Certificate.objects.filter(within, status=CertificateStatus.VALID)
+        first, last = _whole_months(start, end)
+        if first is None or last is None:
+            days |= Q(filing_id__in=ids, issue_date__gte=start, issue_date__lte=end)
+            continue
+        months |= Q(filing_id__in=ids, month__gte=first, month__lte=last)
+        if start < first:
+            days |= Q(filing_id__in=ids, issue_date__gte=start, issue_date__lt=first)
+        after = _next_month(last)
+        if after <= end:
+            days |= Q(filing_id__in=ids, issue_date__gte=after, issue_date__lte=end)
+    rows = [
+        *CertificateMonthCount.objects.filter(months, status=CertificateStatus.VALID)
         .values_list("filing_id", "occupation_id")
-        .annotate(n=Count("id"))
-        .order_by()
-    )
+        .annotate(total=Sum("n"))
+        .order_by(),
+        *CertificateCount.objects.filter(days, status=CertificateStatus.VALID)
+        .values_list("filing_id", "occupation_id")
+        .annotate(total=Sum("n"))
+        .order_by(),
+    ]
     codes = dict(Occupation.objects.values_list("id", "code"))
     for filing_id, occupation_id, n in rows:
         item = out[filing_id]
@@ -100,6 +118,21 @@ def renewal_counts(user: Any, *, filing: Filing | None = None, region: Region | 
         code = codes.get(occupation_id, str(occupation_id))
         item.per_occupation[code] = item.per_occupation.get(code, 0) + n
     return sorted(out.values(), key=lambda r: r.code)
+
+
+def _next_month(day: dt.date) -> dt.date:
+    return dt.date(day.year + day.month // 12, day.month % 12 + 1, 1)
+
+
+def _whole_months(start: dt.date, end: dt.date) -> tuple[dt.date | None, dt.date | None]:
+    """First days of the first and the last month lying wholly within [start, end] (None, None: no such month)."""
+    first = start if start.day == 1 else _next_month(start)
+    last = end.replace(day=1) if _next_month(end) - dt.timedelta(days=1) == end else None
+    if last is None:
+        last = (end.replace(day=1) - dt.timedelta(days=1)).replace(day=1)  # the month before end's
+    if first > last:
+        return None, None
+    return first, last
 
 
 @dataclass
@@ -182,9 +215,9 @@ def certificates_per_year(user: Any, *, filing: Filing) -> list[tuple[int, int, 
         return []
     counts: dict[int, list[int]] = defaultdict(lambda: [0, 0])
     for day, status, n in (
-        Certificate.objects.filter(limit, filing=filing, status__in=VISIBLE_STATUSES)
+        CertificateCount.objects.filter(limit, filing=filing, status__in=VISIBLE_STATUSES)
         .values_list("issue_date__year", "status")
-        .annotate(n=Count("id"))
+        .annotate(total=Sum("n"))
         .order_by()
     ):
         counts[day][0 if status == CertificateStatus.VALID else 1] += n

@@ -25,7 +25,7 @@ from django.db.models import Count
 
 from skillreg.core.models import Sequence as NamedSequence
 
-from . import numbers
+from . import counts, numbers
 from .bloom import Bloom
 from .models import Certificate, CertificateStatus
 from .rows import LABELS, CheckedRow, InstitutionFacts, RowError
@@ -346,7 +346,9 @@ def bulk_tuned() -> Iterator[None]:
 
 def insert_rows(vendor: str, rows: list[list[Any]]) -> None:
     """Raw insert of complete certificate rows (column order of ``COLUMN_NAMES``): COPY on PostgreSQL,
-    executemany elsewhere. Also the benchmark's baseline (1)."""
+    executemany elsewhere, and the rows added to the count summary in the same transaction. Also the
+    benchmark's baseline (1)."""
+    deltas: Counter[counts.Key] = Counter((r[1], r[2], r[8], r[11], r[12], str(r[13])) for r in rows)
     table = connection.ops.quote_name(Certificate._meta.db_table)
     cols = ", ".join(connection.ops.quote_name(c) for c in _COLUMN_NAMES)
     with connection.cursor() as cursor:
@@ -365,6 +367,7 @@ def insert_rows(vendor: str, rows: list[list[Any]]) -> None:
                 row[19] = stamps[stamp]
             marks = ", ".join(["%s"] * len(_COLUMN_NAMES))
             cursor.executemany(f"INSERT INTO {table} ({cols}) VALUES ({marks})", rows)  # noqa: S608
+    counts.add(deltas)
 
 
 COLUMN_NAMES = tuple(_COLUMN_NAMES)

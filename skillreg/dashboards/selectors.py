@@ -30,7 +30,7 @@ from django.db.models.functions import Coalesce
 from skillreg.accounts.scope import case_scope_q, is_staff_member, region_path, region_q
 from skillreg.applications.models import Application, State
 from skillreg.applications.selectors import staff_scope
-from skillreg.certificates.models import Certificate, CertificateStatus
+from skillreg.certificates.models import CertificateCount, CertificateStatus
 from skillreg.core import clock
 from skillreg.deadlines.clocks import DueCache, classify
 from skillreg.deadlines.limits import LimitResolver
@@ -115,11 +115,12 @@ def _filings(user: Any, f: Filters) -> QuerySet[Filing]:
     return Filing.objects.filter(limit).filter(region_q(f.region, "region")).order_by()
 
 
-def _certificates(user: Any, f: Filters) -> QuerySet[Certificate]:
+def _certificate_counts(user: Any, f: Filters) -> QuerySet[CertificateCount]:
+    """The count summary's rows in scope (kept in step with the certificates; issue 16): sums, not counts."""
     limit = case_scope_q(user, "filing__") if may_view(user) else None
     if limit is None:
-        return Certificate.objects.none()
-    return Certificate.objects.filter(limit).filter(region_q(f.region, "filing__region")).order_by()
+        return CertificateCount.objects.none()
+    return CertificateCount.objects.filter(limit).filter(region_q(f.region, "filing__region")).order_by()
 
 
 def _cases(user: Any, f: Filters) -> QuerySet[Application]:
@@ -313,10 +314,10 @@ def applicants_by_occupation_level(user: Any, f: Filters) -> dict[tuple[int, int
 def certificate_counts(user: Any, f: Filters) -> dict[tuple[int, int], int]:
     """(occupation id, level) → valid certificates issued in the range."""
     rows = (
-        _certificates(user, f)
+        _certificate_counts(user, f)
         .filter(status=CertificateStatus.VALID, issue_date__gte=f.start, issue_date__lte=f.end)
         .values_list("occupation_id", "level")
-        .annotate(n=Count("id"))
+        .annotate(n=Sum("n"))
         .order_by()
     )
     return {(o, lv): n for o, lv, n in rows}

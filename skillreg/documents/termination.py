@@ -11,6 +11,7 @@ import io
 from dataclasses import dataclass
 from typing import Any
 
+from django.db.models import Sum
 from reportlab.lib.enums import TA_CENTER, TA_RIGHT
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.platypus import Spacer
@@ -52,7 +53,7 @@ class TerminationNotice:
 
 
 def termination_notice_data(exit_: Any) -> TerminationNotice:
-    from skillreg.certificates.models import Certificate
+    from skillreg.certificates.models import CertificateCount
 
     filing = exit_.filing
     completed = exit_.wrapup_completed_at
@@ -66,7 +67,10 @@ def termination_notice_data(exit_: Any) -> TerminationNotice:
         reason=exit_.reason,
         terminates_on=exit_.terminates_on,
         wrapup_completed_on=completed.date() if completed else None,
-        certificates_reported=Certificate.objects.filter(filing=filing, issue_date__lte=exit_.terminates_on).count(),
+        certificates_reported=CertificateCount.objects.filter(
+            filing=filing, issue_date__lte=exit_.terminates_on
+        ).aggregate(n=Sum("n"))["n"]
+        or 0,
         archives_note=exit_.archives_note,
         authority_name=filing.authority.name,
         rule=exit_.requirement,

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.db import transaction
-from django.db.models import Count, Q
+from django.db.models import Sum
 
 from skillreg.audit.services import audit_record
 from skillreg.core import clock
@@ -379,16 +379,27 @@ class ChecklistItem:
 
 def wrap_up_checklist(exit_: FilingExit) -> list[ChecklistItem]:
     """What the institution must finish before it stops (GZ-13..15), computed from the registry."""
-    from skillreg.certificates.models import Certificate
+    from skillreg.certificates.models import CertificateCount
     from skillreg.evaluations.models import EvaluationPlan
 
-    batches = (
-        EvaluationPlan.objects.filter(filing_id=exit_.filing_id, ends_on__lte=exit_.terminates_on)
-        .annotate(reported=Count("certificates", filter=Q(certificates__issue_date__lte=exit_.terminates_on)))
-        .order_by("number")
+    # Certificates of every status issued by the last day, per evaluation plan: sums of the count summary (kept in
+    # step with the certificates; issue 16), not a count of the institution's certificates.
+    reported: dict[int, int] = {
+        batch_id: n or 0
+        for batch_id, n in CertificateCount.objects.filter(
+            filing_id=exit_.filing_id, issue_date__lte=exit_.terminates_on
+        )
+        .values("batch_id")
+        .annotate(n=Sum("n"))
+        .values_list("batch_id", "n")
+        .order_by()
+    }
+    batches = EvaluationPlan.objects.filter(filing_id=exit_.filing_id, ends_on__lte=exit_.terminates_on).order_by(
+        "number"
     )
-    short = [(b.number, b.passes, b.reported) for b in batches if b.reported < b.passes]
-    total = Certificate.objects.filter(filing_id=exit_.filing_id, issue_date__lte=exit_.terminates_on).count()
+    # (a plan without a pass count is not short; comparing with None raised TypeError before)
+    short = [(b.number, b.passes, reported.get(b.id, 0)) for b in batches if reported.get(b.id, 0) < (b.passes or 0)]
+    total = sum(reported.values())
     open_batches = EvaluationPlan.objects.filter(
         filing_id=exit_.filing_id, starts_on__lte=exit_.terminates_on, ends_on__gt=exit_.terminates_on
     ).count()

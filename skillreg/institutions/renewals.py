@@ -10,7 +10,7 @@ import datetime as dt
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.db.models import Count
+from django.db.models import Sum
 
 from skillreg.core import clock
 
@@ -43,18 +43,18 @@ class CertificateCounts:
 def renewal_certificate_counts(filing: Filing, *, to: dt.date | None = None) -> CertificateCounts:
     """Certificates issued by ``filing`` in its current validity period up to ``to`` (default: the
     earlier of today and the expiry), in total and per filed occupation (GZ-8..10)."""
-    from skillreg.certificates.models import Certificate, CertificateStatus
+    from skillreg.certificates.models import CertificateCount, CertificateStatus
 
     end = min(to or clock.today(), filing.valid_to)
-    rows = (
-        Certificate.objects.filter(
+    rows = (  # summed from the count summary (kept in step with the certificates; issue 16)
+        CertificateCount.objects.filter(
             filing=filing,
             issue_date__gte=filing.valid_from,
             issue_date__lte=end,
             status=CertificateStatus.VALID,
         )
         .values("occupation__code", "occupation__name", "occupation__parent__code")
-        .annotate(n=Count("id"))
+        .annotate(n=Sum("n"))
     )
     filed = set(filing.scope.values_list("occupation__code", flat=True))
     per: dict[str, int] = {}

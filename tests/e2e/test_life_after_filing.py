@@ -22,6 +22,7 @@ from skillreg.accounts.models import Authority
 from skillreg.applications import services
 from skillreg.applications.models import Application
 from skillreg.applications.profile import DERIVED_FACTS
+from skillreg.certificates import counts
 from skillreg.certificates.models import Certificate
 from skillreg.core import clock, testing
 from skillreg.deadlines.sweep import sweep
@@ -178,6 +179,7 @@ def _certificates(filing: Filing, code: str, n: int, day: dt.date, start: int) -
             for i in range(n)
         ]
     )
+    counts.recount([filing.pk])  # written around the services: the count summary follows
 
 
 def test_guizhou_social_org_renews_with_one_occupation_dropped(page, screenshot):

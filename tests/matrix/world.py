@@ -97,7 +97,7 @@ def build_world() -> World:
         """An evaluation batch, one certificate and one import job of ``filing`` (issue 6)."""
         import io
 
-        from skillreg.certificates import numbers
+        from skillreg.certificates import counts, numbers
         from skillreg.certificates.imports import import_job_create
         from skillreg.certificates.models import Certificate
         from skillreg.evaluations.tests.builders import plan_results_in
@@ -129,6 +129,7 @@ def build_world() -> World:
             created_at=timezone.now(),
         )
         cert.save()
+        counts.recount([filing.pk])  # written around the services: the count summary follows
         from pathlib import Path
 
         from django.conf import settings

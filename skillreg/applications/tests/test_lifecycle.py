@@ -12,6 +12,7 @@ from skillreg.accounts.models import Authority
 from skillreg.applications import services
 from skillreg.applications.models import Application, ApplicationType, State
 from skillreg.applications.services.lifecycle import lifecycle_draft_start, lifecycle_submit
+from skillreg.certificates import counts
 from skillreg.certificates.models import Certificate
 from skillreg.core import testing
 from skillreg.core.errors import TransitionNotAllowed, ValidationFailed
@@ -184,6 +185,7 @@ def _certificates(filing, code, n, day, start=0):
             for i in range(n)
         ]
     )
+    counts.recount([filing.pk])  # written around the services: the count summary follows
 
 
 @pytest.mark.req("GZ-8", "GZ-9", "GZ-10")

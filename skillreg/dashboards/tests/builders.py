@@ -11,6 +11,7 @@ from zoneinfo import ZoneInfo
 from django.utils import timezone
 
 from skillreg.applications.models import Application
+from skillreg.certificates import counts
 from skillreg.certificates.models import Certificate
 from skillreg.core import testing
 from skillreg.evaluations.models import EvaluationPlan, PlanStatus
@@ -123,4 +124,5 @@ def certificates(b: EvaluationPlan, n: int, *, issued: dt.date, revoked: int = 0
                 created_at=timezone.now(),
             )
         )
+    counts.recount([b.filing_id])  # written around the services: the count summary follows
     return out

@@ -2,9 +2,13 @@
 
     manage.py certificates check-number S023850000001263000042
     manage.py certificates import 证书.xlsx --institution S023850000001 [--mode valid_only] [--errors 错误.xlsx]
+    manage.py certificates recount [--check] [--institution S023850000001]
 
-Exit status: 0 = well-formed number / every row imported; 1 = malformed number / rows with errors /
-file unreadable (CommandError); 2 = usage error.
+``recount`` rebuilds the certificate count summary the statistics read from the certificate table; with
+``--check`` it changes nothing and reports every difference (docs/deployment.md, operations).
+
+Exit status: 0 = well-formed number / every row imported / counts rebuilt or in step; 1 = malformed number /
+rows with errors / file unreadable / counts differ (CommandError); 2 = usage error.
 """
 
 from __future__ import annotations
@@ -18,11 +22,12 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-from skillreg.certificates import numbers
+from skillreg.certificates import counts, numbers
 from skillreg.certificates.imports import import_job_create, import_job_run
 from skillreg.certificates.models import ImportMode, ImportStatus
 from skillreg.certificates.pipeline import Totals
 from skillreg.certificates.selectors import filing_by_code
+from skillreg.certificates.services import certificate_counts_recount
 from skillreg.core import objectstore
 from skillreg.core.errors import DomainError
 
@@ -41,10 +46,15 @@ class Command(BaseCommand):
         imp.add_argument("--mode", choices=ImportMode.values, default=ImportMode.ALL_OR_NOTHING)
         imp.add_argument("--errors", default=None, help="把错误清单（xlsx）另存到此路径")
         imp.add_argument("--one-process", action="store_true", help="检查与写入不分两个进程并行（排查问题用）")
+        recount = sub.add_parser("recount", help="按证书登记库重新统计证书计数（统计页面读取的计数表）")
+        recount.add_argument("--check", action="store_true", help="只核对，不修改：有不一致时列出并以非零状态退出")
+        recount.add_argument("--institution", default=None, help="只处理该评价机构（备案编码）")
 
     def handle(self, *args: Any, **options: Any) -> None:
         if options["action"] == "check-number":
             self._check(options["number"], options["filing"])
+        elif options["action"] == "recount":
+            self._recount(options["check"], options["institution"])
         else:
             self._import(options)
 
@@ -57,6 +67,27 @@ class Command(BaseCommand):
         if problems:
             raise CommandError("；".join(f"[{p.code}] {p.message}" for p in problems), returncode=1)
         self.stdout.write(numbers.describe(number))
+
+    def _recount(self, check: bool, code: str | None) -> None:
+        filing_ids = None
+        if code:
+            filing = filing_by_code(numbers.normalise(code))
+            if filing is None:
+                raise CommandError(f"未找到备案编码为 {code} 的评价机构", returncode=1)
+            filing_ids = [filing.pk]
+        if not check:
+            written = certificate_counts_recount(actor=f"cli:{getpass.getuser()}", filing_ids=filing_ids)
+            self.stdout.write(f"证书计数已按证书登记库重新统计：{written:,} 行")
+            return
+        found = counts.differences(filing_ids)
+        if found:
+            self.stderr.write("证书计数与证书登记库不一致：")
+            for line in counts.describe(found):
+                self.stderr.write("  " + line)
+            raise CommandError(
+                f"共 {len(found)} 处不一致；请运行 manage.py certificates recount 重新统计", returncode=1
+            )
+        self.stdout.write("证书计数与证书登记库一致")
 
     def _progress(self) -> Any:
         """A progress line on stderr at most once a second (called from the writer thread)."""
