@@ -54,4 +54,10 @@ class VerifyForm(forms.Form):
 class StatisticsForm(forms.Form):
     year = forms.IntegerField(label="年度", required=False, min_value=1990, max_value=2100)
     filing = forms.CharField(label="备案编码", required=False, max_length=13)
-    region = forms.CharField(label="行政区划代码", required=False, max_length=6)
+    region = forms.ChoiceField(label="地区", required=False, choices=[])
+
+    def __init__(self, *args: Any, regions: list[tuple[str, str]] | None = None, **kwargs: Any) -> None:
+        """``regions``: the regions the user may filter by (a staff member's region and below)."""
+        super().__init__(*args, **kwargs)
+        self.fields["region"].choices = [("", "全部（本机关管辖范围）"), *(regions or [])]
+        self.fields["filing"].widget.attrs.setdefault("placeholder", "13 位备案编码")

@@ -18,7 +18,8 @@ from skillreg.core.errors import DomainError
 from skillreg.core.paging import CappedPaginator, FirstRows
 from skillreg.documents.exports import csv_streaming_response
 from skillreg.institutions.models import Filing
-from skillreg.regions.selectors import region_by_code
+from skillreg.occupations.selectors import occupation_names
+from skillreg.regions.selectors import region_by_code, region_choices_under
 
 from . import selectors, services, statistics
 from .forms import CertificateFilterForm, RevokeForm, StatisticsForm
@@ -130,7 +131,8 @@ def batch_detail(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 def statistics_page(request: HttpRequest) -> HttpResponse:
     _member(request)
-    form = StatisticsForm(request.GET or None)
+    regions = region_choices_under(request.user.authority) if is_staff_member(request.user) else []
+    form = StatisticsForm(request.GET or None, regions=regions)
     data: dict[str, Any] = form.cleaned_data if form.is_bound and form.is_valid() else {}
     year = data.get("year") or clock.today().year - 1
     filing = current_filing(request, data.get("filing") or "")
@@ -149,5 +151,6 @@ def statistics_page(request: HttpRequest) -> HttpResponse:
             "region": region,
             "renewal": FirstRows(renewal, 500),
             "summary": summary,
+            "occupation_names": occupation_names(),
         },
     )

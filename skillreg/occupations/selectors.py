@@ -16,3 +16,8 @@ def occupations_search(q: str = "", *, active_only: bool = False) -> QuerySet[Oc
     if q:
         qs = qs.filter(Q(code__startswith=q) | Q(name__icontains=q))
     return qs.order_by("code")
+
+
+def occupation_names() -> dict[str, str]:
+    """Code → name of every occupation in the catalogue (a few thousand at most), for labelling counts by code."""
+    return dict(Occupation.objects.values_list("code", "name"))

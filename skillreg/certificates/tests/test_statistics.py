@@ -173,3 +173,21 @@ def test_renewal_counts_use_the_version_in_force_not_an_early_renewal(data, wuxi
     with at(D(2026, 7, 1)):
         (row,) = statistics.renewal_counts(wuxi_institution)
         assert (row.valid_from, row.total) == (D(2026, 7, 1), 0)
+
+
+@pytest.mark.req("GZ-8")
+def test_the_statistics_page_offers_the_regions_in_scope_and_names_the_occupations(
+    client, data, wuxi_officer, cq_centre_officer
+):
+    """A staff member picks a region of their own area from a list (not a code typed from memory); counts by
+    occupation carry its name; a region outside the area is refused next to the field, not answered."""
+    a, b = data
+    client.force_login(cq_centre_officer)
+    html = client.get("/certificates/statistics/").content.decode()
+    assert '<option value="500101">' in html and '<option value="500238">' in html and 'value="520000"' not in html
+    assert "6-31-01-03 电工：" in html and "4-10-01-05 养老护理员：" in html
+    only = client.get("/certificates/statistics/?region=500101").content.decode()
+    assert b.code in only and a.code not in only
+    client.force_login(wuxi_officer)
+    refused = client.get("/certificates/statistics/?region=500101").content.decode()
+    assert 'value="500101"' not in refused and "errorlist" in refused
