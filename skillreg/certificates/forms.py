@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, cast
 
 from django import forms
 
@@ -59,5 +59,5 @@ class StatisticsForm(forms.Form):
     def __init__(self, *args: Any, regions: list[tuple[str, str]] | None = None, **kwargs: Any) -> None:
         """``regions``: the regions the user may filter by (a staff member's region and below)."""
         super().__init__(*args, **kwargs)
-        self.fields["region"].choices = [("", "全部（本机关管辖范围）"), *(regions or [])]
+        cast(forms.ChoiceField, self.fields["region"]).choices = [("", "全部（本机关管辖范围）"), *(regions or [])]
         self.fields["filing"].widget.attrs.setdefault("placeholder", "13 位备案编码")

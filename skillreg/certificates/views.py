@@ -131,7 +131,8 @@ def batch_detail(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 def statistics_page(request: HttpRequest) -> HttpResponse:
     _member(request)
-    regions = region_choices_under(request.user.authority) if is_staff_member(request.user) else []
+    user: Any = request.user
+    regions = region_choices_under(user.authority) if is_staff_member(user) else []
     form = StatisticsForm(request.GET or None, regions=regions)
     data: dict[str, Any] = form.cleaned_data if form.is_bound and form.is_valid() else {}
     year = data.get("year") or clock.today().year - 1
