@@ -61,3 +61,4 @@ class StatisticsForm(forms.Form):
         super().__init__(*args, **kwargs)
         cast(forms.ChoiceField, self.fields["region"]).choices = [("", "全部（本机关管辖范围）"), *(regions or [])]
         self.fields["filing"].widget.attrs.setdefault("placeholder", "13 位备案编码")
+        self.fields["year"].widget.attrs.setdefault("placeholder", "默认为上一年度")
