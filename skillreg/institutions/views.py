@@ -21,7 +21,7 @@ from . import access, selectors
 from .exits import filing_exit_order, filing_exit_voluntary, filing_wrap_up_complete, wrap_up_checklist
 from .lifecycle import LIVE
 from .renewals import renewal_certificate_counts
-from .validity import latest_renewal_date
+from .validity import latest_renewal_date, latest_renewal_dates
 
 logger = logging.getLogger(__name__)
 
@@ -49,8 +49,8 @@ def filing_list(request: HttpRequest) -> HttpResponse:
     if not (access.is_institution(request.user) or access.is_staff_member(request.user)):
         raise Http404("页面不存在")
     filings = list(selectors.filings_for_user(request.user)[:500])
-    exits = {e.filing_id: e for f in filings for e in selectors.filing_exits(f)}
-    latest = {f.pk: latest_renewal_date(f.region.code, f.valid_to)[0] for f in filings if f.status in LIVE}
+    exits = selectors.latest_exits(filings)  # one query for the page, not one a filing (issue 16)
+    latest = latest_renewal_dates(f for f in filings if f.status in LIVE)
     context = {
         "filings": filings,
         "exits": exits,
