@@ -69,3 +69,14 @@ def test_a_plans_certificate_page_is_read_from_its_own_index(five, batch):
             assert "(batch_id, issue_date DESC, number)" in cur.fetchone()[0]
     else:
         assert "cert_batch_order" in plan
+
+
+def test_a_plans_certificates_are_read_by_plan_and_still_scoped(five, batch, wuxi_officer, guizhou_officer):
+    from skillreg.certificates import selectors
+
+    assert selectors.certificates_for(wuxi_officer, batch=batch).count() == 5
+    assert selectors.certificates_for(guizhou_officer, batch=batch).count() == 0  # another province: nothing
+    with CaptureQueriesContext(connection) as ctx:
+        list(selectors.certificates_for(wuxi_officer, batch=batch)[:20])
+    rows = ctx.captured_queries[-1]["sql"]
+    assert '"batch_id" =' in rows and "IN (SELECT" not in rows  # by plan and its filing, no subquery of filings
