@@ -11,9 +11,13 @@ by set-based SQL with ``generate_series``, indexes rebuilt after, 20,000 rows wi
 Measure: the real application in-process (Django's test client through the full middleware stack, one request at
 a time, SKILLREG_DEBUG=0, the staff user signed in with a second factor), each page ``--requests`` times after two
 warm-up requests, interleaved with ``/bench/ping`` (a trivial view on the same stack); figures are p50/p95 in ms and
-the ratio of each page's p50 to ping's p50. Pages: the work list (first and a deep page, a keyword), a case, the
+the ratio of each page's p50 to ping's p50. Pages: the work list (first and deep pages, a keyword), a case, the
 certificate list (first page, search by number, by holder name), the statistics page (district officer, and the
-province officer for all of Chongqing).
+province officer for all of Chongqing), and every other staff page whose work grows with the data (``_other_pages``:
+filings, evaluation plans and their anomalies, batches, imports, annual reports, supervision, quality, appraisals,
+the deadline and statistics dashboards, the inbox, the audit trail), as the district and the province officer.
+``STAFFBENCH_PAGES=a,b`` measures only pages whose name contains one of them, ``STAFFBENCH_SKIP=a,b`` leaves those
+out; a page that does not answer 200 is reported with its status, not measured.
 """
 
 # ruff: noqa: S101, S311, S603, E501 - benchmark only
@@ -72,6 +76,69 @@ def _timed(client: Any, path: str, cpu: list[float] | None = None) -> float:
     return elapsed
 
 
+def _other_pages(d: Any, p: Any, a: Any, case: Any, cert: Any) -> list[tuple[str, Any, str]]:
+    """Every other staff page whose work grows with the data (issue 16, item 5): lists and details of filings,
+    evaluation plans, annual reports, supervision, quality, appraisals, dashboards, deadlines, imports, the inbox
+    and the audit trail; district officer (d), province officer (p), audit administrator (a)."""
+    from skillreg.core import clock
+    from skillreg.evaluations.models import EvaluationPlan
+    from skillreg.institutions.models import Filing
+
+    filing = Filing.objects.filter(region__code="500238").order_by("pk").first()
+    assert filing is not None
+    plan = EvaluationPlan.objects.filter(filing=filing).order_by("pk").first()
+    assert plan is not None
+    year = clock.today().year
+    district = [
+        ("filings, list", "/filings/"),
+        ("filings, detail", f"/filings/{filing.code}/"),
+        ("evaluation plans", "/evaluations/"),
+        ("evaluation plans, page 5", "/evaluations/?page=5"),
+        ("evaluation plan", f"/evaluations/{plan.pk}/"),
+        ("plan calendar", "/evaluations/calendar/"),
+        ("plan review queue", "/evaluations/queue/"),
+        ("plan anomalies", "/evaluations/anomalies/"),
+        ("certificate detail", f"/certificates/c/{cert.number}/"),
+        ("batches", "/certificates/batches/"),
+        ("batch detail", f"/certificates/batches/{plan.pk}/"),
+        ("certificate imports", "/certificates/imports/"),
+        ("annual reports", "/annual-reports/"),
+        ("supervision home", "/supervision/"),
+        ("ratings", "/supervision/ratings/"),
+        ("quality home", "/quality/"),
+        ("appraisals", "/appraisals/"),
+        ("appraisal page", f"/appraisals/{filing.code}/{year}/"),
+        ("deadlines dashboard", "/staff/deadlines/"),
+        ("case timeline", f"/staff/deadlines/cases/{case.public_id}/"),
+        ("dashboards", "/staff/dashboards/"),
+        ("inbox", "/inbox/"),
+    ]
+    out: list[tuple[str, Any, str]] = [(name, d, path) for name, path in district]
+    province = [
+        "/staff/?mine=0",
+        "/staff/?mine=0&page=2000",
+        "/filings/",
+        "/evaluations/",
+        "/evaluations/calendar/",
+        "/evaluations/queue/",
+        "/evaluations/anomalies/",
+        "/certificates/batches/",
+        "/certificates/imports/",
+        "/annual-reports/",
+        "/supervision/",
+        "/supervision/ratings/",
+        "/quality/",
+        "/appraisals/",
+        "/staff/deadlines/",
+        "/staff/dashboards/",
+    ]
+    names = {path: name for name, path in district}
+    names.update({"/staff/?mine=0": "work list", "/staff/?mine=0&page=2000": "work list, page 2000"})
+    out += [(f"{names[path]} (Chongqing)", p, path) for path in province]
+    out += [("audit trail", a, "/audit/"), ("audit trail, page 200", a, "/audit/?page=200")]
+    return out
+
+
 def measure(requests: int, bound: int = 120) -> dict[str, Any]:
     from django.conf import settings
     from django.db import connection
@@ -107,9 +174,18 @@ def measure(requests: int, bound: int = 120) -> dict[str, Any]:
     cert = Certificate.objects.filter(filing__region__code="500238").order_by("pk").last()
     assert cert is not None
     d = signed_in(district)
+    province = User.objects.filter(username="bench_province").first()
+    if province is None:
+        province = testing.make_staff("bench_province", "hrss-500000")
+    p = signed_in(province)
+    auditor = User.objects.filter(username="bench_auditor").first()
+    if auditor is None:
+        auditor = testing.make_admin("bench_auditor", "audit_admin")
+    a = signed_in(auditor)
     pages: list[tuple[str, Client, str]] = [
         ("work list", d, "/staff/?mine=0"),
         ("work list, page 2000", d, "/staff/?mine=0&page=2000"),
+        ("work list, page 250", d, "/staff/?mine=0&page=250"),
         ("work list, keyword", d, "/staff/?mine=0&q=BA50B000012"),
         ("case page", d, f"/staff/cases/{case.public_id}/"),
         ("certificates, first page", d, "/certificates/"),
@@ -117,26 +193,32 @@ def measure(requests: int, bound: int = 120) -> dict[str, Any]:
         ("certificates, by name", d, f"/certificates/?q={cert.holder_name}"),
         ("statistics (district)", d, "/certificates/statistics/"),
     ]
-    province = User.objects.filter(username="bench_province").first()
-    if province is None:
-        province = testing.make_staff("bench_province", "hrss-500000")
-    p = signed_in(province)
+    pages += _other_pages(d, p, a, case, cert)
     pages.append(("statistics (Chongqing)", p, "/certificates/statistics/"))
     pages.append(("certificates (Chongqing)", p, "/certificates/"))
     out: dict[str, Any] = {}
     wanted = [w for w in os.environ.get("STAFFBENCH_PAGES", "").split(",") if w]
+    skipped = [w for w in os.environ.get("STAFFBENCH_SKIP", "").split(",") if w]
     for name, client, path in pages:
         if wanted and not any(w in name for w in wanted):
+            continue
+        if any(w in name for w in skipped):
+            continue
+        status = client.get(path).status_code
+        if status != 200:
+            log(f"{name:28} {path}: HTTP {status}, not measured")
+            out[name] = {"path": path, "status": status}
             continue
         for _ in range(2):
             _timed(client, path)
             _timed(client, "/bench/ping")
-        own, ping, cpu, db = [], [], [], []
+        own, ping, cpu, db, nq = [], [], [], [], []
         deadline = time.perf_counter() + bound  # bounded: at most this long a page
         for _ in range(requests):
             with CaptureQueriesContext(connection) as queries:
                 own.append(_timed(client, path, cpu))
             db.append(sum(float(q["time"]) for q in queries.captured_queries))
+            nq.append(len(queries.captured_queries))  # here: the next request empties the connection's log
             ping.append(_timed(client, "/bench/ping"))
             if time.perf_counter() > deadline:
                 break
@@ -153,7 +235,7 @@ def measure(requests: int, bound: int = 120) -> dict[str, Any]:
             # round trips): on a loaded machine, the wall-clock figures above also count waiting for a core
             "cpu_p50_ms": round(statistics.median(cpu) * 1000, 1),
             "db_p50_ms": round(statistics.median(db) * 1000, 1),
-            "queries": len(queries.captured_queries),
+            "queries": max(nq),
             "ratio": round(statistics.median(ping) / p50, 3),
         }
         log(

@@ -224,21 +224,25 @@ def anomalies(
             out.append(Anomaly("late_report", ANOMALY_LABELS["late_report"], f"报备于 {p.reported_at:%Y-%m-%d}", [p]))
     if mine:
         lo, hi = min(p.starts_on for p in mine), max(p.ends_on for p in mine)
+        # Both kinds of pair are two plans of one institution (the checks below): only the plans of the
+        # institutions of ``mine`` can pair with them, and plans are paired per institution and day — not
+        # every plan of the province with every other on a busy day (issue 16).
         pool = list(
-            EvaluationPlan.objects.filter(status__in=ACTIVE, starts_on__lte=hi, ends_on__gte=lo).select_related(
-                "filing", "occupation"
-            )
+            EvaluationPlan.objects.filter(
+                status__in=ACTIVE, starts_on__lte=hi, ends_on__gte=lo, filing_id__in={p.filing_id for p in mine}
+            ).select_related("filing", "occupation")
         )
     else:
         pool = []
     ids = {p.pk for p in mine}
     seen: set[tuple[str, int, int]] = set()
-    by_day: dict[dt.date, list[EvaluationPlan]] = defaultdict(list)
+    by_day: dict[tuple[int, dt.date], list[EvaluationPlan]] = defaultdict(list)
     for p in pool:
         d = p.starts_on
         while d <= p.ends_on:
-            by_day[d].append(p)
+            by_day[(p.filing_id, d)].append(p)
             d += dt.timedelta(days=1)
+    booked = {p.pk: {examiner_key(e): e.get("name", "") for e in p.examiners} for p in pool}
     for day_plans in by_day.values():
         for i, a in enumerate(day_plans):
             for b in day_plans[i + 1 :]:
@@ -251,7 +255,7 @@ def anomalies(
                         out.append(
                             Anomaly("venue_overlap", ANOMALY_LABELS["venue_overlap"], f"场地：{a.venue}", [a, b])
                         )
-                shared = {examiner_key(e): e.get("name", "") for e in a.examiners}
+                shared = booked[a.pk]
                 for e in b.examiners:
                     key = examiner_key(e)
                     if key in shared and a.filing_id == b.filing_id:

@@ -28,6 +28,9 @@ from .workflow import allowed_actions
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
+ANOMALIES_PER_PAGE = 50
+
+
 def _member(request: HttpRequest) -> None:
     if not (is_institution(request.user) or is_staff_member(request.user)):
         raise Http404("页面不存在")
@@ -299,8 +302,10 @@ def anomaly_list(request: HttpRequest) -> HttpResponse:
     _staff(request)
     kind = request.GET.get("kind", "")
     found = selectors.anomalies(request.user, kind=kind if kind in selectors.ANOMALY_LABELS else "")
+    # 50 a page: a province has thousands of plans, each possibly an anomaly (issue 16)
+    page = Paginator(found, ANOMALIES_PER_PAGE).get_page(request.GET.get("page"))
     return render(
         request,
         "evaluations/anomalies.html",
-        {"anomalies": found, "kinds": selectors.ANOMALY_LABELS, "kind": kind},
+        {"anomalies": page.object_list, "page": page, "kinds": selectors.ANOMALY_LABELS, "kind": kind},
     )

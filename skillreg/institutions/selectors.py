@@ -322,6 +322,17 @@ def filing_exits(filing: Filing) -> list[Any]:
     return list(FilingExit.objects.filter(filing=filing).order_by("terminates_on"))
 
 
+def latest_exits(filings: list[Filing]) -> dict[int, Any]:
+    """The last exit (by its termination day) of each of ``filings`` that has one, by filing pk: what the staff
+    list shows, in one query for the page (issue 16)."""
+    from skillreg.deadlines.models import FilingExit
+
+    out: dict[int, Any] = {}
+    for e in FilingExit.objects.filter(filing__in=[f.pk for f in filings]).order_by("terminates_on", "pk"):
+        out[e.filing_id] = e
+    return out
+
+
 def lifecycle_applications(filing: Filing) -> QuerySet[Any]:
     from skillreg.applications.models import Application
 

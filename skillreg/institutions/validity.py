@@ -8,7 +8,9 @@ for a region whose packs set no validity (Guizhou: "细则未规定备案有效�
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterable
 from dataclasses import dataclass
+from typing import Any
 
 from django.conf import settings
 
@@ -53,10 +55,30 @@ def latest_renewal_date(region_code: str, valid_to: dt.date) -> tuple[dt.date, T
     from skillreg.deadlines.clocks import DueCache
     from skillreg.workcalendar.selectors import get_calendar
 
+    return _latest_renewal_date(region_code, valid_to, lambda: DueCache(get_calendar()))
+
+
+def _latest_renewal_date(region_code: str, valid_to: dt.date, cache: Any) -> tuple[dt.date, TimeLimit | None]:
     limit = renewal_limit(region_code, valid_to)
     if limit is None:
         return valid_to, None
-    return DueCache(get_calendar()).for_limit(limit, valid_to).date, limit
+    return cache().for_limit(limit, valid_to).date, limit
+
+
+def latest_renewal_dates(filings: Iterable[Any]) -> dict[int, dt.date]:
+    """``latest_renewal_date`` of each filing (by pk) with one calendar for all: a list of filings reads the
+    calendar's version once, not once a row (issue 16)."""
+    from skillreg.deadlines.clocks import DueCache
+    from skillreg.workcalendar.selectors import get_calendar
+
+    shared: list[Any] = []
+
+    def cache() -> Any:
+        if not shared:
+            shared.append(DueCache(get_calendar()))
+        return shared[0]
+
+    return {f.pk: _latest_renewal_date(f.region.code, f.valid_to, cache)[0] for f in filings}
 
 
 def renewal_window_opens(region_code: str, valid_to: dt.date) -> dt.date:

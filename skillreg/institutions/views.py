@@ -30,7 +30,7 @@ from .exits import (
 from .lifecycle import LIVE
 from .renewals import renewal_certificate_counts
 from .status import REASON_MAX
-from .validity import latest_renewal_date
+from .validity import latest_renewal_date, latest_renewal_dates
 
 logger = logging.getLogger(__name__)
 
@@ -83,8 +83,8 @@ def filing_list(request: HttpRequest) -> HttpResponse:
         raise Http404("页面不存在")
     page = CappedPaginator(selectors.filings_for_user(request.user), FILINGS_PER_PAGE).get_page(request.GET.get("page"))
     filings = list(page)
-    exits = {e.filing_id: e for f in filings for e in selectors.filing_exits(f)}
-    latest = {f.pk: latest_renewal_date(f.region.code, f.valid_to)[0] for f in filings if f.status in LIVE}
+    exits = selectors.latest_exits(filings)  # one query for the page, not one a filing (issue 16)
+    latest = latest_renewal_dates(f for f in filings if f.status in LIVE)
     context = {
         "page": page,
         "exits": exits,

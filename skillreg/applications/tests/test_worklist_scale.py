@@ -3,12 +3,14 @@ indexed (migration applications/0005)."""
 
 from __future__ import annotations
 
+import re
+
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from skillreg.applications import services
+from skillreg.applications import services, views_staff
 from skillreg.core import testing
 from skillreg.core.paging import CappedPaginator
 
@@ -86,3 +88,34 @@ def test_postgresql_answers_the_keyword_from_trigram_indexes():
         defs = dict(cur.fetchall())
     assert set(defs) == {"application_name_trgm", "application_number_trgm"}
     assert all("gin" in d and "gin_trgm_ops" in d and "upper(" in d for d in defs.values())
+
+
+def test_postgresql_reads_a_deep_pages_keys_from_the_covering_order_index():
+    """Issue 16: the order index carries the list's filter columns, so the keys of a deep page (OFFSET in the
+    thousands, core.paging) are an index-only scan."""
+    if connection.vendor != "postgresql":
+        pytest.skip("PostgreSQL only: SQLite has no INCLUDE (the same plain index)")
+    with connection.cursor() as cur:
+        cur.execute("SELECT indexdef FROM pg_indexes WHERE indexname = 'application_worklist_cover'")
+        (definition,) = cur.fetchone()
+    assert "(submitted_at, id) INCLUDE (state, region_id, authority_id, institution_kind)" in definition
+
+
+def test_a_deep_work_list_page_lists_the_same_cases_as_the_plain_offset(
+    client, wuxi_institution, wuxi_officer, monkeypatch
+):
+    for i in range(5):
+        app = testing.make_complete_draft(wuxi_institution, institution_name=f"深页机构{i}")
+        services.application_submit(application=app, actor=wuxi_institution)
+    client.force_login(wuxi_officer)
+    monkeypatch.setattr(views_staff, "WORKLIST_PAGE_SIZE", 2)
+
+    def listed() -> list[list[str]]:
+        pages = [client.get(reverse("staff:worklist"), {"mine": "0", "page": n}).content.decode() for n in (1, 2, 3)]
+        return [re.findall(r"深页机构\d", html) for html in pages]
+
+    monkeypatch.setattr(CappedPaginator, "deferred_from", 10_000)
+    plain = listed()
+    monkeypatch.setattr(CappedPaginator, "deferred_from", 0)
+    assert listed() == plain
+    assert [len(p) for p in plain] == [2, 2, 1] and len({c for p in plain for c in p}) == 5

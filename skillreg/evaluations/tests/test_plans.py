@@ -6,6 +6,8 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from skillreg.audit.models import AuditRecord
@@ -308,6 +310,41 @@ def test_anomalies_full_pass_shared_venue_and_examiner_twice_a_day(
     twice = next(a for a in found if a.kind == "examiner_overlap")
     assert {p.number for p in twice.plans} == {morning.number, afternoon.number} and "同日" in twice.detail
     assert selectors.anomalies(guizhou_officer) == [] and selectors.anomalies(wuxi_institution) == []
+
+
+def test_anomalies_pair_only_the_plans_of_the_listed_institutions(filing, wuxi_institution, wuxi_officer):
+    """Issue 16: both kinds of pair are plans of one institution, so the other plans of the province (thousands
+    on a busy day) are neither read nor paired; plans are paired per institution and day."""
+    day = dt.date(2026, 7, 20)
+    report(filing, wuxi_institution, number="AM", starts_at=when(day, 8), ends_at=when(day, 11))
+    venue = "理论考场1间（30座）"
+    report(filing, wuxi_institution, number="PM", starts_at=when(day, 14), ends_at=when(day, 17), venue=venue)
+    with CaptureQueriesContext(connection) as ctx:
+        found = selectors.anomalies(wuxi_officer)
+    assert any(a.kind == "examiner_overlap" for a in found)
+    pool = [q["sql"] for q in ctx.captured_queries if "starts_on" in q["sql"] and "INNER JOIN" in q["sql"]]
+    assert pool and all('"filing_id" IN (' in sql for sql in pool[-1:])
+
+
+def test_the_anomaly_page_is_paged(client, filing, wuxi_institution, wuxi_officer, monkeypatch):
+    from skillreg.evaluations import views
+
+    day = dt.date(2026, 7, 20)
+    report(filing, wuxi_institution, number="AM", starts_at=when(day, 8), ends_at=when(day, 11))
+    venue = "理论考场1间（30座）"
+    report(filing, wuxi_institution, number="PM", starts_at=when(day, 14), ends_at=when(day, 17), venue=venue)
+    report(
+        filing, wuxi_institution, number="AM2", starts_at=when(day, 9), ends_at=when(day, 10),
+        examiners=examiners(n=1, first=4),
+    )  # same venue as AM at the same time  # fmt: skip
+    found = selectors.anomalies(wuxi_officer)
+    assert len(found) >= 2
+    monkeypatch.setattr(views, "ANOMALIES_PER_PAGE", 1)
+    client.force_login(wuxi_officer)
+    pages = [client.get(reverse("evaluations:anomalies"), {"page": n}).content.decode() for n in (1, 2)]
+    assert f"第 1/{len(found)} 页" in pages[0] and f"第 2/{len(found)} 页" in pages[1]
+    for html, anomaly in zip(pages, found, strict=False):
+        assert html.count('<tr class="anomaly-') == 1 and f"anomaly-{anomaly.kind}" in html
 
 
 @pytest.mark.req("AH-att3", "HN-att2")
