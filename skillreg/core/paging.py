@@ -25,7 +25,32 @@ from django.db.models import QuerySet
 CAP = 10_000
 
 
-class CappedPaginator(Paginator):
+class KeysFirstPaginator(Paginator):
+    """A paginator whose pages from row ``deferred_from`` on are read by their keys first (the deferred join above):
+    the staff lists (``CappedPaginator``) and the public directory (``portal.paging.DirectoryPaginator``)."""
+
+    # From which first row on a page is read by its keys first (the first pages are cheap either way; one query
+    # is better than two there).
+    deferred_from = 200
+
+    def page(self, number: Any) -> Page:
+        """As Django's, with the deferred join for a page that starts at ``deferred_from`` or later."""
+        number = self.validate_number(number)
+        bottom = (number - 1) * self.per_page
+        top = bottom + self.per_page
+        if top + self.orphans >= self.count:
+            top = self.count
+        rows: Any = self.object_list
+        if not isinstance(rows, QuerySet) or bottom < self.deferred_from:
+            return Page(rows[bottom:top], number, self)
+        # The keys alone: no joins or prefetches that only the shown rows need.
+        keys = list(rows.prefetch_related(None).select_related(None).values_list("pk", flat=True)[bottom:top])
+        by_key = {obj.pk: obj for obj in rows.filter(pk__in=keys).order_by()} if keys else {}
+        # In the order of the keys (the list's order, ties broken as the database broke them for the keys).
+        return Page([by_key[k] for k in keys if k in by_key], number, self)
+
+
+class CappedPaginator(KeysFirstPaginator):
     cap = CAP
 
     @cached_property
@@ -49,25 +74,6 @@ class CappedPaginator(Paginator):
         if shown == 0 and not self.allow_empty_first_page:
             return 0
         return ceil(max(1, shown - self.orphans) / self.per_page)
-
-    # From which first row on a page is read by its keys first (the first pages are cheap either way; one query
-    # is better than two there).
-    deferred_from = 200
-
-    def page(self, number: Any) -> Page:
-        """As Django's, with the deferred join described above for a page that starts at ``deferred_from`` or later."""
-        number = self.validate_number(number)
-        bottom = (number - 1) * self.per_page
-        top = bottom + self.per_page
-        if top + self.orphans >= self.count:
-            top = self.count
-        rows: Any = self.object_list
-        if not isinstance(rows, QuerySet) or bottom < self.deferred_from:
-            return Page(rows[bottom:top], number, self)
-        keys = list(rows.values_list("pk", flat=True)[bottom:top])
-        by_key = {obj.pk: obj for obj in rows.filter(pk__in=keys).order_by()} if keys else {}
-        # In the order of the keys (the list's order, ties broken as the database broke them for the keys).
-        return Page([by_key[k] for k in keys if k in by_key], number, self)
 
 
 class FirstRows(Sequence[Any]):

@@ -15,36 +15,24 @@ from __future__ import annotations
 
 import hashlib
 import time
-from typing import Any, cast
+from typing import Any
 from urllib.parse import urlencode
 
 from django.conf import settings
-from django.core.paginator import Page, Paginator
 from django.db import connection
-from django.db.models import QuerySet
 from django.db.models.expressions import RawSQL
 from django.db.models.signals import post_delete, post_save
 
 from skillreg.audit.models import AuditRecord
 from skillreg.core import clock
+from skillreg.core.paging import KeysFirstPaginator
 from skillreg.institutions.models import Filing, FilingScope, FilingStatusChange, FilingVersion
 from skillreg.institutions.selectors import directory_occupations
 from skillreg.regions.models import Region
 
 
-class DirectoryPaginator(Paginator):
-    def page(self, number: Any) -> Page:
-        number = self.validate_number(number)
-        bottom = (number - 1) * self.per_page
-        top = bottom + self.per_page
-        if top + self.orphans >= self.count:
-            top = self.count
-        qs = cast(QuerySet[Filing], self.object_list)
-        if bottom == 0:  # the first page is already an index walk: one query is enough
-            return Page(qs[bottom:top], number, self)
-        ids = list(qs.prefetch_related(None).select_related(None).values_list("pk", flat=True)[bottom:top])
-        rows = {f.pk: f for f in qs.filter(pk__in=ids)} if ids else {}
-        return Page([rows[pk] for pk in ids if pk in rows], number, self)
+class DirectoryPaginator(KeysFirstPaginator):
+    deferred_from = 1  # the first page is already an index walk: one query is enough; every later page by keys
 
 
 _occupations: tuple[str, list[Any]] | None = None
