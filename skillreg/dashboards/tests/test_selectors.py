@@ -220,6 +220,28 @@ def test_cases_by_stage_and_clock_status(cq_centre_officer, wuxi_officer, chongq
     assert wuxi == {("submitted", "overdue"): 1, ("resubmitted", "at_risk"): 1, ("filed", "none"): 1}
 
 
+def test_case_counts_are_kept_for_the_cache_period_and_computed_again_without_it(
+    cq_centre_officer, chongqing_cases, monkeypatch, settings
+):
+    """The clocks of every case in range are computed once per period (issue 16), not on every drawing."""
+    calls = Counter()
+    real = selectors.running_clocks
+
+    def counted(*args, **kwargs):
+        calls["clocks"] += 1
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(selectors, "running_clocks", counted)
+    f = _filters("500000", D(2026, 1, 1), TODAY)
+    first = selectors.case_counts(cq_centre_officer, f)
+    assert selectors.case_counts(cq_centre_officer, f) == first and calls["clocks"] == 1
+    other = _filters("500000", D(2026, 2, 1), TODAY)  # another range: its own entry
+    selectors.case_counts(cq_centre_officer, other)
+    assert calls["clocks"] == 2
+    settings.SKILLREG_DASHBOARD_CACHE_SECONDS = 0
+    assert selectors.case_counts(cq_centre_officer, f) == first and calls["clocks"] == 3
+
+
 # ------------------------------------------------------------------------------------------------ annual reports
 
 
