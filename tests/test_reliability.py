@@ -209,4 +209,6 @@ def test_an_all_or_nothing_import_blocks_no_login_or_page_load(crash_env):
     result = json.loads(out.stdout.strip().splitlines()[-1])
     assert result["status"] == "done" and result["certificates"] == 40000, result
     assert result["requests"] >= 9 and not result["failures"], result
-    assert result["slowest"] < 1.5, result  # a chunk's transaction, not the file's
+    # A chunk's transaction, not the file's: a request waits at most for one chunk. Compared with the import's own
+    # duration measured in the same run (a fixed bound in seconds failed on a loaded machine at 2.2 s of 10 s).
+    assert result["slowest"] < result["import_seconds"] / 3, result
