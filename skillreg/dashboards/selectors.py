@@ -146,9 +146,14 @@ def institution_counts(user: Any, f: Filters, day: dt.date) -> dict[tuple[str, s
     if seconds <= 0 or not may_view(user):
         return _institution_counts(user, f, day)
     key = f"dashboards:institutions:{region_path(user)}:{f.region.pk}:{day.isoformat()}:{clock.today().isoformat()}"
+    return _kept(key, seconds, lambda: _institution_counts(user, f, day))
+
+
+def _kept(key: str, seconds: int, compute: Any) -> dict[Any, int]:
+    """``compute()``'s counts, kept in the cache under ``key`` for ``seconds``."""
     found = cache.get(key)
     if found is None:
-        found = _institution_counts(user, f, day)
+        found = compute()
         cache.set(key, found, seconds)
     return dict(found)
 
@@ -239,11 +244,7 @@ def case_counts(user: Any, f: Filters, *, today: dt.date | None = None) -> dict[
         return _case_counts(user, f, today)
     span = f"{f.start.isoformat()}:{f.end.isoformat()}"
     key = f"dashboards:cases:{region_path(user)}:{f.region.pk}:{span}:{today.isoformat()}"
-    found = cache.get(key)
-    if found is None:
-        found = _case_counts(user, f, today)
-        cache.set(key, found, seconds)
-    return dict(found)
+    return _kept(key, seconds, lambda: _case_counts(user, f, today))
 
 
 def _case_counts(user: Any, f: Filters, today: dt.date) -> dict[tuple[str, str], int]:
