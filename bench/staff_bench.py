@@ -58,6 +58,7 @@ def build(rows: int, cases: int, filings: int) -> None:
         # The cases and supplement requests are in; the sweep bench's 2,000 extra filings take codes that the
         # filed institutions above already hold. The staff pages need only the cases.
         log(f"sweep bench's extra filings not made ({exc.__class__.__name__}); the {cases:,} cases are in")
+        sweep_bench.index_cases()
     from django.db import connection
 
     with connection.cursor() as cur:

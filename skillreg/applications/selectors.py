@@ -23,6 +23,15 @@ def applications_for_applicant(user: Any) -> QuerySet[Application]:
     return _base().filter(unit_id=user.unit_id)
 
 
+def staff_region_ids(user: Any) -> list[int]:
+    """The ids of the staff member's region and the regions below it (none for anyone else)."""
+    if not is_staff_member(user) or not user.authority_id:
+        return []
+    from skillreg.regions.models import Region
+
+    return list(Region.objects.filter(region_q(user, "")).values_list("pk", flat=True))
+
+
 def staff_scope(user: Any) -> QuerySet[Application]:
     """Cases of the staff member's region and the regions below it; drafts are the applicant's own."""
     if not is_staff_member(user) or not user.authority_id:
@@ -30,10 +39,7 @@ def staff_scope(user: Any) -> QuerySet[Application]:
     # The regions resolved to ids first (a few dozen at most): with ``region_id IN (…)`` PostgreSQL knows from
     # its statistics how many cases are in scope and walks the work list's covering order index (index only)
     # for a deep page, where a join on the region's path left it guessing and sorting every case (issue 16).
-    from skillreg.regions.models import Region
-
-    regions = list(Region.objects.filter(region_q(user, "")).values_list("pk", flat=True))
-    return _base().exclude(state=State.DRAFT).filter(region_id__in=regions)
+    return _base().exclude(state=State.DRAFT).filter(region_id__in=staff_region_ids(user))
 
 
 def staff_worklist(

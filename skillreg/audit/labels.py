@@ -75,6 +75,8 @@ ACTION_LABELS = {
     "clock.confirmed": "确认期限届满结果",
     "clock.dismissed": "驳回期限届满结果",
     "clock.hold": "期限届满待人工确认",
+    "deadlines.index_rebuilt": "重新计算在办案件期限",
+    "deadlines.index_repaired": "按办理记录更正在办案件期限",
     "demo.load": "载入演示数据",
     "filing.create": "生成备案",
     "filing.exit_voluntary": "自愿终止",

@@ -6,8 +6,8 @@ narrow the view to one region inside it (``Filters.region``). Everyone else has 
 * Institutions at each month end, by status, kind and region: the status is the last ``FilingStatusChange`` in
   force that day, the kind that of the ``FilingVersion`` in force — exactly what ``institutions.selectors.filing_on``
   answers, computed as one GROUP BY per month end (tested against ``filing_on``).
-* Cases submitted in the date range by their stage now and the state of their running statutory clock (the
-  deadlines code: ``deadlines.scan.running_clocks`` + ``deadlines.clocks.classify``).
+* Cases submitted in the date range by their stage now and the state of their earliest running deadline (the
+  deadline index that the statutory-clock code keeps, ``deadlines.index``; the same days as ``deadlines.clocks``).
 * Certificates issued in the range (valid ones, as renewal counts do) per occupation and level; pass rates use the
   applicants of ``applicants_by_occupation_level`` — the one source of the denominator (``sources``).
 * Annual-report timeliness, from the ``report_timeliness`` source when an app provides it; otherwise no chart.
@@ -24,7 +24,7 @@ from zoneinfo import ZoneInfo
 
 from django.conf import settings
 from django.core.cache import cache
-from django.db.models import Count, F, OuterRef, QuerySet, Subquery, Sum
+from django.db.models import Case, Count, F, OuterRef, QuerySet, Subquery, Sum, Value, When
 from django.db.models.functions import Coalesce
 
 from skillreg.accounts.scope import case_scope_q, is_staff_member, region_path, region_q
@@ -32,9 +32,9 @@ from skillreg.applications.models import Application, State
 from skillreg.applications.selectors import staff_scope
 from skillreg.certificates.models import CertificateCount, CertificateStatus
 from skillreg.core import clock
-from skillreg.deadlines.clocks import DueCache, classify
-from skillreg.deadlines.limits import LimitResolver
-from skillreg.deadlines.scan import running_clocks
+from skillreg.deadlines import index
+from skillreg.deadlines.clocks import DueCache
+from skillreg.deadlines.models import CaseDeadline
 from skillreg.evaluations.models import RESULTS_IN, EvaluationPlan
 from skillreg.institutions.models import Filing, FilingStatus, FilingStatusChange, FilingVersion, InstitutionKind
 from skillreg.institutions.selectors import in_force_q
@@ -74,7 +74,6 @@ STATUS_COLORS = {
     FilingStatus.TERMINATED.label: "#5d6d7e",
     FilingStatus.CANCELLED.label: "#2c3e50",
 }
-CLOCK_WORST = {k: i for i, k in enumerate(CLOCK_ORDER)}
 
 
 @dataclass(frozen=True)
@@ -235,9 +234,7 @@ def institution_charts(user: Any, f: Filters) -> list[Chart]:
 
 def case_counts(user: Any, f: Filters, *, today: dt.date | None = None) -> dict[tuple[str, str], int]:
     """``_case_counts``, kept ``SKILLREG_DASHBOARD_CACHE_SECONDS`` per (scope, region, range, day), as the
-    institution counts are: the chart computes every running clock of the cases in range (about 1.5 s of CPU for
-    100,000 open cases, issue 16), so a dashboard re-drawn, or its export, within the period does not compute them
-    again. The work list and the deadline dashboard always compute the clocks afresh."""
+    institution counts are: a dashboard re-drawn, or its export, within the period does not count again."""
     today = today or clock.today()
     seconds = settings.SKILLREG_DASHBOARD_CACHE_SECONDS
     if seconds <= 0 or not may_view(user):
@@ -248,25 +245,27 @@ def case_counts(user: Any, f: Filters, *, today: dt.date | None = None) -> dict[
 
 
 def _case_counts(user: Any, f: Filters, today: dt.date) -> dict[tuple[str, str], int]:
-    """(stage, clock state) → number of cases submitted in the range (stage = the case's state now)."""
-    cases = _cases(user, f)
-    by_state = dict(cases.values_list("state").annotate(n=Count("id")).order_by())
-    cache = DueCache(get_calendar())
-    soon = cache.workdays_ahead(today, DUE_SOON_WORKDAYS)
-    worst: dict[int, tuple[str, str]] = {}
-    for rc in running_clocks(cases, resolver=LimitResolver(), cache=cache):
-        status = classify(rc.due.date, today, soon)
-        held = worst.get(rc.application_id)
-        if held is None or CLOCK_WORST[status] < CLOCK_WORST[held[1]]:
-            worst[rc.application_id] = (rc.state, status)
-    out: dict[tuple[str, str], int] = defaultdict(int)
-    for state, status in worst.values():
-        out[(state, status)] += 1
-    for state, n in by_state.items():
-        rest = n - sum(v for (s, _), v in out.items() if s == state)
-        if rest:
-            out[(state, "none")] += rest
-    return dict(out)
+    """(stage, clock state) → number of cases submitted in the range (stage = the case's state now; clock state
+    that of its earliest running deadline, from the deadline index ``deadlines.index``), in one grouped query."""
+    index.ensure_current(reason="统计图表")
+    soon = DueCache(get_calendar()).workdays_ahead(today, DUE_SOON_WORKDAYS)
+    first_due = CaseDeadline.objects.filter(application=OuterRef("pk")).order_by("due_on").values("due_on")[:1]
+    status = Case(
+        When(first_due__lt=today, then=Value("overdue")),
+        When(first_due=today, then=Value("due_today")),
+        When(first_due__lte=soon, then=Value("at_risk")),
+        When(first_due__isnull=False, then=Value("running")),
+        default=Value("none"),
+    )
+    rows = (
+        _cases(user, f)
+        .annotate(first_due=Subquery(first_due))
+        .annotate(clock_status=status)
+        .values_list("state", "clock_status")
+        .annotate(n=Count("id"))
+        .order_by()
+    )
+    return {(state, clock_status): n for state, clock_status, n in rows}
 
 
 def case_chart(user: Any, f: Filters, *, today: dt.date | None = None) -> Chart:

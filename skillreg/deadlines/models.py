@@ -1,7 +1,9 @@
-"""The statutory clock's own records: outcomes held for a human, and filing exits.
+"""The statutory clock's own records: outcomes held for a human, filing exits, and the deadline index.
 
-Deadlines themselves are never stored: they are derived from case events every time (so a sweep
-that runs late or twice changes nothing twice). What is stored is what a person or the law did.
+Deadlines are derived from case events (so a sweep that runs late or twice changes nothing twice): the
+sweep and every outcome service compute them live. What is stored is what a person or the law did, and
+``CaseDeadline``, an index of the running deadlines kept for reading many cases at once (the staff
+dashboard of a province), which is derived data: ``deadlines.index`` is its only writer and can rebuild it.
 """
 
 from __future__ import annotations
@@ -87,3 +89,61 @@ class FilingExit(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()}：{self.filing_id}"
+
+
+class CaseDeadline(models.Model):
+    """One running deadline of one open case: the case's running clocks that end on the same day, merged (a row
+    of the staff dashboard). Derived, never the source (issue 16): ``deadlines.index`` writes a case's rows in
+    the transaction of each of its transitions (``applications.services.transition``) and supplement requests;
+    the sweep compares the index with the live clocks on every run and rewrites any case that differs; and
+    ``DeadlineIndex`` records the packs and calendar it was computed with, so a change of either rebuilds it."""
+
+    application = models.ForeignKey("applications.Application", on_delete=models.CASCADE, related_name="+")
+    # The case's region and current authority when the row was written (each transition rewrites it): the
+    # dashboard's scope and tally read this table alone.
+    region = models.ForeignKey("regions.Region", on_delete=models.CASCADE, related_name="+")
+    authority = models.ForeignKey("accounts.Authority", null=True, on_delete=models.CASCADE, related_name="+")
+    due_on = models.DateField("届满日")
+    started_on = models.DateField("起算日")
+    clocks = models.CharField("期限", max_length=400, help_text="Pack time-limit ids, sorted, comma-separated")
+    provisional = models.BooleanField("暂定", default=False)
+    outcome_pending = models.BooleanField("届满自动处理", default=False)
+
+    class Meta:
+        verbose_name = verbose_name_plural = "在办案件期限索引"
+        constraints = [models.UniqueConstraint(fields=["application", "due_on"], name="unique_case_deadline_day")]
+        # Each list is its earliest rows in scope: walked in due order within a district's few regions, or in due
+        # order filtering the region where the scope is most of the province (the planner picks by statistics).
+        indexes = [
+            models.Index(fields=["region", "due_on", "application"], name="case_deadline_region_due"),
+            models.Index(fields=["due_on", "application"], name="case_deadline_due"),
+            models.Index(
+                fields=["due_on", "application"], condition=models.Q(provisional=True), name="case_deadline_prov"
+            ),
+            models.Index(
+                fields=["region", "due_on", "application"],
+                condition=models.Q(provisional=True),
+                name="case_deadline_region_prov",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.application_id} {self.due_on:%Y-%m-%d}"
+
+
+class DeadlineIndex(models.Model):
+    """The one row saying what ``CaseDeadline`` was last rebuilt with: a digest of the packs' files, the
+    calendar in force (imported years, chinesecalendar's version, the roll-forward setting) and the index's
+    format. When the digest of what is in force differs, the index is rebuilt before it is read."""
+
+    fingerprint = models.CharField(max_length=64, blank=True)
+    built_at = models.DateTimeField(null=True, blank=True)
+    cases = models.PositiveIntegerField(default=0)
+    rows = models.PositiveIntegerField(default=0)
+    seconds = models.FloatField(default=0)
+
+    class Meta:
+        verbose_name = verbose_name_plural = "期限索引状态"
+
+    def __str__(self) -> str:
+        return self.fingerprint[:12] or "—"

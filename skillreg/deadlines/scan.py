@@ -49,6 +49,7 @@ class RunningClock:
     start: dt.date
     limit: TimeLimit
     due: Due
+    region_id: int | None = None
 
 
 def _start_datetime(
@@ -73,15 +74,16 @@ def running_clocks(
         .annotate(at=Max("requested_at"))
         .values_list("application_id", "at")
     )
-    rows = qs.values_list("pk", "state", "region__code", "authority_id", "received_at", "accepted_at")
+    rows = qs.values_list("pk", "state", "region__code", "authority_id", "received_at", "accepted_at", "region_id")
     zone = tz()
-    for pk, state, region_code, authority_id, received_at, accepted_at in rows.iterator(chunk_size=5000):
+    for pk, state, region_code, authority_id, received_at, accepted_at, region_id in rows.iterator(chunk_size=5000):
         event, start_at = _start_datetime(state, received_at, accepted_at, requested.get(pk))
         if start_at is None:
             continue
         start = start_at.astimezone(zone).date()
         for limit in resolver.starting_with(region_code, start, event):
-            yield RunningClock(pk, state, region_code, authority_id, event, start, limit, cache.for_limit(limit, start))
+            due = cache.for_limit(limit, start)
+            yield RunningClock(pk, state, region_code, authority_id, event, start, limit, due, region_id)
 
 
 def running_clock(
@@ -114,5 +116,6 @@ def running_clock(
                 start,
                 limit,
                 cache.for_limit(limit, start),
+                application.region_id,
             )
     return None

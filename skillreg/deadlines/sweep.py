@@ -30,6 +30,7 @@ from skillreg.institutions.renewals import filing_open_renewal_window, renewal_w
 from skillreg.notifications.services import notify
 from skillreg.workcalendar.selectors import get_calendar
 
+from . import index
 from .clocks import OUTCOME_ACTIONS, DueCache
 from .limits import LimitResolver
 from .models import Confirmation, FilingExit
@@ -54,6 +55,8 @@ class SweepReport:
     exits: list[int] = field(default_factory=list)
     windows: list[int] = field(default_factory=list)
     reminders: int = 0
+    index_rebuilt: bool = False
+    index_repaired: int = 0
     errors: list[str] = field(default_factory=list)
     seconds: float = 0.0
 
@@ -75,6 +78,9 @@ class SweepReport:
             f"自愿退出{verb}生效：{len(self.exits)} 家",
             f"{verb}进入延续申请期：{len(self.windows)} 家",
             f"{'待发' if self.dry_run else '新发'}提醒：{self.reminders} 条",
+            "期限索引：已全部重新计算"
+            if self.index_rebuilt
+            else f"期限索引与办理记录不一致、{verb}更正：{self.index_repaired} 件",
             f"错误：{len(self.errors)} 个；用时 {self.seconds:.2f} 秒",
         ]
 
@@ -171,6 +177,21 @@ def _renewal_windows(report: SweepReport) -> None:
             report.windows.append(pk)
 
 
+def _keep_index(clocks: list[RunningClock], report: SweepReport, ctx: dict[str, Any]) -> None:
+    """The dashboard's deadline index: rebuilt if the packs or the calendar changed, otherwise compared with the
+    live clocks just computed, and any case that differs rewritten (``deadlines.index``)."""
+    if report.dry_run:
+        report.index_repaired = len(index.reconcile(clocks, resolver=ctx["resolver"], cache=ctx["cache"], repair=False))
+        return
+    if not index.is_current():
+        report.index_rebuilt = bool(_guard(report, "deadline index", index.ensure_current, reason="定时扫描"))
+        return
+    repaired = _guard(
+        report, "deadline index", index.reconcile, clocks=clocks, resolver=ctx["resolver"], cache=ctx["cache"]
+    )
+    report.index_repaired = len(repaired or [])
+
+
 def sweep(*, today: dt.date | None = None, dry_run: bool = False) -> SweepReport:
     """Apply every automatic outcome that is due, queue provisional ones, and send due reminders."""
     started = time.perf_counter()
@@ -180,6 +201,7 @@ def sweep(*, today: dt.date | None = None, dry_run: bool = False) -> SweepReport
     clocks = list(running_clocks(Application.objects.all(), resolver=resolver, cache=cache))
     report.clocks = len(clocks)
     report.cases = len({rc.application_id for rc in clocks})
+    _keep_index(clocks, report, ctx)
     held = _outcomes(clocks, report, ctx)
     _stale_confirmations(held, report, ctx)
     _voluntary_exits(report)

@@ -45,6 +45,15 @@ def _db_version() -> tuple[object, ...]:
     return agg["n"], agg["last"], agg["top"]
 
 
+def calendar_version() -> tuple[object, ...]:
+    """What the calendar in force is made of, comparable across processes and nodes: the roll-forward setting,
+    the imported years (count, latest import, latest id) and the chinesecalendar release. Data derived from
+    the calendar (the deadline index) records it and is recomputed when it changes."""
+    import chinese_calendar
+
+    return (roll_forward_enabled(), *_db_version(), getattr(chinese_calendar, "__version__", ""))
+
+
 def imported_rules() -> list[YearRule]:
     """Every imported year as a pure ``YearRule``."""
     days_by_year: dict[int, tuple[set[dt.date], set[dt.date]]] = {}

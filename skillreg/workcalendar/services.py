@@ -13,6 +13,7 @@ from skillreg.workcalendar.holidays import HolidayYear as ParsedHolidayYear
 from skillreg.workcalendar.holidays import parse_holiday_year
 from skillreg.workcalendar.models import HolidayDay, HolidayYear
 from skillreg.workcalendar.selectors import invalidate_calendar_cache
+from skillreg.workcalendar.signals import calendar_changed
 from skillreg.workcalendar.sources import chinese_calendar_source
 
 
@@ -77,4 +78,5 @@ def holiday_year_import(*, data: ParsedHolidayYear | Mapping[str, Any], actor: A
         # on commit (so a rebuild raced from the pre-commit state is not kept).
         invalidate_calendar_cache()
         transaction.on_commit(invalidate_calendar_cache)
+        transaction.on_commit(lambda: calendar_changed.send(sender=HolidayYear, year=parsed.year))
     return row

@@ -84,6 +84,9 @@ def transition(
         after={"state": new_state, "reason": reason, "basis": basis, **(data or {})},
         rule=t.rule if t.actor == "system" else "",
     )
+    from skillreg.deadlines.index import refresh_case
+
+    refresh_case(application)  # the case's running deadlines, in this transaction (issue 16)
     from ..notices import applicant_notices
 
     applicant_notices(application, action, event)

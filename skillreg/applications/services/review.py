@@ -38,9 +38,13 @@ def supplement_request(
         raise ValidationFailed("请列明需要补正的全部材料", code="SUPPLEMENT_ITEMS_REQUIRED", field="items")
     with transaction.atomic():
         transition(application, "request_supplement", actor=actor, version=version, reason=note, data={"items": items})
-        return SupplementRequest.objects.create(
+        request = SupplementRequest.objects.create(
             application=application, items=items, requested_by=actor, requested_at=clock.now(), response_note=""
         )
+        from skillreg.deadlines.index import refresh_case
+
+        refresh_case(application)  # the supplement period runs from the request (CQ-10)
+        return request
 
 
 def application_accept(*, application: Application, actor: Any, version: int | None = None) -> Application:

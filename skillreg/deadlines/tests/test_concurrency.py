@@ -63,3 +63,54 @@ def test_two_sweeps_at_once_do_everything_once(wuxi_institution, wuxi_officer):
     keys = list(Message.objects.values_list("recipient_id", "dedupe_key"))
     assert len(keys) == len(set(keys))
     assert verify_chain().ok
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True)
+def test_a_rebuild_beside_a_transition_writes_the_case_as_the_transition_left_it(wuxi_institution, wuxi_officer):
+    """The rebuild rewrites each case under its row lock: it waits for the supplement request being written and
+    then computes the supplement period, instead of putting back the acceptance deadline it would have read."""
+    if connection.vendor != "postgresql":
+        pytest.skip("needs PostgreSQL row locks (set DATABASE_URL=postgres://…)")
+    from django.db import transaction
+
+    from skillreg.applications import services as app_services
+    from skillreg.deadlines import index
+
+    case = submit_on(wuxi_institution, D(2026, 10, 12))
+    index.ensure_current()
+    written, release = threading.Event(), threading.Event()
+    failures: list[BaseException] = []
+
+    def request() -> None:
+        try:
+            with at(D(2026, 10, 13)), transaction.atomic():
+                app_services.supplement_request(application=case, actor=wuxi_officer, items=["租赁合同"], note="")
+                written.set()
+                release.wait(timeout=30)
+        except BaseException as exc:  # reported by the assertion below
+            failures.append(exc)
+        finally:
+            connections.close_all()
+
+    def rebuild() -> None:
+        try:
+            index.rebuild(reason="test")
+        except BaseException as exc:
+            failures.append(exc)
+        finally:
+            connections.close_all()
+
+    writer = threading.Thread(target=request)
+    writer.start()
+    assert written.wait(timeout=30)
+    rebuilder = threading.Thread(target=rebuild)
+    rebuilder.start()
+    rebuilder.join(timeout=1.0)
+    assert rebuilder.is_alive()  # waiting for the case's row lock
+    release.set()
+    writer.join(timeout=30)
+    rebuilder.join(timeout=60)
+    assert not failures, failures
+    ((due_on, clocks),) = index.CaseDeadline.objects.filter(application=case).values_list("due_on", "clocks")
+    assert due_on == D(2026, 11, 12) and "supplement" in clocks  # 30 days from the request (CQ-10)

@@ -40,7 +40,7 @@ def test_dashboard_lists_due_today_overdue_at_risk_and_counts(wuxi_institution, 
             assert [r.application["pk"] for r in board.due_today] == [a.pk]
             assert [r.application["pk"] for r in board.at_risk] == [b.pk]
             assert board.by_authority == [
-                {"authority": "巫溪县人力资源和社会保障局", "deadlines": 2, "due_today": 1, "at_risk": 1}
+                {"authority": "巫溪县人力资源和社会保障局", "deadlines": 2, "due_today": 1, "overdue": 0, "at_risk": 1}
             ]
     html = response.content.decode()
     assert "今日届满" in html and a.number in html and "<script" not in html

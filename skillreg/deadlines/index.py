@@ -1,0 +1,245 @@
+"""The deadline index (``CaseDeadline``): every open case's running deadlines, kept for reading many at once.
+
+The staff dashboard of a province lists the earliest deadlines of 100,000 open cases and counts them per
+authority. Computing every running clock on each request cost 5 s of CPU (issue 16); the index answers it
+with a few indexed queries. The live clocks stay the source: the sweep and every outcome service compute
+them from the case (``scan``), and this module is the index's only writer, keeping it equal to them:
+
+* **in the writer's transaction**: ``refresh_case`` is called by ``applications.services.transition`` (the
+  one place a case changes state, start dates and authority) and by the supplement request (whose
+  ``requested_at`` starts the supplement clock, CQ-10), under the case's row lock;
+* **when what deadlines are computed with changes** (a pack file, an imported holiday year, the
+  chinesecalendar release, the roll-forward setting): ``DeadlineIndex.fingerprint`` records what the index
+  was built with; ``ensure_current`` rebuilds it, case by case under each case's row lock, when that
+  differs from what is in force (the sweep calls it every run, the dashboard before it reads, and the
+  holiday import queues it);
+* **as a check**: every sweep compares the index with the live clocks it has computed anyway and rewrites
+  any case that differs (``reconcile``), under that case's lock, from the case as it is then.
+
+A case's rows are always rewritten from the case re-read under its row lock, never from values read
+earlier, so a rebuild or a repair running beside a transition cannot put back an older deadline.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import logging
+import time
+from collections import defaultdict
+from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import dataclass
+
+from django.core.cache import cache as shared_cache
+from django.db import transaction
+
+from skillreg.applications.models import Application
+from skillreg.audit.services import audit_record
+from skillreg.core import clock
+from skillreg.policy.loader import default_packset
+from skillreg.workcalendar.selectors import calendar_version, get_calendar
+
+from .clocks import RUNS_IN, DueCache
+from .limits import LimitResolver
+from .models import CaseDeadline, DeadlineIndex
+from .scan import RUNNING_STATES, RunningClock, running_clocks
+
+logger = logging.getLogger("skillreg.deadlines")
+
+# Bump when what a row holds or how clocks are grouped into rows changes: every index is then rebuilt.
+INDEX_FORMAT = "case-deadline/1"
+CHUNK = 2000  # cases per transaction when rebuilding or repairing (each chunk locks its cases' rows)
+REBUILD_LOCK = "deadlines.index.rebuild"
+REBUILD_LOCK_SECONDS = 1800
+
+
+@dataclass(frozen=True, order=True)
+class Entry:
+    """One row of the index, as computed from live clocks (what ``CaseDeadline`` must hold)."""
+
+    application_id: int
+    due_on: dt.date
+    started_on: dt.date
+    clocks: str
+    provisional: bool
+    outcome_pending: bool
+    region_id: int
+    authority_id: int | None
+
+    def model(self) -> CaseDeadline:
+        return CaseDeadline(
+            application_id=self.application_id,
+            due_on=self.due_on,
+            started_on=self.started_on,
+            clocks=self.clocks,
+            provisional=self.provisional,
+            outcome_pending=self.outcome_pending,
+            region_id=self.region_id,
+            authority_id=self.authority_id,
+        )
+
+
+FIELDS = (
+    "application_id",
+    "due_on",
+    "started_on",
+    "clocks",
+    "provisional",
+    "outcome_pending",
+    "region_id",
+    "authority_id",
+)
+
+
+def entries(clocks: Iterable[RunningClock]) -> list[Entry]:
+    """Group running clocks into rows: one per case and due day (two clocks of a case that end the same day are
+    one deadline to watch, as the dashboard has always counted them)."""
+    grouped: dict[tuple[int, dt.date], list[RunningClock]] = defaultdict(list)
+    for rc in clocks:
+        grouped[(rc.application_id, rc.due.date)].append(rc)
+    out = []
+    for (app_id, due), rcs in grouped.items():
+        first = rcs[0]
+        out.append(
+            Entry(
+                application_id=app_id,
+                due_on=due,
+                started_on=min(rc.start for rc in rcs),
+                clocks=",".join(sorted({rc.limit.id for rc in rcs})),
+                provisional=any(rc.due.provisional for rc in rcs),
+                outcome_pending=any(bool(rc.limit.on_expiry) for rc in rcs),
+                region_id=first.region_id,  # type: ignore[arg-type]
+                authority_id=first.authority_id,
+            )
+        )
+    return sorted(out)
+
+
+def stored(application_ids: Sequence[int] | None = None) -> list[Entry]:
+    """The index's rows (of some cases, or all), as ``Entry``."""
+    qs = CaseDeadline.objects.order_by()
+    if application_ids is not None:
+        qs = qs.filter(application_id__in=list(application_ids))
+    return sorted(Entry(*row) for row in qs.values_list(*FIELDS).iterator(chunk_size=10_000))
+
+
+def fingerprint() -> str:
+    """Digest of what deadlines are computed with: the pack files, the calendar in force, the index format."""
+    parts = [INDEX_FORMAT, repr(sorted(RUNS_IN.items())), *sorted(lp.sha256 for lp in default_packset().packs)]
+    parts.append(repr(calendar_version()))
+    return hashlib.sha256("\n".join(parts).encode()).hexdigest()
+
+
+def _tools(resolver: LimitResolver | None, cache: DueCache | None) -> tuple[LimitResolver, DueCache]:
+    return resolver or LimitResolver(), cache or DueCache(get_calendar())
+
+
+def _write(ids: Sequence[int], resolver: LimitResolver, cache: DueCache) -> list[Entry]:
+    fresh = entries(running_clocks(Application.objects.filter(pk__in=list(ids)), resolver=resolver, cache=cache))
+    CaseDeadline.objects.filter(application_id__in=list(ids)).delete()
+    CaseDeadline.objects.bulk_create([e.model() for e in fresh])
+    return fresh
+
+
+def refresh_case(
+    application: Application, *, resolver: LimitResolver | None = None, cache: DueCache | None = None
+) -> None:
+    """Rewrite one case's rows from its state now. Called inside the transaction that changed the case, which
+    holds the case's row lock (the transition's conditional UPDATE)."""
+    if not transaction.get_connection().in_atomic_block:
+        raise RuntimeError("refresh_case() must run inside the transaction that changed the case")
+    if application.state not in RUNNING_STATES:
+        CaseDeadline.objects.filter(application_id=application.pk).delete()
+        return
+    _write([application.pk], *_tools(resolver, cache))
+
+
+def _chunks(ids: Sequence[int], size: int) -> Iterator[list[int]]:
+    for i in range(0, len(ids), size):
+        yield list(ids[i : i + size])
+
+
+def _rewrite(ids: Sequence[int], resolver: LimitResolver, cache: DueCache, chunk: int) -> int:
+    """Rewrite the rows of ``ids``, ``chunk`` cases per transaction, each case re-read under its row lock (so a
+    transition committing meanwhile is waited for, and what is written is the case as it then is)."""
+    rows = 0
+    for part in _chunks(sorted(ids), chunk):
+        with transaction.atomic():
+            list(
+                Application.objects.select_for_update().filter(pk__in=part).order_by("pk").values_list("pk", flat=True)
+            )
+            rows += len(_write(part, resolver, cache))
+    return rows
+
+
+def rebuild(*, chunk: int = CHUNK, reason: str = "") -> DeadlineIndex:
+    """Recompute the whole index from the live clocks and record what it was built with."""
+    started = time.perf_counter()
+    target = fingerprint()
+    resolver, cache = _tools(None, None)
+    ids = set(Application.objects.filter(state__in=RUNNING_STATES).values_list("pk", flat=True))
+    ids |= set(CaseDeadline.objects.values_list("application_id", flat=True).distinct())
+    rows = _rewrite(sorted(ids), resolver, cache, chunk)
+    seconds = time.perf_counter() - started
+    with transaction.atomic():
+        state, _ = DeadlineIndex.objects.select_for_update().get_or_create(pk=1)
+        before = {"fingerprint": state.fingerprint, "rows": state.rows}
+        state.fingerprint, state.built_at, state.rows, state.seconds = target, clock.now(), rows, round(seconds, 3)
+        state.cases = CaseDeadline.objects.values("application_id").distinct().count()
+        state.save()
+        audit_record(
+            actor=None,
+            action="deadlines.index_rebuilt",
+            obj=state,
+            summary=f"重新计算在办案件期限：{state.cases} 件、{rows} 个届满日（{seconds:.1f} 秒）",
+            before=before,
+            after={"fingerprint": target, "rows": rows, "cases": state.cases, "reason": reason},
+        )
+    logger.info("deadline index rebuilt: %s rows of %s cases in %.1fs (%s)", rows, state.cases, seconds, reason)
+    return state
+
+
+def is_current() -> bool:
+    built = DeadlineIndex.objects.filter(pk=1).values_list("fingerprint", flat=True).first()
+    return built == fingerprint()
+
+
+def ensure_current(*, reason: str = "") -> bool:
+    """Rebuild the index if what it was built with is no longer in force. Returns whether it is current now
+    (False while another process, holding the cluster-wide lock, is rebuilding it)."""
+    if is_current():
+        return True
+    if not shared_cache.add(REBUILD_LOCK, 1, REBUILD_LOCK_SECONDS):
+        return False
+    try:
+        rebuild(reason=reason or "规则包或放假安排已变化")
+    finally:
+        shared_cache.delete(REBUILD_LOCK)
+    return True
+
+
+def reconcile(
+    clocks: Iterable[RunningClock], *, resolver: LimitResolver, cache: DueCache, repair: bool = True
+) -> list[int]:
+    """Compare the index with live ``clocks`` (every running clock, as the sweep computed them) and rewrite
+    every case whose rows differ, from the case as it is under its lock. Returns those cases. A case changed
+    between the sweep's read and this comparison differs harmlessly: its rewrite writes what it now is."""
+    live: dict[int, list[Entry]] = defaultdict(list)
+    for e in entries(clocks):
+        live[e.application_id].append(e)
+    kept: dict[int, list[Entry]] = defaultdict(list)
+    for e in stored():
+        kept[e.application_id].append(e)
+    differing = sorted(a for a in live.keys() | kept.keys() if live.get(a, []) != kept.get(a, []))
+    if differing and repair:
+        _rewrite(differing, resolver, cache, CHUNK)
+        with transaction.atomic():
+            audit_record(
+                actor=None,
+                action="deadlines.index_repaired",
+                object_type="deadlines.casedeadline",
+                summary=f"核对在办案件期限：{len(differing)} 件与办理记录不一致，已按办理记录重新计算",
+                after={"applications": differing[:200], "count": len(differing)},
+            )
+        logger.warning("deadline index: %s case(s) differed from the live clocks and were rewritten", len(differing))
+    return differing
