@@ -2,14 +2,28 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.http import Http404, HttpRequest, HttpResponse
 from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, HttpError
 from ninja.errors import ValidationError as NinjaValidationError
 
 from skillreg.core.errors import DomainError
+from skillreg.core.textlimits import TEXT_TOO_LONG, keep_length, too_long_message
 
-api = NinjaAPI(
+
+class _API(NinjaAPI):
+    def validation_error_from_error_contexts(self, error_contexts: list[Any]) -> NinjaValidationError:
+        """django-ninja's errors, which drop what was typed (it may be personal data), keeping the length of an
+        over-long text: its answer says the length typed, as a service's length check does."""
+        exc = super().validation_error_from_error_contexts(error_contexts)
+        typed = [i.get("input") for c in error_contexts for i in c.pydantic_validation_error.errors(include_url=False)]
+        keep_length(exc.errors, typed)
+        return exc
+
+
+api = _API(
     title="skillreg API",
     version="1",
     description="技能人才评价机构备案管理系统接口。错误返回 {code, message, field?}，code 为稳定的机器可读代码。",
@@ -26,7 +40,15 @@ def domain_error(request: HttpRequest, exc: DomainError) -> HttpResponse:
 @api.exception_handler(NinjaValidationError)
 def validation_error(request: HttpRequest, exc: NinjaValidationError) -> HttpResponse:
     first = exc.errors[0] if exc.errors else {}
-    loc = ".".join(str(p) for p in first.get("loc", []) if p not in ("body", "payload"))
+    loc = ".".join(str(p) for p in first.get("loc", []) if p not in ("body", "payload", "query", "path", "form"))
+    if first.get("type") == "string_too_long":  # the same code and message as a service's length check
+        ctx = first.get("ctx") or {}
+        limit, length = ctx.get("max_length"), ctx.get("length")
+        message = too_long_message(f"“{loc}”", limit, length) if length is not None else f"“{loc}”不能超过 {limit} 字"
+        body = {"code": TEXT_TOO_LONG, "message": message, "field": loc, "limit": limit, "errors": exc.errors}
+        if length is not None:
+            body["length"] = length
+        return api.create_response(request, body, status=422)
     return api.create_response(
         request,
         {

@@ -22,6 +22,7 @@ from pydantic import Field
 from skillreg.accounts.scope import is_institution
 from skillreg.core.errors import NotFound, ValidationFailed
 from skillreg.core.middleware import client_ip
+from skillreg.core.textlimits import keep_length
 
 from . import numbers, selectors, services, verification
 from .imports import certificates_report
@@ -150,9 +151,10 @@ def _json_body(request: HttpRequest, model: type[Schema]) -> Any:
     try:
         return model.model_validate_json(request.body)
     except pydantic.ValidationError as exc:
-        errors = exc.errors(include_url=False, include_input=False)
+        errors = exc.errors(include_url=False)
         if errors and errors[0]["type"] == "json_invalid":
             raise HttpError(400, "Cannot parse request body") from None
+        keep_length(errors, [e.pop("input", None) for e in errors])  # what was typed is not echoed, its length is
         for e in errors:
             e["loc"] = ("body", "payload", *e["loc"])
             if isinstance(e.get("ctx", {}).get("error"), Exception):

@@ -25,6 +25,15 @@ def too_long_message(label: str, limit: int, length: int) -> str:
     return f"{label}不能超过 {limit} 字（现为 {length} 字）"
 
 
+def keep_length(errors: list[dict[str, Any]], typed: list[Any]) -> None:
+    """In schema validation errors (pydantic's, which the API answers), record ``len`` of each over-long text in
+    its error's ``ctx`` — the API drops what was typed (it may be personal data) but says its length, as
+    ``check_length`` does. ``errors`` and ``typed`` (each error's input) align."""
+    for error, value in zip(errors, typed, strict=False):
+        if error.get("type") == "string_too_long" and isinstance(value, str):
+            error.setdefault("ctx", {})["length"] = len(value)
+
+
 def length_error(value: str | None, *, limit: int, field: str, label: str) -> dict[str, Any] | None:
     """The error entry (``{field, message, code, limit, length}``) for a text over ``limit``, else ``None``.
 

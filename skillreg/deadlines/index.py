@@ -239,7 +239,7 @@ def reconcile(
                 action="deadlines.index_repaired",
                 object_type="deadlines.casedeadline",
                 summary=f"核对在办案件期限：{len(differing)} 件与办理记录不一致，已按办理记录重新计算",
-                after={"applications": differing[:200], "count": len(differing)},
+                after={"applications": differing, "cases": len(differing)},
             )
         logger.warning("deadline index: %s case(s) differed from the live clocks and were rewritten", len(differing))
     return differing

@@ -55,6 +55,7 @@ _VERBATIM_KEYS = {
     "sha256",
     "seed_hash",
     "register_digest",
+    "fingerprint",
     "files",
     "code",
     "number",

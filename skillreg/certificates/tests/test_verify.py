@@ -188,7 +188,7 @@ def test_verify_answer_matches_schema(client, cert):
         ("", 422, "INVALID_REQUEST", ""),
         ('{"number": "S0103500000022430012"}', 422, "INVALID_REQUEST", "name"),
         ('{"number": 5, "name": "张三"}', 422, "INVALID_REQUEST", "number"),
-        ('{"number": "' + "1" * 41 + '", "name": "张三"}', 422, "INVALID_REQUEST", "number"),
+        ('{"number": "' + "1" * 41 + '", "name": "张三"}', 422, "TEXT_TOO_LONG", "number"),
         ('{"name": "张三"}', 422, "VERIFY_INPUT_REQUIRED", None),
     ],
 )

@@ -71,3 +71,14 @@ def test_detail_unknown_is_404_with_code(client, db):
     body = response.json()
     assert body["code"] == "NOT_FOUND"
     assert "S000000000000" in body["message"]
+
+
+def test_an_over_long_field_is_refused_with_the_length_code_the_services_use(client, db):
+    """Schema limits answer like ``core.textlimits.check_length``: ``TEXT_TOO_LONG``, the limit and the length."""
+    response = client.get(BASE, {"q": "机" * 101})
+    assert response.status_code == 422
+    body = response.json()
+    assert (body["code"], body["field"], body["limit"], body["length"]) == ("TEXT_TOO_LONG", "q", 100, 101)
+    assert body["message"] == "“q”不能超过 100 字（现为 101 字）"
+    short = client.get(BASE, {"page": 0}).json()  # other schema errors keep their own code
+    assert short["code"] == "INVALID_REQUEST"
