@@ -44,7 +44,10 @@ def validation_error(request: HttpRequest, exc: NinjaValidationError) -> HttpRes
     if first.get("type") == "string_too_long":  # the same code and message as a service's length check
         ctx = first.get("ctx") or {}
         limit, length = ctx.get("max_length"), ctx.get("length")
-        message = too_long_message(f"“{loc}”", limit, length) if length is not None else f"“{loc}”不能超过 {limit} 字"
+        if isinstance(length, int) and isinstance(limit, int):
+            message = too_long_message(f"“{loc}”", limit, length)
+        else:
+            message = f"“{loc}”不能超过 {limit} 字"
         body = {"code": TEXT_TOO_LONG, "message": message, "field": loc, "limit": limit, "errors": exc.errors}
         if length is not None:
             body["length"] = length

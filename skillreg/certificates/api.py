@@ -151,15 +151,16 @@ def _json_body(request: HttpRequest, model: type[Schema]) -> Any:
     try:
         return model.model_validate_json(request.body)
     except pydantic.ValidationError as exc:
-        errors = exc.errors(include_url=False)
-        if errors and errors[0]["type"] == "json_invalid":
+        details = exc.errors(include_url=False)
+        if details and details[0]["type"] == "json_invalid":
             raise HttpError(400, "Cannot parse request body") from None
+        errors: list[dict[str, Any]] = [dict(e) for e in details]
         keep_length(errors, [e.pop("input", None) for e in errors])  # what was typed is not echoed, its length is
         for e in errors:
             e["loc"] = ("body", "payload", *e["loc"])
             if isinstance(e.get("ctx", {}).get("error"), Exception):
                 e["ctx"]["error"] = str(e["ctx"]["error"])  # type: ignore[index]
-        raise NinjaValidationError([dict(e) for e in errors]) from None
+        raise NinjaValidationError(errors) from None
 
 
 @router.post(
