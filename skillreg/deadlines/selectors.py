@@ -233,33 +233,48 @@ def dashboard(user: Any, *, today: dt.date | None = None) -> Dashboard:
         # limit, PostgreSQL fetched the case of every one of 17,000 rows due within two days to sort them.
         order = ("due_on", "application_id")
         keys = list(scope.filter(cond).order_by(*order).values_list("pk", flat=True)[:DASHBOARD_ROWS])
-        rows = CaseDeadline.objects.filter(pk__in=keys).select_related("application__authority", "region")
-        ordered = sorted(rows, key=lambda r: (r.due_on, r.application_id))
+        rows = CaseDeadline.objects.filter(pk__in=keys).values(*ROW_FIELDS)
+        ordered = sorted(rows, key=lambda r: (r["due_on"], r["application_id"]))
         setattr(board, name, [_due_row(r, resolver, today, board.at_risk_until) for r in ordered])
     board.confirmations = list(confirmations_for(user))
     return board
 
 
-def _due_row(row: CaseDeadline, resolver: LimitResolver, today: dt.date, at_risk_until: dt.date) -> DueRow:
-    a = row.application
-    limits = resolver.limits(row.region.code, row.started_on)
-    found = [limits[c] for c in row.clocks.split(",") if c in limits]
+ROW_FIELDS = (
+    "application_id",
+    "application__public_id",
+    "application__number",
+    "application__institution_name",
+    "application__state",
+    "application__authority__name",
+    "region__code",
+    "due_on",
+    "started_on",
+    "clocks",
+    "provisional",
+    "outcome_pending",
+)
+
+
+def _due_row(row: dict[str, Any], resolver: LimitResolver, today: dt.date, at_risk_until: dt.date) -> DueRow:
+    limits = resolver.limits(row["region__code"], row["started_on"])
+    found = [limits[c] for c in row["clocks"].split(",") if c in limits]
     return DueRow(
         application={
-            "pk": a.pk,
-            "public_id": a.public_id,
-            "number": a.number,
-            "institution_name": a.institution_name,
-            "state": a.state,
-            "authority__name": a.authority.name if a.authority else None,
+            "pk": row["application_id"],
+            "public_id": row["application__public_id"],
+            "number": row["application__number"],
+            "institution_name": row["application__institution_name"],
+            "state": row["application__state"],
+            "authority__name": row["application__authority__name"],
         },
         labels=sorted({lim.label for lim in found}),
         requirements=sorted({lim.requirement for lim in found}),
-        start=row.started_on,
-        due=row.due_on,
-        provisional=row.provisional,
-        status=classify(row.due_on, today, at_risk_until),
-        outcome_pending=row.outcome_pending,
+        start=row["started_on"],
+        due=row["due_on"],
+        provisional=row["provisional"],
+        status=classify(row["due_on"], today, at_risk_until),
+        outcome_pending=row["outcome_pending"],
         bases=sorted({lim.basis for lim in found}),
     )
 
