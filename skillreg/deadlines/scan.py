@@ -61,9 +61,11 @@ def _start_datetime(
 
 
 def running_clocks(
-    applications: QuerySet[Application], *, resolver: LimitResolver, cache: DueCache
+    applications: QuerySet[Application], *, resolver: LimitResolver, cache: DueCache, stream: bool = True
 ) -> Iterator[RunningClock]:
-    """The running clock(s) of every case in ``applications`` (any state; only running ones yield)."""
+    """The running clock(s) of every case in ``applications`` (any state; only running ones yield). ``stream``
+    reads the cases in chunks (a server-side cursor on PostgreSQL); ``False`` reads them at once, for a few cases
+    (one round trip instead of three)."""
     qs = applications.filter(state__in=RUNNING_STATES).order_by()
     requested = dict(
         SupplementRequest.objects.filter(
@@ -76,7 +78,9 @@ def running_clocks(
     )
     rows = qs.values_list("pk", "state", "region__code", "authority_id", "received_at", "accepted_at", "region_id")
     zone = tz()
-    for pk, state, region_code, authority_id, received_at, accepted_at, region_id in rows.iterator(chunk_size=5000):
+    for pk, state, region_code, authority_id, received_at, accepted_at, region_id in (
+        rows.iterator(chunk_size=5000) if stream else rows
+    ):
         event, start_at = _start_datetime(state, received_at, accepted_at, requested.get(pk))
         if start_at is None:
             continue
