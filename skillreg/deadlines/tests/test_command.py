@@ -83,3 +83,17 @@ def test_huey_task_is_periodic_every_10_minutes_and_runs_the_same_sweep(wuxi_ins
     with at(D(2026, 10, 13)):
         result = tasks.sweep_deadlines.call_local()
     assert result["deemed_accepted"] == [app.pk]
+
+
+def test_reindex_recomputes_the_deadline_index_and_nothing_else(wuxi_institution):
+    from skillreg.deadlines.models import CaseDeadline
+
+    app = submit_on(wuxi_institution, D(2026, 9, 29))
+    CaseDeadline.objects.all().delete()
+    with at(D(2026, 10, 13)):  # the acceptance limit has passed: a sweep would deem it accepted
+        text = _run("--reindex")
+    assert "期限索引已重新计算：1 件在办案件、1 个届满日" in text
+    app.refresh_from_db()
+    assert app.state == State.SUBMITTED and CaseDeadline.objects.filter(application=app).count() == 1
+    with pytest.raises(CommandError, match="--reindex 不能与"):
+        _run("--reindex", "--dry-run")
