@@ -130,3 +130,15 @@ def test_inspector_candidates_are_read_by_role_not_by_testing_every_user(wuxi_of
     monkeypatch.setattr(selectors.scope, "is_inspector", counting)
     assert selectors.inspector_candidates(wuxi_officer) == [inspector]
     assert tested == ["cand_inspector"]  # the institution users were never read
+
+
+@pytest.mark.postgres
+def test_the_open_complaints_by_deadline_are_an_index(cq_filing, wuxi_officer):
+    _complaints(cq_filing, 3)
+    sql, params = selectors.open_complaints(wuxi_officer)[:50].query.sql_with_params()
+    with connection.cursor() as cur:
+        cur.execute("SET LOCAL enable_seqscan = off")
+        cur.execute("SET LOCAL enable_sort = off")
+        cur.execute("EXPLAIN " + sql, params)
+        plan = "\n".join(row[0] for row in cur.fetchall())
+    assert "complaint_open_due" in plan, plan
