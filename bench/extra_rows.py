@@ -662,3 +662,44 @@ def _messages(rnd: random.Random, today: dt.date, at: Any, day_between: Any) -> 
             )
     Message.objects.bulk_create(rows, batch_size=5000)
     return {"messages": len(rows)}
+
+
+def backlog(n: int, seed: int = 7) -> int:
+    """``n`` more open complaints (submitted or assigned, the last 120 days, many past their handling deadline)
+    spread over the Chongqing filings: a backlog, to show that the staff home's work no longer grows with it."""
+    from django.conf import settings
+    from django.contrib.auth import get_user_model
+
+    from skillreg.core import clock
+    from skillreg.deadlines.scan import tz
+    from skillreg.institutions.models import Filing
+    from skillreg.supervision.models import Complaint, ComplaintStatus
+    from skillreg.supervision.services.notices import code_digest
+
+    rnd = random.Random(seed)
+    today, zone, handling = clock.today(), tz(), settings.SKILLREG_COMPLAINT_HANDLING_DAYS
+    filings = list(Filing.objects.filter(region__code__startswith="50").order_by("pk"))
+    officers = {u.authority_id: u for u in get_user_model().objects.filter(username__startswith="bench_hrss-50")}
+    rows = []
+    for i in range(n):
+        f = filings[i % len(filings)]
+        day = today - dt.timedelta(days=rnd.randint(0, 120))
+        status = rnd.choice([ComplaintStatus.SUBMITTED, ComplaintStatus.ASSIGNED])
+        rows.append(
+            Complaint(
+                tracking_no=f"TB{day:%Y%m%d}{i:06d}",
+                code_hash=code_digest(f"BACKLOG{i:08d}"),
+                submission_key=uuid.UUID(int=rnd.getrandbits(128)).hex,
+                filing=f,
+                authority_id=f.authority_id,
+                region_id=f.region_id,
+                category="fees",
+                body="报名时收取了公示标准以外的资料费。",
+                submitted_at=dt.datetime.combine(day, dt.time(rnd.randint(8, 17)), tzinfo=zone),
+                due_on=day + dt.timedelta(days=handling),
+                status=status,
+                assigned_to=officers.get(f.authority_id) if status == ComplaintStatus.ASSIGNED else None,
+            )
+        )
+    Complaint.objects.bulk_create(rows, batch_size=5000)
+    return len(rows)

@@ -296,6 +296,12 @@ def main() -> None:
         help="first add bounded, realistic inspections, rectifications, complaints, quality and annual reports, "
         "appraisals and inbox messages (bench/extra_rows.py; once per database)",
     )
+    parser.add_argument(
+        "--backlog",
+        type=int,
+        default=0,
+        help="first add N more open complaints in Chongqing (extra_rows.backlog): the home's work must not grow",
+    )
     args = parser.parse_args()
     log("machine:", cert_common.machine())
     os.environ["SKILLREG_DEBUG"] = "0"
@@ -314,6 +320,10 @@ def main() -> None:
         started = time.perf_counter()
         extra_rows.generate()
         log(f"extra rows in {time.perf_counter() - started:.0f}s")
+    if args.backlog:
+        import extra_rows
+
+        log(f"backlog: {extra_rows.backlog(args.backlog):,} more open complaints")
     from django.db import connection
 
     with connection.cursor() as cur:
