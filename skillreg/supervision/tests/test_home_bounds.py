@@ -142,3 +142,29 @@ def test_the_open_complaints_by_deadline_are_an_index(cq_filing, wuxi_officer):
         cur.execute("EXPLAIN " + sql, params)
         plan = "\n".join(row[0] for row in cur.fetchall())
     assert "complaint_open_due" in plan, plan
+
+
+def test_pending_objections_on_the_home_are_the_oldest_few_with_the_total(client, wuxi_officer, monkeypatch):
+    from skillreg.supervision.models import NoticeKind, NoticeTopic
+    from skillreg.supervision.services.notices import notice_publish, objection_submit
+
+    monkeypatch.setattr(views, "HOME_ROWS", 2)
+    with at(DAY - dt.timedelta(days=3)):
+        notice = notice_publish(
+            kind=NoticeKind.PUBLICITY,
+            topic=NoticeTopic.SELECTION,
+            title="遴选结果公示",
+            body="拟遴选：某某职业培训学校",
+            legal_basis="渝人社发〔2020〕128号 第十一条",
+            ends_on=DAY,
+            actor=wuxi_officer,
+        )
+    lodged = []
+    for i in range(3):
+        with at(DAY - dt.timedelta(days=2 - i)):
+            lodged.append(objection_submit(notice=notice, body=f"异议{i}", submission_key=f"obj{i}").objection)
+    html = _home(client, wuxi_officer).content.decode()
+    listed = html.split('id="objection-list"')[1].split("</table>")[0]
+    assert lodged[0].tracking_no in listed and lodged[1].tracking_no in listed
+    assert lodged[2].tracking_no not in listed
+    assert "仅显示最早提出的前 2 件（共 3 件）" in html
