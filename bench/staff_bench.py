@@ -18,7 +18,8 @@ filings, evaluation plans and their anomalies, batches, imports, annual reports,
 the deadline and statistics dashboards, the inbox, the audit trail), as the district and the province officer.
 ``--extra`` (with ``--reuse``: once per database) first adds bounded, realistic inspections, rectifications,
 complaints, quality reports, annual reports, appraisals and inbox messages (``extra_rows.generate``), so that the
-pages listing them are measured on real volumes. ``STAFFBENCH_PAGES=a,b`` measures only pages whose name contains one of them, ``STAFFBENCH_SKIP=a,b`` leaves those
+pages listing them are measured on real volumes; ``--backlog N`` adds N more open complaints in Chongqing.
+``STAFFBENCH_PAGES=a,b`` measures only pages whose name contains one of them, ``STAFFBENCH_SKIP=a,b`` leaves those
 out; a page that does not answer 200 is reported with its status, not measured.
 """
 
