@@ -16,6 +16,9 @@ certificate list (first page, search by number, by holder name), the statistics 
 province officer for all of Chongqing), and every other staff page whose work grows with the data (``_other_pages``:
 filings, evaluation plans and their anomalies, batches, imports, annual reports, supervision, quality, appraisals,
 the deadline and statistics dashboards, the inbox, the audit trail), as the district and the province officer.
+``--extra`` (with ``--reuse``: once per database) first adds bounded, realistic inspections, rectifications,
+complaints, quality reports, annual reports, appraisals and inbox messages (``extra_rows.generate``), so that the
+pages listing them are measured on real volumes; ``--backlog N`` adds N more open complaints in Chongqing.
 ``STAFFBENCH_PAGES=a,b`` measures only pages whose name contains one of them, ``STAFFBENCH_SKIP=a,b`` leaves those
 out; a page that does not answer 200 is reported with its status, not measured.
 """
@@ -112,8 +115,15 @@ def _other_pages(d: Any, p: Any, a: Any, case: Any, cert: Any) -> list[tuple[str
         ("deadlines dashboard", "/staff/deadlines/"),
         ("case timeline", f"/staff/deadlines/cases/{case.public_id}/"),
         ("dashboards", "/staff/dashboards/"),
+        ("complaints, open", "/supervision/complaints/"),
+        ("complaints, all, page 20", "/supervision/complaints/?show=all&page=20"),
+        ("rectifications, open", "/supervision/rectifications/"),
+        ("complaint statistics", "/supervision/complaints/statistics/"),
         ("inbox", "/inbox/"),
+        ("inbox, unread", "/inbox/?unread=1"),
+        ("inbox, page 1000", "/inbox/?page=1000"),
     ]
+    district += _extra_detail_pages(filing)
     out: list[tuple[str, Any, str]] = [(name, d, path) for name, path in district]
     province = [
         "/staff/?mine=0",
@@ -127,6 +137,8 @@ def _other_pages(d: Any, p: Any, a: Any, case: Any, cert: Any) -> list[tuple[str
         "/certificates/imports/",
         "/annual-reports/",
         "/supervision/",
+        "/supervision/complaints/",
+        "/supervision/complaints/statistics/",
         "/supervision/ratings/",
         "/quality/",
         "/appraisals/",
@@ -137,6 +149,31 @@ def _other_pages(d: Any, p: Any, a: Any, case: Any, cert: Any) -> list[tuple[str
     names.update({"/staff/?mine=0": "work list", "/staff/?mine=0&page=2000": "work list, page 2000"})
     out += [(f"{names[path]} (Chongqing)", p, path) for path in province]
     out += [("audit trail", a, "/audit/"), ("audit trail, page 200", a, "/audit/?page=200")]
+    return out
+
+
+def _extra_detail_pages(filing: Any) -> list[tuple[str, str]]:
+    """A complaint, an inspection, a rectification, a quality report and an annual report of the district, when
+    the database has them (``--extra``)."""
+    from skillreg.annualreports.models import AnnualReport
+    from skillreg.quality.models import QualityReport
+    from skillreg.supervision.models import Complaint, Inspection, Rectification
+
+    out = []
+    district = {"filing__region__code": "500238"}
+    for name, model, url in (
+        ("complaint detail", Complaint, "/supervision/complaints/{}/"),
+        ("inspection detail", Inspection, "/supervision/inspections/{}/"),
+        ("rectification detail", Rectification, "/supervision/rectifications/{}/"),
+        ("annual report detail", AnnualReport, "/annual-reports/{}/"),
+    ):
+        row = model.objects.filter(**district).exclude(**({"status": "draft"} if model is AnnualReport else {}))
+        first = row.order_by("pk").first()
+        if first is not None:
+            out.append((name, url.format(first.pk)))
+    report = QualityReport.objects.filter(assignment__plan__filing__region__code="500238").order_by("pk").first()
+    if report is not None:
+        out.append(("quality report detail", f"/quality/reports/{report.pk}/"))
     return out
 
 
@@ -254,6 +291,18 @@ def main() -> None:
     parser.add_argument("--reuse", action="store_true")
     parser.add_argument("--requests", type=int, default=40)
     parser.add_argument("--seconds-per-page", type=int, default=120)
+    parser.add_argument(
+        "--extra",
+        action="store_true",
+        help="first add bounded, realistic inspections, rectifications, complaints, quality and annual reports, "
+        "appraisals and inbox messages (bench/extra_rows.py; once per database)",
+    )
+    parser.add_argument(
+        "--backlog",
+        type=int,
+        default=0,
+        help="first add N more open complaints in Chongqing (extra_rows.backlog): the home's work must not grow",
+    )
     args = parser.parse_args()
     log("machine:", cert_common.machine())
     os.environ["SKILLREG_DEBUG"] = "0"
@@ -266,6 +315,16 @@ def main() -> None:
         django.setup()
     else:
         build(args.rows, args.cases, args.filings)
+    if args.extra:
+        import extra_rows
+
+        started = time.perf_counter()
+        extra_rows.generate()
+        log(f"extra rows in {time.perf_counter() - started:.0f}s")
+    if args.backlog:
+        import extra_rows
+
+        log(f"backlog: {extra_rows.backlog(args.backlog):,} more open complaints")
     from django.db import connection
 
     with connection.cursor() as cur:

@@ -234,7 +234,11 @@ def timeliness_rows(
     """Every owed year of every filing given (already scoped by the caller), judged in one pass."""
     today = today or clock.today()
     filings = filings.select_related("region")
-    reports = {(r.filing_id, r.year): r for r in AnnualReport.objects.filter(filing__in=filings)}
+    # Only what the judgement reads: a report's content (JSON, every figure and text of it) is not loaded per row.
+    reports = {
+        (r.filing_id, r.year): r
+        for r in AnnualReport.objects.filter(filing__in=filings).only("id", "filing_id", "year", "first_submitted_at")
+    }
     out = []
     dues: dict[Any, Any] = {}  # one pack composition per region and year, however many filings
     for f in filings.order_by("code"):
@@ -297,6 +301,12 @@ def reports_for(user: Any) -> QuerySet[AnnualReport]:
     return qs.exclude(status=ReportStatus.DRAFT) if scope.is_staff_member(user) else qs  # a draft is not sent yet
 
 
+def staff_reports(user: Any, status: str = "") -> QuerySet[AnnualReport]:
+    """The staff list of submitted reports (``status``: only those), without their content (the list shows none)."""
+    reports = reports_for(user).defer("content")
+    return reports.filter(status=status) if status else reports
+
+
 def report_for(user: Any, pk: int) -> AnnualReport:
     report = reports_for(user).filter(pk=pk).first()
     if report is None:
@@ -331,6 +341,11 @@ def institution_filing(user: Any, pk: int) -> Filing:
     if filing is None:
         raise Http404("未找到该备案机构")
     return filing
+
+
+def report_years(user: Any) -> list[int]:
+    """The years of the reports in a staff member's scope that the summary can be downloaded for, newest first."""
+    return list(summary_reports(user).order_by("-year").values_list("year", flat=True).distinct())
 
 
 def summary_reports(user: Any, year: int | None = None) -> QuerySet[AnnualReport]:

@@ -17,6 +17,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from skillreg.accounts import scope
 from skillreg.core import clock
 from skillreg.core.errors import DomainError
+from skillreg.core.paging import CappedPaginator, FirstRows
 from skillreg.documents.annual_report import (
     ReportDocument,
     render_annual_report_docx,
@@ -32,6 +33,9 @@ from .presentation import outline
 from .sections import H1, H2, H3_1, H3_2, H3_3, H4
 from .windows import report_due
 from .workflow import ACTION_LABELS, EDITABLE
+
+LIST_PAGE = 50  # submitted reports a page
+OVERDUE_SHOWN = 100  # late and missing reports shown (the most recent years first), with their total
 
 
 def _case_user(request: HttpRequest) -> None:
@@ -68,18 +72,16 @@ def report_list(request: HttpRequest) -> HttpResponse:
             },
         )
     status = request.GET.get("status", "")
-    reports = selectors.reports_for(user)
-    if status in ReportStatus.values:
-        reports = reports.filter(status=status)
+    reports = selectors.staff_reports(user, status if status in ReportStatus.values else "")
     return render(
         request,
         "annualreports/staff_list.html",
         {
-            "reports": reports,
+            "page": CappedPaginator(reports, LIST_PAGE).get_page(request.GET.get("page")),
             "status": status,
             "statuses": [(v, label) for v, label in ReportStatus.choices if v != ReportStatus.DRAFT],
-            "overdue": selectors.staff_timeliness(user),
-            "years": sorted({r.year for r in selectors.summary_reports(user)}, reverse=True),
+            "overdue": FirstRows(selectors.staff_timeliness(user), OVERDUE_SHOWN, total=True),
+            "years": selectors.report_years(user),
         },
     )
 

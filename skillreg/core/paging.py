@@ -81,16 +81,24 @@ class FirstRows(Sequence[Any]):
     whether there are more: the page then says so ("仅显示前 N 条，请用筛选缩小范围",
     ``templates/core/_first_rows.html``) instead of silently leaving rows out. Reads ``cap + 1`` rows."""
 
-    def __init__(self, rows: Any, cap: int) -> None:
+    def __init__(self, rows: Any, cap: int, *, total: bool = False) -> None:
         fetched = list(rows[: cap + 1])
         self.cap = cap
         self.more = len(fetched) > cap
         self.rows = fetched[:cap]
+        # ``total=True``: how many there are in all (one COUNT, only when there are more than shown), for a page
+        # that shows the first rows of a list with the total and a link to the whole list
+        # (``templates/core/_first_rows_total.html``: "仅显示…的前 N 件（共 M 件）").
+        self.total: int | None = None
+        if total and not self.more:
+            self.total = len(self.rows)
+        elif total:
+            self.total = int(rows.order_by().count()) if isinstance(rows, QuerySet) else len(rows)
 
     def with_rows(self, rows: list[Any]) -> FirstRows:
         """The same cap and "more", over ``rows`` derived one for one from these (e.g. each with its result)."""
         out = FirstRows([], self.cap)
-        out.rows, out.more = rows, self.more
+        out.rows, out.more, out.total = rows, self.more, self.total
         return out
 
     def __getitem__(self, index: Any) -> Any:

@@ -6,11 +6,12 @@ from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
+
+from skillreg.core.paging import KeysFirstPaginator
 
 from . import selectors, services
 
@@ -21,7 +22,7 @@ def inbox(request: HttpRequest) -> HttpResponse:
     only_unread = request.GET.get("unread") == "1"
     if only_unread:
         qs = qs.filter(read_at__isnull=True)
-    page = Paginator(qs, 30).get_page(request.GET.get("page"))
+    page = KeysFirstPaginator(qs, 30).get_page(request.GET.get("page"))  # deep pages: keys first (core.paging)
     return render(
         request,
         "notifications/inbox.html",

@@ -12,6 +12,7 @@ from django.db.models import Prefetch, QuerySet
 from django.http import Http404
 
 from skillreg.accounts import scope
+from skillreg.accounts.models import Role
 from skillreg.core import clock
 from skillreg.evaluations.models import EvaluationPlan
 from skillreg.institutions.selectors import filing_on
@@ -80,7 +81,12 @@ def supervisor_accounts_free(user: Any) -> list[Any]:
     if not scope.is_staff_member(user):
         return []
     taken = ExternalSupervisor.objects.exclude(user=None).values_list("user_id", flat=True)
-    users = get_user_model().objects.exclude(pk__in=taken).filter(is_active=True).order_by("username")
+    users = (
+        get_user_model()
+        .objects.filter(scope.role_users_q(Role.QUALITY_SUPERVISOR), is_active=True)
+        .exclude(pk__in=taken)
+        .order_by("username")
+    )
     return [u for u in users if scope.is_quality_supervisor(u)]
 
 

@@ -40,6 +40,8 @@ from .services.assignments import EXCLUSION_LABELS, assignment_designate, assign
 from .services.register import conflict_declare, supervisor_enrol, supervisor_transition, training_record
 from .services.reports import problem_open_rectification, report_file
 
+PLANS_SHOWN = 100  # the plans not yet over on the staff home, the earliest first
+
 
 def _form_error(form: Any, exc: DomainError) -> None:
     form.add_error(exc.field if exc.field in form.fields else None, exc.message)
@@ -59,7 +61,7 @@ def home(request: HttpRequest) -> HttpResponse:
             "quality/staff_home.html",
             {
                 "supervisors": selectors.supervisors_for(user),
-                "plans": selectors.plans_for_staff(user).filter(ends_on__gte=clock.today()),
+                "plans": FirstRows(selectors.plans_for_staff(user).filter(ends_on__gte=clock.today()), PLANS_SHOWN),
                 "reports": FirstRows(selectors.reports_for_staff(user), 50),
                 "basis": basis,
             },

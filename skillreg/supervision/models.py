@@ -387,6 +387,15 @@ class Complaint(models.Model):
     class Meta:
         ordering = ["-submitted_at", "-id"]
         verbose_name = verbose_name_plural = "投诉举报"
+        indexes = [
+            # The open complaints by handling deadline (the staff home and the list of open complaints).
+            models.Index(
+                fields=["due_on", "submitted_at", "id"],
+                condition=~models.Q(status="answered"),
+                name="complaint_open_due",
+            ),
+            models.Index(fields=["-submitted_at", "-id"], name="complaint_list_order"),
+        ]
 
     def __str__(self) -> str:
         return self.tracking_no

@@ -7,16 +7,18 @@ import hmac
 from dataclasses import dataclass
 from typing import Any
 
-from django.db.models import Q, QuerySet
+from django.db.models import F, Q, QuerySet
 from django.http import Http404
 
 from skillreg.accounts import scope
+from skillreg.accounts.models import Role
 from skillreg.core import clock
 from skillreg.core.paging import FirstRows
 
 from . import draw
 from .models import (
     Complaint,
+    ComplaintStatus,
     CreditGrade,
     Inspection,
     InspectionAssignment,
@@ -24,6 +26,7 @@ from .models import (
     InspectorEntry,
     Notice,
     Objection,
+    ObjectionStatus,
     Rectification,
 )
 
@@ -81,6 +84,11 @@ def objections_for_staff(user: Any) -> QuerySet[Objection]:
     if not scope.is_staff_member(user) or not getattr(user, "authority_id", None):
         return Objection.objects.none()
     return Objection.objects.filter(scope.region_q(user, "notice__region")).select_related("notice")
+
+
+def pending_objections(user: Any) -> QuerySet[Objection]:
+    """Objections in the staff member's scope still to be answered, the oldest first."""
+    return objections_for_staff(user).filter(status=ObjectionStatus.SUBMITTED).order_by("submitted_at", "id")
 
 
 def objection_for_staff(user: Any, pk: int) -> Objection:
@@ -187,6 +195,16 @@ def rectifications_for(user: Any) -> QuerySet[Rectification]:
     return Rectification.objects.filter(q).select_related("filing", "filing__unit")
 
 
+def open_rectifications(user: Any) -> QuerySet[Rectification]:
+    """The staff member's open rectifications, the most urgent first: by rectification period (整改期限; those
+    without one after), then by the day they were ordered."""
+    return (
+        rectifications_for(user)
+        .filter(closed_at__isnull=True)
+        .order_by(F("due_on").asc(nulls_last=True), "ordered_on", "id")
+    )
+
+
 def rectification_for(user: Any, pk: int) -> Rectification:
     r = rectifications_for(user).prefetch_related("evidence").filter(pk=pk).first()
     if r is None:
@@ -217,7 +235,8 @@ def inspector_candidates(user: Any) -> list[Any]:
     if not scope.is_staff_member(user):
         return []
     on = InspectorEntry.objects.filter(authority_id=user.authority_id).values_list("user_id", flat=True)
-    return [u for u in get_user_model().objects.exclude(pk__in=on).order_by("username") if scope.is_inspector(u)]
+    users = get_user_model().objects.filter(scope.role_users_q(Role.INSPECTOR)).exclude(pk__in=on).order_by("username")
+    return [u for u in users if scope.is_inspector(u)]
 
 
 def inspector_entries(user: Any) -> QuerySet[InspectorEntry]:
@@ -267,6 +286,11 @@ def complaints_for_staff(user: Any) -> QuerySet[Complaint]:
     if not scope.is_staff_member(user) or not getattr(user, "authority_id", None):
         return Complaint.objects.none()
     return Complaint.objects.filter(scope.region_q(user)).select_related("filing", "assigned_to", "authority")
+
+
+def open_complaints(user: Any) -> QuerySet[Complaint]:
+    """Complaints in the staff member's scope not yet answered (办结), the earliest handling deadline first."""
+    return complaints_for_staff(user).exclude(status=ComplaintStatus.ANSWERED).order_by("due_on", "submitted_at", "id")
 
 
 def complaint_for_staff(user: Any, pk: int) -> Complaint:

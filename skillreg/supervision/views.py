@@ -17,18 +17,22 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from skillreg.accounts import scope
 from skillreg.core import clock
 from skillreg.core.errors import DomainError
-from skillreg.core.paging import FirstRows
+from skillreg.core.paging import CappedPaginator, FirstRows
 
 from . import basis, selectors
 from .checklist import CQ26_ITEMS
 from .forms import AnswerForm, ConflictForm, InspectorForm, NoticeForm, PlanForm, RectificationOrderForm
-from .models import ComplaintOutcome, ComplaintStatus, Conclusion, FollowUpStatus, ObjectionStatus
+from .models import ComplaintOutcome, Conclusion, FollowUpStatus
 from .services import rectification_answer, rectification_close, rectification_fail, rectification_order
 from .services.complaints import complaint_answer, complaint_assign
 from .services.credit import credit_publish
 from .services.inspections import CHECKLIST_NOTE_MAX, inspection_conclude
 from .services.notices import notice_publish, objection_answer
 from .services.plans import inspector_conflict_declare, inspector_enrol, plan_create, plan_draw
+
+# The staff home shows the most urgent rows of each open list, with the total and a link to the whole list.
+HOME_ROWS = 50
+LIST_PAGE = 50
 
 
 def _form_error(form: Any, exc: DomainError) -> None:
@@ -68,11 +72,10 @@ def _staff_context(request: HttpRequest, **forms: Any) -> dict[str, Any]:
     today = clock.today()
     return {
         "plans": FirstRows(selectors.plans_for_staff(user), 20),
-        "objections": selectors.objections_for_staff(user).filter(status=ObjectionStatus.SUBMITTED),
-        "rectifications": selectors.rectifications_for(user).filter(closed_at__isnull=True),
+        "objections": FirstRows(selectors.pending_objections(user), HOME_ROWS, total=True),
+        "rectifications": FirstRows(selectors.open_rectifications(user), HOME_ROWS, total=True),
         "inspections": FirstRows(selectors.inspections_for(user), 20),
-        "complaints": selectors.complaints_for_staff(user).exclude(status=ComplaintStatus.ANSWERED),
-        "complaint_stats": selectors.complaint_statistics(user),
+        "complaints": FirstRows(selectors.open_complaints(user), HOME_ROWS, total=True),
         "open_followups": selectors.followups_for_staff(user).exclude(status=FollowUpStatus.CLOSED).count(),
         "entries": selectors.inspector_entries(user),
         "candidates": selectors.inspector_candidates(user),
@@ -81,6 +84,43 @@ def _staff_context(request: HttpRequest, **forms: Any) -> dict[str, Any]:
         "order_form": forms.get("order_form") or RectificationOrderForm(),
         "conflict_form": ConflictForm(),
     }
+
+
+@login_required
+@require_GET
+def complaint_list(request: HttpRequest) -> HttpResponse:
+    """Every complaint in the staff member's scope: the open ones by handling deadline, or all, newest first."""
+    _staff_only(request)
+    show_all = request.GET.get("show") == "all"
+    rows = selectors.complaints_for_staff(request.user) if show_all else selectors.open_complaints(request.user)
+    page = CappedPaginator(rows, LIST_PAGE).get_page(request.GET.get("page"))
+    return render(
+        request, "supervision/complaint_list.html", {"page": page, "show_all": show_all, "today": clock.today()}
+    )
+
+
+@login_required
+@require_GET
+def complaint_statistics(request: HttpRequest) -> HttpResponse:
+    """Counts of the complaints in scope by institution, category, status and result (CQ-27 statistics): a page of
+    its own, so that the staff home does not count every complaint on every visit."""
+    _staff_only(request)
+    return render(
+        request, "supervision/complaint_statistics.html", {"stats": selectors.complaint_statistics(request.user)}
+    )
+
+
+@login_required
+@require_GET
+def rectification_list(request: HttpRequest) -> HttpResponse:
+    """The rectifications in the staff member's scope: the open ones by rectification period, or all, newest first."""
+    _staff_only(request)
+    show_all = request.GET.get("show") == "all"
+    rows = selectors.rectifications_for(request.user) if show_all else selectors.open_rectifications(request.user)
+    page = CappedPaginator(rows, LIST_PAGE).get_page(request.GET.get("page"))
+    return render(
+        request, "supervision/rectification_list.html", {"page": page, "show_all": show_all, "today": clock.today()}
+    )
 
 
 def _staff_form_post(

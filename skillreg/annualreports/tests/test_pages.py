@@ -78,3 +78,59 @@ def test_staff_list_shows_missing_reports(client, hn_filing, huainan_city_office
     with at(D(2026, 4, 10)):
         html = client.get("/annual-reports/").content.decode()
     assert "逾期未报送（已逾期 10 天）" in html and hn_filing.code in html
+
+
+def _reports(filing, years, status="submitted"):  # type: ignore[no-untyped-def]
+    """Reports of ``filing`` for ``years`` as the services leave them once submitted (the list reads no more)."""
+    from django.utils import timezone
+
+    from skillreg.annualreports.models import AnnualReport
+
+    now = timezone.now()
+    for year in years:
+        AnnualReport.objects.create(
+            filing=filing,
+            unit_id=filing.unit_id,
+            region_id=filing.region_id,
+            year=year,
+            status=status,
+            content={"basic": "正文" * 500},
+            first_submitted_at=now,
+            submitted_at=now,
+            created_at=now,
+            updated_at=now,
+        )
+
+
+def test_staff_list_pages_the_submitted_reports_without_reading_their_content(
+    client, hn_filing, huainan_city_officer, monkeypatch
+):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from skillreg.annualreports import views
+
+    monkeypatch.setattr(views, "LIST_PAGE", 2)
+    _reports(hn_filing, range(2020, 2025))
+    client.force_login(huainan_city_officer)
+    with at(D(2026, 4, 10)), CaptureQueriesContext(connection) as queries:
+        first = client.get("/annual-reports/").content.decode()
+    with at(D(2026, 4, 10)):
+        last = client.get("/annual-reports/", {"page": 3}).content.decode()
+    assert "第 1/3 页（共 5 条）" in first and first.count(">审阅</a>") == 2 and last.count(">审阅</a>") == 1
+    assert "?year=2024" in first and "?year=2020" in first  # the summary's years, from a distinct query
+    assert not [q for q in queries.captured_queries if '"annualreports_annualreport"."content"' in q["sql"]]
+
+
+def test_staff_list_caps_the_late_and_missing_reports_with_their_total(
+    client, hn_filing, huainan_city_officer, monkeypatch
+):
+    from skillreg.annualreports import views
+
+    monkeypatch.setattr(views, "OVERDUE_SHOWN", 1)
+    with at(D(2027, 4, 10)):
+        client.force_login(huainan_city_officer)
+        html = client.get("/annual-reports/").content.decode()
+    overdue = html.split('id="overdue"')[1].split("</table>")[0]
+    assert overdue.count("逾期未报送") == 1 and "<td>2026</td>" in overdue  # the most recent year first
+    assert "仅显示最近年度的前 1 条（共 2 条）" in html

@@ -156,3 +156,38 @@ def test_no_eligible_supervisor_is_said_on_the_plan_page(wuxi_officer, plan, cq_
         body = c.post(f"/quality/plans/{plan.pk}/", {"form": "draw", "draw": str(row.pk)}).content.decode()
     assert "符合条件" in body and "须回避" in body
     assert not SupervisorAssignment.objects.exists()
+
+
+def test_staff_home_lists_the_earliest_plans_not_yet_over_and_says_when_there_are_more(
+    wuxi_officer, cq_filing, monkeypatch
+):
+    from skillreg.quality import views
+
+    from .conftest import make_plan
+
+    monkeypatch.setattr(views, "PLANS_SHOWN", 2)
+    for i in range(3):
+        day = PLAN_START + dt.timedelta(days=i)
+        make_plan(cq_filing, number=f"P2026-10{i}", start=day, end=day)
+    with at(TODAY):
+        body = client_for(wuxi_officer).get("/quality/").content.decode()
+    assert "P2026-100" in body and "P2026-101" in body and "P2026-102" not in body
+    assert "仅显示前 2 条" in body
+
+
+def test_supervisor_accounts_free_reads_only_supervisor_logins(wuxi_officer, monkeypatch):
+    from skillreg.quality import selectors
+
+    for i in range(4):
+        testing.make_institution_user(f"qs_free_inst{i}", region_code="500238", seed=400 + i)
+    free = testing.make_admin("qs_free_sup", "qsupervisor")
+    tested: list[str] = []
+    real = selectors.scope.is_quality_supervisor
+
+    def counting(user):  # type: ignore[no-untyped-def]
+        tested.append(user.username)
+        return real(user)
+
+    monkeypatch.setattr(selectors.scope, "is_quality_supervisor", counting)
+    assert selectors.supervisor_accounts_free(wuxi_officer) == [free]
+    assert tested == ["qs_free_sup"]
