@@ -29,7 +29,7 @@ from django.db.models.functions import Coalesce
 
 from skillreg.accounts.scope import case_scope_q, is_staff_member, region_path, region_q
 from skillreg.applications.models import Application, State
-from skillreg.applications.selectors import staff_scope
+from skillreg.applications.selectors import staff_region_ids, staff_scope
 from skillreg.certificates.models import CertificateCount, CertificateStatus
 from skillreg.core import clock
 from skillreg.deadlines import index
@@ -122,12 +122,17 @@ def _certificate_counts(user: Any, f: Filters) -> QuerySet[CertificateCount]:
     return CertificateCount.objects.filter(limit).filter(region_q(f.region, "filing__region")).order_by()
 
 
+def _span(f: Filters) -> tuple[dt.datetime, dt.datetime]:
+    """The range's first and after-last instants (Asia/Shanghai days)."""
+    zone = ZoneInfo(settings.TIME_ZONE)
+    since = dt.datetime.combine(f.start, dt.time(0), tzinfo=zone)
+    return since, dt.datetime.combine(f.end + dt.timedelta(days=1), dt.time(0), tzinfo=zone)
+
+
 def _cases(user: Any, f: Filters) -> QuerySet[Application]:
     if not may_view(user):
         return Application.objects.none()
-    zone = ZoneInfo(settings.TIME_ZONE)
-    since = dt.datetime.combine(f.start, dt.time(0), tzinfo=zone)
-    until = dt.datetime.combine(f.end + dt.timedelta(days=1), dt.time(0), tzinfo=zone)
+    since, until = _span(f)
     return (
         staff_scope(user)
         .filter(region_q(f.region, "region"), submitted_at__gte=since, submitted_at__lt=until)
@@ -246,21 +251,38 @@ def case_counts(user: Any, f: Filters, *, today: dt.date | None = None) -> dict[
 
 def _case_counts(user: Any, f: Filters, today: dt.date) -> dict[tuple[str, str], int]:
     """(stage, clock state) → number of cases submitted in the range (stage = the case's state now; clock state
-    that of its earliest running deadline, from the deadline index ``deadlines.index``), in one grouped query."""
+    that of its earliest running deadline, from the deadline index ``deadlines.index``), in two grouped queries."""
     index.ensure_current(reason="统计图表")
     soon = DueCache(get_calendar()).workdays_ahead(today, DUE_SOON_WORKDAYS)
-    first_due = CaseDeadline.objects.filter(application=OuterRef("pk")).order_by("due_on").values("due_on")[:1]
-    # Grouped by the earliest due day itself (a few hundred groups), classified here as the dashboard does.
-    rows = (
-        _cases(user, f)
-        .annotate(first_due=Subquery(first_due))
-        .values_list("state", "first_due")
-        .annotate(n=Count("id"))
+    if not may_view(user):
+        return {}
+    by_state = dict(_cases(user, f).values_list("state").annotate(n=Count("id")).order_by())
+    # Each running case once, by its earliest due day (the index marks that row): grouped by the day itself (a few
+    # hundred groups) and classified here as the deadline dashboard does. The same cases as ``_cases`` (the index
+    # holds no drafts), filtered on the index's own region column and joined to the case for its dates: as a
+    # semi-join on ``_cases`` PostgreSQL hashed the 100,000 cases once per worker (350 ms).
+    since, until = _span(f)
+    regions = set(staff_region_ids(user)) & set(
+        Region.objects.filter(region_q(f.region, "")).values_list("pk", flat=True)
+    )
+    running = (
+        CaseDeadline.objects.filter(
+            earliest=True,
+            region_id__in=regions,
+            application__submitted_at__gte=since,
+            application__submitted_at__lt=until,
+        )
+        .values_list("application__state", "due_on")
+        .annotate(n=Count("pk"))
         .order_by()
     )
     out: dict[tuple[str, str], int] = defaultdict(int)
-    for state, due, n in rows:
-        out[(state, classify(due, today, soon) if due is not None else "none")] += n
+    for state, due, n in running:
+        out[(state, classify(due, today, soon))] += n
+    for state, n in by_state.items():
+        rest = n - sum(v for (s, _), v in out.items() if s == state)
+        if rest:
+            out[(state, "none")] += rest
     return dict(out)
 
 

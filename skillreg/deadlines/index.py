@@ -47,7 +47,7 @@ from .scan import RUNNING_STATES, RunningClock, running_clocks
 logger = logging.getLogger("skillreg.deadlines")
 
 # Bump when what a row holds or how clocks are grouped into rows changes: every index is then rebuilt.
-INDEX_FORMAT = "case-deadline/1"
+INDEX_FORMAT = "case-deadline/2"
 CHUNK = 2000  # cases per transaction when rebuilding or repairing (each chunk locks its cases' rows)
 REBUILD_LOCK = "deadlines.index.rebuild"
 REBUILD_LOCK_SECONDS = 1800
@@ -65,6 +65,7 @@ class Entry:
     outcome_pending: bool
     region_id: int
     authority_id: int | None
+    earliest: bool  # the case's earliest due day (the dashboards count each case by it)
 
     def model(self) -> CaseDeadline:
         return CaseDeadline(
@@ -76,6 +77,7 @@ class Entry:
             outcome_pending=self.outcome_pending,
             region_id=self.region_id,
             authority_id=self.authority_id,
+            earliest=self.earliest,
         )
 
 
@@ -88,6 +90,7 @@ FIELDS = (
     "outcome_pending",
     "region_id",
     "authority_id",
+    "earliest",
 )
 
 
@@ -113,7 +116,14 @@ def entry_rows(clocks: Iterable[RunningClock]) -> list[tuple[Any, ...]]:
             g[1].add(rc.limit.id)
             g[2] = g[2] or rc.due.provisional
             g[3] = g[3] or bool(rc.limit.on_expiry)
-    return [(app, due, g[0], ",".join(sorted(g[1])), g[2], g[3], g[4], g[5]) for (app, due), g in groups.items()]
+    first: dict[int, dt.date] = {}
+    for app, due in groups:
+        if app not in first or due < first[app]:
+            first[app] = due
+    return [
+        (app, due, g[0], ",".join(sorted(g[1])), g[2], g[3], g[4], g[5], due == first[app])
+        for (app, due), g in groups.items()
+    ]
 
 
 def entries(clocks: Iterable[RunningClock]) -> list[Entry]:

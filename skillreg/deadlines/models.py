@@ -108,6 +108,7 @@ class CaseDeadline(models.Model):
     clocks = models.CharField("期限", max_length=400, help_text="Pack time-limit ids, sorted, comma-separated")
     provisional = models.BooleanField("暂定", default=False)
     outcome_pending = models.BooleanField("届满自动处理", default=False)
+    earliest = models.BooleanField("本案最早届满", default=False, help_text="The case's earliest due day")
 
     class Meta:
         verbose_name = verbose_name_plural = "在办案件期限索引"

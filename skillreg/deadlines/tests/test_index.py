@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import datetime as dt
 import random
+from typing import Any
 
 import pytest
 from django.core.cache import cache as shared_cache
@@ -89,6 +90,34 @@ def test_the_index_equals_the_live_clocks_after_every_step_of_a_random_walk(seed
                     )
         assert_index_is_live()
     assert CaseDeadline.objects.exists()  # the walk had running deadlines to compare
+    with at(day):
+        assert_case_chart_is_live(wuxi_officer, day)
+
+
+def assert_case_chart_is_live(officer, today: dt.date) -> None:  # type: ignore[no-untyped-def]
+    """The dashboards' case chart (read from the index) counts each case by the worst of its live clocks."""
+    from collections import defaultdict
+
+    from skillreg.dashboards import selectors as charts
+    from skillreg.deadlines.clocks import classify
+    from skillreg.regions.models import Region
+
+    f = charts.Filters(Region.objects.get(code="500238"), D(2026, 1, 1), today)
+    cases = charts._cases(officer, f)
+    cache = DueCache(get_calendar())
+    soon = cache.workdays_ahead(today, charts.DUE_SOON_WORKDAYS)
+    order = ["overdue", "due_today", "at_risk", "running"]
+    worst: dict[int, tuple[str, str]] = {}
+    for rc in running_clocks(cases, resolver=LimitResolver(), cache=cache):
+        status = classify(rc.due.date, today, soon)
+        if rc.application_id not in worst or order.index(status) < order.index(worst[rc.application_id][1]):
+            worst[rc.application_id] = (rc.state, status)
+    expected: dict[tuple[str, str], int] = defaultdict(int)
+    for key in worst.values():
+        expected[key] += 1
+    for case in cases.exclude(pk__in=list(worst)):
+        expected[(case.state, "none")] += 1
+    assert charts._case_counts(officer, f, today) == dict(expected)
 
 
 def test_a_case_that_stops_running_leaves_the_index(wuxi_institution, wuxi_officer):
@@ -193,3 +222,43 @@ def test_the_dashboard_lists_the_earliest_rows_and_gives_each_list_its_total(
         assert board.totals["overdue"] == 5 and len(board.overdue) == 2
         html = _client(wuxi_officer).get(DASHBOARD).content.decode()
     assert "已逾期（5）" in html and "仅显示最早届满的 2 件（共 5 件）" in html
+
+
+def test_a_case_with_clocks_ending_on_different_days_has_a_row_for_each_and_one_earliest():
+    """Chongqing's clocks of one state end the same day; a pack may give a state two (the rows must not merge)."""
+    from types import SimpleNamespace
+
+    from skillreg.deadlines.scan import RunningClock
+    from skillreg.workcalendar.calendar import Due
+
+    def rc(app: int, clock: str, due: dt.date, provisional: bool = False) -> RunningClock:
+        limit: Any = SimpleNamespace(id=clock, on_expiry="deemed_accepted" if clock == "a" else None)
+        return RunningClock(
+            app, "submitted", "500238", 7, "application_received", D(2026, 10, 8), limit, Due(due, provisional), 3
+        )
+
+    rows = index.entries([rc(1, "b", D(2026, 11, 30)), rc(1, "a", D(2026, 10, 15)), rc(1, "c", D(2026, 10, 15), True)])
+    assert [(e.due_on, e.clocks, e.provisional, e.outcome_pending, e.earliest) for e in rows] == [
+        (D(2026, 10, 15), "a,c", True, True, True),
+        (D(2026, 11, 30), "b", False, False, False),
+    ]
+
+
+def test_the_case_chart_counts_a_case_once_by_its_earliest_deadline(wuxi_institution, wuxi_officer):
+    from skillreg.dashboards import selectors as charts
+    from skillreg.regions.models import Region
+
+    case = submit_on(wuxi_institution, D(2026, 10, 12))  # due 19 Oct
+    index.ensure_current()  # (else the chart's own check would rebuild the index over the row made below)
+    (row,) = CaseDeadline.objects.filter(application=case)
+    CaseDeadline.objects.create(  # a second, later deadline of the same case (as a pack with two clocks gives)
+        application=case,
+        region_id=row.region_id,
+        authority_id=row.authority_id,
+        due_on=D(2026, 11, 30),
+        started_on=row.started_on,
+        clocks="x",
+        earliest=False,
+    )
+    f = charts.Filters(Region.objects.get(code="500238"), D(2026, 1, 1), D(2026, 10, 16))
+    assert charts._case_counts(wuxi_officer, f, D(2026, 10, 16)) == {("submitted", "at_risk"): 1}
