@@ -90,12 +90,8 @@ def _staff_context(request: HttpRequest, **forms: Any) -> dict[str, Any]:
 @require_GET
 def complaint_list(request: HttpRequest) -> HttpResponse:
     """Every complaint in the staff member's scope: the open ones by handling deadline, or all, newest first."""
-    _staff_only(request)
-    show_all = request.GET.get("show") == "all"
-    rows = selectors.complaints_for_staff(request.user) if show_all else selectors.open_complaints(request.user)
-    page = CappedPaginator(rows, LIST_PAGE).get_page(request.GET.get("page"))
-    return render(
-        request, "supervision/complaint_list.html", {"page": page, "show_all": show_all, "today": clock.today()}
+    return _open_or_all(
+        request, "supervision/complaint_list.html", selectors.open_complaints, selectors.complaints_for_staff
     )
 
 
@@ -114,13 +110,18 @@ def complaint_statistics(request: HttpRequest) -> HttpResponse:
 @require_GET
 def rectification_list(request: HttpRequest) -> HttpResponse:
     """The rectifications in the staff member's scope: the open ones by rectification period, or all, newest first."""
+    return _open_or_all(
+        request, "supervision/rectification_list.html", selectors.open_rectifications, selectors.rectifications_for
+    )
+
+
+def _open_or_all(request: HttpRequest, template: str, open_rows: Any, all_rows: Any) -> HttpResponse:
+    """A staff list of the open rows (most urgent first) or, with ``?show=all``, of all rows, 50 to a page."""
     _staff_only(request)
     show_all = request.GET.get("show") == "all"
-    rows = selectors.rectifications_for(request.user) if show_all else selectors.open_rectifications(request.user)
+    rows = (all_rows if show_all else open_rows)(request.user)
     page = CappedPaginator(rows, LIST_PAGE).get_page(request.GET.get("page"))
-    return render(
-        request, "supervision/rectification_list.html", {"page": page, "show_all": show_all, "today": clock.today()}
-    )
+    return render(request, template, {"page": page, "show_all": show_all, "today": clock.today()})
 
 
 def _staff_form_post(
