@@ -44,6 +44,23 @@ INSPECTIONS, COMPLAINTS, SUPERVISORS, INSPECTORS = 4, 40, 10, 4
 DISTRICT_MESSAGES, PROVINCE_MESSAGES = 40_000, 20_000
 
 
+def _complaint(f: Any, rnd: random.Random, tracking_no: str, code: str, **fields: Any) -> Any:
+    """A complaint about filing ``f`` as the public form leaves it (tracking number, hashed query code, submission
+    key, the filing's authority and region), with ``fields`` for the rest."""
+    from skillreg.supervision.models import Complaint
+    from skillreg.supervision.services.notices import code_digest
+
+    return Complaint(
+        tracking_no=tracking_no,
+        code_hash=code_digest(code),
+        submission_key=uuid.UUID(int=rnd.getrandbits(128)).hex,
+        filing=f,
+        authority_id=f.authority_id,
+        region_id=f.region_id,
+        **fields,
+    )
+
+
 def log(*args: Any) -> None:
     print(time.strftime("%H:%M:%S"), *args, file=sys.stderr, flush=True)
 
@@ -292,7 +309,6 @@ def _complaints(
 
     from skillreg.supervision import basis
     from skillreg.supervision.models import Complaint, ComplaintCategory, ComplaintOutcome, ComplaintStatus, CreditEvent
-    from skillreg.supervision.services.notices import code_digest
 
     bodies = {
         ComplaintCategory.OUT_OF_SCOPE: "该机构组织了未备案职业（工种）的等级认定。",
@@ -321,13 +337,11 @@ def _complaints(
                 (ComplaintOutcome.VERIFIED if rnd.random() < 0.3 else ComplaintOutcome.UNFOUNDED) if answered else ""
             )
             rows.append(
-                Complaint(
-                    tracking_no=f"TS{submitted:%Y%m%d}{n:06d}",
-                    code_hash=code_digest(f"BENCH{n:08d}"),
-                    submission_key=uuid.UUID(int=rnd.getrandbits(128)).hex,
-                    filing=f,
-                    authority_id=f.authority_id,
-                    region_id=f.region_id,
+                _complaint(
+                    f,
+                    rnd,
+                    f"TS{submitted:%Y%m%d}{n:06d}",
+                    f"BENCH{n:08d}",
                     category=category,
                     name="" if rnd.random() < 0.4 else rnd.choice("王李张刘陈杨") + rnd.choice(["先生", "女士"]),
                     contact="",
@@ -674,7 +688,6 @@ def backlog(n: int, seed: int = 7) -> int:
     from skillreg.deadlines.scan import tz
     from skillreg.institutions.models import Filing
     from skillreg.supervision.models import Complaint, ComplaintStatus
-    from skillreg.supervision.services.notices import code_digest
 
     rnd = random.Random(seed)
     today, zone, handling = clock.today(), tz(), settings.SKILLREG_COMPLAINT_HANDLING_DAYS
@@ -686,13 +699,11 @@ def backlog(n: int, seed: int = 7) -> int:
         day = today - dt.timedelta(days=rnd.randint(0, 120))
         status = rnd.choice([ComplaintStatus.SUBMITTED, ComplaintStatus.ASSIGNED])
         rows.append(
-            Complaint(
-                tracking_no=f"TB{day:%Y%m%d}{i:06d}",
-                code_hash=code_digest(f"BACKLOG{i:08d}"),
-                submission_key=uuid.UUID(int=rnd.getrandbits(128)).hex,
-                filing=f,
-                authority_id=f.authority_id,
-                region_id=f.region_id,
+            _complaint(
+                f,
+                rnd,
+                f"TB{day:%Y%m%d}{i:06d}",
+                f"BACKLOG{i:08d}",
                 category="fees",
                 body="报名时收取了公示标准以外的资料费。",
                 submitted_at=dt.datetime.combine(day, dt.time(rnd.randint(8, 17)), tzinfo=zone),

@@ -27,7 +27,7 @@ import hashlib
 import logging
 import time
 from collections.abc import Iterable, Iterator, Sequence
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass, fields
 from typing import Any
 
 from django.core.cache import cache as shared_cache
@@ -37,12 +37,12 @@ from skillreg.applications.models import Application
 from skillreg.audit.services import audit_record
 from skillreg.core import clock
 from skillreg.policy.loader import default_packset
-from skillreg.workcalendar.selectors import calendar_version, get_calendar
+from skillreg.workcalendar.selectors import calendar_version
 
 from .clocks import RUNS_IN, DueCache
 from .limits import LimitResolver
 from .models import CaseDeadline, DeadlineIndex
-from .scan import RUNNING_STATES, RunningClock, running_clocks
+from .scan import RUNNING_STATES, RunningClock, running_clocks, tools
 
 logger = logging.getLogger("skillreg.deadlines")
 
@@ -68,30 +68,10 @@ class Entry:
     earliest: bool  # the case's earliest due day (the dashboards count each case by it)
 
     def model(self) -> CaseDeadline:
-        return CaseDeadline(
-            application_id=self.application_id,
-            due_on=self.due_on,
-            started_on=self.started_on,
-            clocks=self.clocks,
-            provisional=self.provisional,
-            outcome_pending=self.outcome_pending,
-            region_id=self.region_id,
-            authority_id=self.authority_id,
-            earliest=self.earliest,
-        )
+        return CaseDeadline(**asdict(self))
 
 
-FIELDS = (
-    "application_id",
-    "due_on",
-    "started_on",
-    "clocks",
-    "provisional",
-    "outcome_pending",
-    "region_id",
-    "authority_id",
-    "earliest",
-)
+FIELDS = tuple(f.name for f in fields(Entry))  # the columns of ``CaseDeadline`` an entry holds, in its order
 
 
 def entry_rows(clocks: Iterable[RunningClock]) -> list[tuple[Any, ...]]:
@@ -131,12 +111,14 @@ def entries(clocks: Iterable[RunningClock]) -> list[Entry]:
     return sorted(Entry(*row) for row in entry_rows(clocks))
 
 
-def stored(application_ids: Sequence[int] | None = None) -> list[Entry]:
-    """The index's rows (of some cases, or all), as ``Entry``."""
-    qs = CaseDeadline.objects.order_by()
-    if application_ids is not None:
-        qs = qs.filter(application_id__in=list(application_ids))
-    return sorted(Entry(*row) for row in qs.values_list(*FIELDS).iterator(chunk_size=10_000))
+def stored_rows() -> Iterator[tuple[Any, ...]]:
+    """Every row of the index, as ``entry_rows`` gives them."""
+    return CaseDeadline.objects.order_by().values_list(*FIELDS).iterator(chunk_size=10_000)
+
+
+def stored() -> list[Entry]:
+    """The index's rows as ``Entry``, sorted."""
+    return sorted(Entry(*row) for row in stored_rows())
 
 
 def fingerprint() -> str:
@@ -144,10 +126,6 @@ def fingerprint() -> str:
     parts = [INDEX_FORMAT, repr(sorted(RUNS_IN.items())), *sorted(lp.sha256 for lp in default_packset().packs)]
     parts.append(repr(calendar_version()))
     return hashlib.sha256("\n".join(parts).encode()).hexdigest()
-
-
-def _tools(resolver: LimitResolver | None, cache: DueCache | None) -> tuple[LimitResolver, DueCache]:
-    return resolver or LimitResolver(), cache or DueCache(get_calendar())
 
 
 def _write(ids: Sequence[int], resolver: LimitResolver, cache: DueCache) -> list[Entry]:
@@ -168,7 +146,7 @@ def refresh_case(
     if application.state not in RUNNING_STATES:
         CaseDeadline.objects.filter(application_id=application.pk).delete()
         return
-    _write([application.pk], *_tools(resolver, cache))
+    _write([application.pk], *tools(resolver, cache))
 
 
 def _chunks(ids: Sequence[int], size: int) -> Iterator[list[int]]:
@@ -193,7 +171,7 @@ def rebuild(*, chunk: int = CHUNK, reason: str = "") -> DeadlineIndex:
     """Recompute the whole index from the live clocks and record what it was built with."""
     started = time.perf_counter()
     target = fingerprint()
-    resolver, cache = _tools(None, None)
+    resolver, cache = tools()
     ids = set(Application.objects.filter(state__in=RUNNING_STATES).values_list("pk", flat=True))
     ids |= set(CaseDeadline.objects.values_list("application_id", flat=True).distinct())
     rows = _rewrite(sorted(ids), resolver, cache, chunk)
@@ -244,7 +222,7 @@ def reconcile(
     every case whose rows differ, from the case as it is under its lock. Returns those cases. A case changed
     between the sweep's read and this comparison differs harmlessly: its rewrite writes what it now is."""
     live = set(entry_rows(clocks))
-    kept = set(CaseDeadline.objects.order_by().values_list(*FIELDS).iterator(chunk_size=10_000))
+    kept = set(stored_rows())
     differing = sorted({row[0] for row in live ^ kept})
     if differing and repair:
         _rewrite(differing, resolver, cache, CHUNK)

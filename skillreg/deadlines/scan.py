@@ -18,12 +18,19 @@ from django.db.models import Max, QuerySet
 
 from skillreg.applications.models import Application, SupplementRequest
 from skillreg.workcalendar.calendar import Due
+from skillreg.workcalendar.selectors import get_calendar
 
 from .clocks import RUNS_IN, DueCache
 from .limits import LimitResolver, TimeLimit
 
 STATE_START_EVENT = {state: event for event, states in RUNS_IN.items() for state in states}
 RUNNING_STATES = sorted(STATE_START_EVENT)
+
+
+def tools(resolver: LimitResolver | None = None, cache: DueCache | None = None) -> tuple[LimitResolver, DueCache]:
+    """The packs' limits and the calendar in force, memoised for one sweep, page or service call (the ones given are
+    kept: a sweep passes its own to every case it acts on)."""
+    return resolver or LimitResolver(), cache or DueCache(get_calendar())
 
 
 def tz() -> ZoneInfo:

@@ -18,18 +18,13 @@ from skillreg.applications.selectors import staff_region_ids, staff_scope
 from skillreg.core import clock
 from skillreg.institutions.models import Filing
 from skillreg.workcalendar.calendar import Due
-from skillreg.workcalendar.selectors import get_calendar
 
 from . import index
 from .clocks import Clock, DueCache, EventRow, application_clocks, classify, filing_clock
 from .exits import renewal_due, renewal_outcome, renewals_by_unit, validity_limit
 from .limits import LimitResolver
 from .models import CaseDeadline, Confirmation, FilingExit
-from .scan import local_date
-
-
-def _tools() -> tuple[LimitResolver, DueCache]:
-    return LimitResolver(), DueCache(get_calendar())
+from .scan import local_date, tools
 
 
 def case_clocks(application: Application, *, today: dt.date | None = None) -> list[Clock]:
@@ -43,7 +38,7 @@ def clocks_for_cases(applications: Sequence[Application], *, today: dt.date | No
     their events, open confirmations, filings, filing exits and renewals are each read once (issue 16).
     The applications must carry ``region`` (the scoped selectors select it)."""
     today = today or clock.today()
-    resolver, cache = _tools()
+    resolver, cache = tools()
     ids = [a.pk for a in applications]
     if not ids:
         return {}
@@ -202,7 +197,7 @@ def dashboard(user: Any, *, today: dt.date | None = None) -> Dashboard:
     """The SLA dashboard of a staff member's data scope (their region and the regions below it), read from the
     deadline index (``deadlines.index``): each list's earliest ``DASHBOARD_ROWS`` rows, and counts."""
     today = today or clock.today()
-    resolver, cache = _tools()
+    resolver, cache = tools()
     board = Dashboard(today=today, at_risk_until=cache.workdays_ahead(today, 2))
     board.current = index.ensure_current(reason="期限看板")
     scope = CaseDeadline.objects.filter(region_id__in=staff_region_ids(user))

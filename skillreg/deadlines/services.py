@@ -24,14 +24,10 @@ from skillreg.workcalendar.selectors import get_calendar
 from .clocks import OUTCOME_ACTIONS, OUTCOME_LABELS, DueCache
 from .limits import LimitResolver
 from .models import Confirmation
-from .scan import RunningClock, end_of_day, running_clock
+from .scan import RunningClock, end_of_day, running_clock, tools
 
 DISMISS_REASON_MAX = 2000  # Confirmation.reason (a TextField): why staff decline an automatic outcome
 UPDATES = {"deem_accepted": "accepted_at", "deem_abandoned": "decided_at"}
-
-
-def _tools(resolver: LimitResolver | None, cache: DueCache | None) -> tuple[LimitResolver, DueCache]:
-    return resolver or LimitResolver(), cache or DueCache(get_calendar())
 
 
 def _reason(action: str, rc: RunningClock) -> str:
@@ -63,7 +59,7 @@ def application_clock_outcome(
 ) -> str | None:
     """Apply the outcome of an expired clock (视为受理 / 视为放弃, CQ-10). Returns the action, or None
     when nothing was due. A provisional deadline acts only through a staff ``confirmation``."""
-    resolver, cache = _tools(resolver, cache)
+    resolver, cache = tools(resolver, cache)
     today = today or clock.today()
     with transaction.atomic():
         app = Application.objects.select_for_update().select_related("region").filter(pk=application_id).first()
